@@ -1,0 +1,92 @@
+// The domain model of PRODUCT.md as plain value types: links, centrals (modo
+// Sequencial) with their members, business hours, and visitor assignments
+// (atendimento fixo). No behaviour lives here; validation is in
+// core/validation.h, routing in routing/, persistence in storage/.
+#pragma once
+
+#include <array>
+#include <chrono>
+#include <cstdint>
+#include <optional>
+#include <string>
+#include <vector>
+
+namespace sequencial {
+
+using LinkId = std::int64_t;
+using CentralId = std::int64_t;
+using Timestamp = std::chrono::sys_seconds;
+
+struct Link {
+  LinkId id = 0;
+  std::string slug;     // as the owner typed it; matched case-insensitively
+  std::string phone;    // E.164 digits only, country code first: "5511999990001"
+  std::string message;  // pre-filled WhatsApp message (UTF-8, may hold placeholders)
+  std::string label;    // the owner's identifier: "João — vendas"
+  bool active = true;
+  // Optional social-preview (Open Graph) tags; empty means "use a default".
+  std::string preview_title;
+  std::string preview_description;
+  std::string preview_image;
+  Timestamp created_at{};
+};
+
+// [start, end) in minutes since local midnight. end < start crosses midnight
+// into the next day; end == start is refused by validation.
+struct TimeRange {
+  int start_minute = 0;
+  int end_minute = 0;
+  friend bool operator==(const TimeRange&, const TimeRange&) = default;
+};
+
+// Ranges replacing the weekly ones on one local date (empty = closed all day).
+struct DateException {
+  std::chrono::year_month_day date{};
+  std::vector<TimeRange> ranges;
+  friend bool operator==(const DateException&, const DateException&) = default;
+};
+
+// Business hours of one member of a central, in an IANA time zone.
+struct Schedule {
+  std::string tz;                              // "America/Sao_Paulo"
+  std::array<std::vector<TimeRange>, 7> week;  // index 0 = Sunday ... 6 = Saturday
+  std::vector<DateException> exceptions;       // sorted by date, at most one per date
+  friend bool operator==(const Schedule&, const Schedule&) = default;
+};
+
+struct Member {
+  LinkId link_id = 0;
+  int weight = 1;                 // 1..100
+  std::optional<Schedule> hours;  // nullopt = always available
+  friend bool operator==(const Member&, const Member&) = default;
+};
+
+// What a central does when no member is available (rule 4).
+enum class WhenClosed { kAnchor, kPage, kIgnoreHours };
+
+struct Central {
+  CentralId id = 0;
+  LinkId anchor_id = 0;
+  bool fixed = false;  // atendimento fixo
+  WhenClosed when_closed = WhenClosed::kAnchor;
+  std::vector<Member> members;  // in rotation order
+  std::uint64_t cursor = 0;     // rotation position (slot last served), persisted
+  Timestamp created_at{};
+};
+
+// A visitor id: 128 random bits, carried in the visitor cookie as 32 hex digits.
+struct VisitorId {
+  std::uint64_t hi = 0;
+  std::uint64_t lo = 0;
+  friend bool operator==(const VisitorId&, const VisitorId&) = default;
+};
+
+// Atendimento fixo: visitor V of central C is kept with link L.
+struct Assignment {
+  CentralId central_id = 0;
+  VisitorId visitor;
+  LinkId link_id = 0;
+  Timestamp last_seen{};
+};
+
+}  // namespace sequencial

@@ -1,0 +1,52 @@
+// The HTTP/1.1 server: one event loop per core, each with its own
+// SO_REUSEPORT acceptor on the same address; keep-alive; pipelining; header,
+// body, read and idle limits; graceful stop. Boost.Beast stays inside
+// server.cpp (and its private files); this header is all callers see.
+//
+// Thread-safety: start() and stop() are called from one controlling thread;
+// the handler is called from every loop thread at once.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+
+#include "core/error.h"
+#include "http/message.h"
+
+namespace sequencial::http {
+
+struct ServerOptions {
+  std::string host = "127.0.0.1";
+  std::uint16_t port = 8080;  // 0 = pick a free port (read it back with port())
+  std::size_t threads = 0;    // event loops; 0 = one per core
+  std::size_t header_limit = 16 * 1024;       // bytes of request line + headers (431 above)
+  std::size_t body_limit = 1024 * 1024;       // bytes of body (413 above)
+  std::chrono::milliseconds read_timeout{10'000};   // to receive one whole request once started
+  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
+  std::chrono::milliseconds shutdown_grace{10'000}; // stop(): how long in-flight work may take
+  // Called about once a second on each loop thread (loop index given): a hook
+  // for per-core housekeeping such as flushing per-core queues.
+  std::function<void(std::size_t)> on_tick;
+};
+
+class HttpServer {
+ public:
+  virtual ~HttpServer() = default;
+  // The bound port (useful with port 0).
+  [[nodiscard]] virtual std::uint16_t port() const = 0;
+  [[nodiscard]] virtual std::size_t loop_count() const = 0;
+  // Graceful stop: close the acceptors, let requests in flight finish and be
+  // answered (with Connection: close), close idle connections, join the loop
+  // threads. Connections still busy after shutdown_grace are cut. Idempotent.
+  virtual void stop() = 0;
+};
+
+// Binds, listens and starts the loop threads. `handler` must outlive the server.
+[[nodiscard]] Result<std::unique_ptr<HttpServer>> start_server(const ServerOptions& options,
+                                                                RequestHandler& handler);
+
+}  // namespace sequencial::http

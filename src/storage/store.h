@@ -1,0 +1,73 @@
+// The storage interface: everything Sequencial persists goes through Store.
+// SQLite (the embedded default) implements it in storage/sqlite/; a
+// PostgreSQL backend will implement the same interface. open_store() picks
+// the backend from the --db value.
+//
+// Thread-safety: a Store may be used from several threads; implementations
+// serialise access internally. Nothing here is on the redirect hot path:
+// redirects are answered from memory, and the server writes cursors,
+// assignments and clicks from background threads.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <span>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/error.h"
+#include "core/model.h"
+
+namespace sequencial {
+
+struct CursorUpdate {
+  CentralId central_id = 0;
+  std::uint64_t cursor = 0;
+};
+
+struct ApiToken {
+  std::int64_t id = 0;
+  std::string name;
+  Timestamp created_at{};
+};
+
+class Store {
+ public:
+  virtual ~Store() = default;
+
+  // Links. insert_link assigns id and created_at (if zero) and returns the
+  // stored link. A slug equal to another one ignoring ASCII case fails with
+  // kConflict on field "slug". update_link replaces every field but id and
+  // created_at. delete_link also removes the link from every central it is a
+  // member of; deleting a central's anchor fails with kConflict.
+  [[nodiscard]] virtual Result<std::vector<Link>> load_links() = 0;
+  [[nodiscard]] virtual Result<Link> insert_link(const Link& link) = 0;
+  [[nodiscard]] virtual Result<void> update_link(const Link& link) = 0;
+  [[nodiscard]] virtual Result<void> delete_link(LinkId id) = 0;
+
+  // Centrals with their members (in order, with weights and hours).
+  // update_central replaces options and the whole member list (cursor too).
+  [[nodiscard]] virtual Result<std::vector<Central>> load_centrals() = 0;
+  [[nodiscard]] virtual Result<Central> insert_central(const Central& central) = 0;
+  [[nodiscard]] virtual Result<void> update_central(const Central& central) = 0;
+  [[nodiscard]] virtual Result<void> delete_central(CentralId id) = 0;
+  [[nodiscard]] virtual Result<void> save_cursors(std::span<const CursorUpdate> cursors) = 0;
+
+  // Admin API tokens: only a hash of each token is stored.
+  [[nodiscard]] virtual Result<ApiToken> insert_token(std::string_view name,
+                                                      std::string_view token_hash) = 0;
+  [[nodiscard]] virtual Result<std::optional<ApiToken>> find_token(std::string_view token_hash) = 0;
+
+  // Atendimento fixo. save_assignments upserts on (central, visitor).
+  [[nodiscard]] virtual Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) = 0;
+  [[nodiscard]] virtual Result<void> save_assignments(std::span<const Assignment> batch) = 0;
+  [[nodiscard]] virtual Result<std::int64_t> purge_assignments(Timestamp seen_before) = 0;
+};
+
+// Opens (creating and migrating when needed) the store named by `url`:
+// a SQLite file path, or a postgres:// URL once that backend exists.
+[[nodiscard]] Result<std::unique_ptr<Store>> open_store(std::string_view url);
+
+}  // namespace sequencial
