@@ -17,11 +17,11 @@ enum class RequestKind {
 };
 
 struct RequestTraits {
-  std::string_view method;
-  std::string_view user_agent;
-  std::string_view sec_purpose;  // Sec-Purpose header
-  std::string_view purpose;      // Purpose header
-  std::string_view x_moz;        // X-Moz header
+  std::string_view method{};
+  std::string_view user_agent{};
+  std::string_view sec_purpose{};  // Sec-Purpose header
+  std::string_view purpose{};      // Purpose header
+  std::string_view x_moz{};        // X-Moz header
 };
 
 [[nodiscard]] RequestKind classify_request(const RequestTraits& traits);

@@ -1,0 +1,98 @@
+// The OpenAPI document, kept beside the handlers it describes.
+#include "api/openapi.h"
+
+namespace sequencial::api {
+
+std::string_view openapi_document() {
+  static constexpr std::string_view kDocument = R"JSON({
+  "openapi": "3.0.3",
+  "info": {"title": "Sequencial admin API", "version": "1",
+           "description": "Links, centrals (modo Sequencial) and business hours. Every error answers {\"error\":{\"code\",\"message\",\"field\"}}."},
+  "servers": [{"url": "/api/v1"}],
+  "security": [{"bearer": []}],
+  "components": {
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token printed by `sequencial token create`."}},
+    "schemas": {
+      "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
+        "code": {"type": "string", "enum": ["invalid", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "unprocessable", "unavailable", "internal", "bad_request"]},
+        "message": {"type": "string"}, "field": {"type": "string"}}}}},
+      "Link": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "slug": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
+        "phone": {"type": "string", "description": "E.164 digits, 8-15"}, "message": {"type": "string", "maxLength": 1000},
+        "label": {"type": "string", "maxLength": 200}, "active": {"type": "boolean"},
+        "preview_title": {"type": "string"}, "preview_description": {"type": "string"}, "preview_image": {"type": "string"},
+        "created_at": {"type": "string", "format": "date-time"}, "url": {"type": "string"}}},
+      "LinkInput": {"type": "object", "properties": {
+        "slug": {"type": "string"}, "phone": {"type": "string", "description": "digits with country code; spaces, ( ) - . and a leading + accepted"},
+        "message": {"type": "string"}, "label": {"type": "string"}, "active": {"type": "boolean"},
+        "preview_title": {"type": "string"}, "preview_description": {"type": "string"}, "preview_image": {"type": "string"}}},
+      "Ranges": {"type": "array", "items": {"type": "array", "minItems": 2, "maxItems": 2, "items": {"type": "string", "pattern": "^[0-9]{2}:[0-9]{2}$"}}, "maxItems": 8},
+      "Hours": {"type": "object", "properties": {
+        "tz": {"type": "string", "description": "IANA time zone; defaults to the server's default zone"},
+        "week": {"type": "object", "description": "sun..sat -> ranges; a weekday left out is closed; an end earlier than the start crosses midnight",
+                 "properties": {"sun": {"$ref": "#/components/schemas/Ranges"}, "mon": {"$ref": "#/components/schemas/Ranges"}, "tue": {"$ref": "#/components/schemas/Ranges"}, "wed": {"$ref": "#/components/schemas/Ranges"}, "thu": {"$ref": "#/components/schemas/Ranges"}, "fri": {"$ref": "#/components/schemas/Ranges"}, "sat": {"$ref": "#/components/schemas/Ranges"}}},
+        "exceptions": {"type": "array", "items": {"type": "object", "required": ["date"], "properties": {"date": {"type": "string", "format": "date"}, "ranges": {"$ref": "#/components/schemas/Ranges"}}}}}},
+      "Member": {"type": "object", "properties": {
+        "link": {"type": "string"}, "weight": {"type": "integer", "minimum": 1, "maximum": 100},
+        "hours": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/Hours"}]},
+        "open_now": {"type": "boolean"}, "next_change": {"type": "string", "format": "date-time", "nullable": true}}},
+      "Central": {"type": "object", "properties": {
+        "id": {"type": "integer"}, "anchor": {"type": "string"}, "fixed": {"type": "boolean"},
+        "when_closed": {"type": "string", "enum": ["anchor", "page", "ignore_hours"]},
+        "members": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
+        "created_at": {"type": "string", "format": "date-time"}, "url": {"type": "string"}}},
+      "CentralInput": {"type": "object", "properties": {
+        "anchor": {"oneOf": [{"type": "string"}, {"type": "integer"}], "description": "required on create; cannot change"},
+        "members": {"type": "array", "minItems": 1, "items": {"oneOf": [{"type": "string"}, {"type": "integer"},
+          {"type": "object", "required": ["link"], "properties": {"link": {"oneOf": [{"type": "string"}, {"type": "integer"}]}, "weight": {"type": "integer", "minimum": 1, "maximum": 100}}}]}},
+        "fixed": {"type": "boolean", "default": false},
+        "when_closed": {"type": "string", "enum": ["anchor", "page", "ignore_hours"], "default": "anchor"}}}
+    },
+    "responses": {
+      "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
+      "Link": {"description": "a link", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Link"}}}},
+      "Central": {"description": "a central", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Central"}}}}
+    },
+    "parameters": {
+      "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+      "slug": {"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}, "description": "member link slug or id"}
+    }
+  },
+  "paths": {
+    "/links": {
+      "get": {"summary": "List links", "responses": {"200": {"description": "links", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Link"}}}}}}}, "401": {"$ref": "#/components/responses/Error"}}},
+      "post": {"summary": "Create a link", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkInput"}}}},
+               "responses": {"201": {"$ref": "#/components/responses/Link"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/links/{id}": {
+      "parameters": [{"$ref": "#/components/parameters/id"}],
+      "get": {"summary": "Read a link", "responses": {"200": {"$ref": "#/components/responses/Link"}, "404": {"$ref": "#/components/responses/Error"}}},
+      "patch": {"summary": "Change any of slug, phone, message, label, active, preview fields", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkInput"}}}},
+                "responses": {"200": {"$ref": "#/components/responses/Link"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Delete a link (removed from the centrals it is a member of)", "responses": {"204": {"description": "deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"description": "the link is a central's anchor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+    },
+    "/centrals": {
+      "get": {"summary": "List centrals", "responses": {"200": {"description": "centrals", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Central"}}}}}}}}},
+      "post": {"summary": "Create a central", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CentralInput"}}}},
+               "responses": {"201": {"$ref": "#/components/responses/Central"}, "400": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/centrals/{id}": {
+      "parameters": [{"$ref": "#/components/parameters/id"}],
+      "get": {"summary": "Read a central", "responses": {"200": {"$ref": "#/components/responses/Central"}, "404": {"$ref": "#/components/responses/Error"}}},
+      "patch": {"summary": "Change any of members, fixed, when_closed", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CentralInput"}}}},
+                "responses": {"200": {"$ref": "#/components/responses/Central"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Delete a central; its anchor becomes a plain link", "responses": {"204": {"description": "deleted"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/centrals/{id}/members/{slug}/hours": {
+      "parameters": [{"$ref": "#/components/parameters/id"}, {"$ref": "#/components/parameters/slug"}],
+      "put": {"summary": "Set a member's business hours", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hours"}}}},
+              "responses": {"200": {"$ref": "#/components/responses/Central"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Back to 24 hours", "responses": {"200": {"$ref": "#/components/responses/Central"}, "404": {"$ref": "#/components/responses/Error"}}}
+    }
+  }
+}
+)JSON";
+  return kDocument;
+}
+
+}  // namespace sequencial::api

@@ -1,0 +1,55 @@
+// API token generation, hashing and checking.
+#include "api/tokens.h"
+
+#include <sodium.h>
+
+#include <array>
+
+namespace sequencial::api {
+namespace {
+
+std::string to_hex(const unsigned char* data, std::size_t size) {
+  std::string out(size * 2, '\0');
+  sodium_bin2hex(out.data(), out.size() + 1, data, size);
+  return out;
+}
+
+}  // namespace
+
+std::string generate_token() {
+  if (sodium_init() < 0) std::abort();
+  std::array<unsigned char, 32> bytes;
+  randombytes_buf(bytes.data(), bytes.size());
+  return "sq_" + to_hex(bytes.data(), bytes.size());
+}
+
+std::string hash_token(std::string_view token) {
+  std::array<unsigned char, crypto_generichash_BYTES> digest;
+  crypto_generichash(digest.data(), digest.size(),
+                     reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+  return to_hex(digest.data(), digest.size());
+}
+
+Result<void> TokenAuthenticator::check(std::string_view header) {
+  const auto unauthorized = [](std::string message) {
+    return fail(Error{ErrorCode::kUnauthorized, std::move(message), {}});
+  };
+  constexpr std::string_view kBearer = "Bearer ";
+  if (header.empty()) return unauthorized("missing Authorization: Bearer <token> header");
+  if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
+    return unauthorized("Authorization must be \"Bearer <token>\"");
+  }
+  const std::string hash = hash_token(header.substr(kBearer.size()));
+  {
+    std::lock_guard lock(mutex_);
+    if (known_.contains(hash)) return {};
+  }
+  auto found = store_.find_token(hash);
+  if (!found) return fail(found.error());
+  if (!*found) return unauthorized("invalid API token");
+  std::lock_guard lock(mutex_);
+  known_.insert(hash);
+  return {};
+}
+
+}  // namespace sequencial::api

@@ -1,0 +1,37 @@
+// Admin API tokens: generation (shown once), hashing (only the hash is
+// stored) and the bearer check of every /api/v1 request.
+//
+// Tokens carry 256 random bits, so a fast keyed-less hash (BLAKE2b) is the
+// right tool: a slow password KDF adds nothing against guessing 2^256.
+#pragma once
+
+#include <mutex>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+
+#include "core/error.h"
+#include "storage/store.h"
+
+namespace sequencial::api {
+
+// "sq_" followed by 64 hex digits.
+[[nodiscard]] std::string generate_token();
+// Hex BLAKE2b-256 of the token.
+[[nodiscard]] std::string hash_token(std::string_view token);
+
+// Checks "Authorization: Bearer <token>" values. Known hashes are cached;
+// unknown ones are looked up in the store (tokens may be created by the CLI
+// while the server runs). Thread-safety: safe for concurrent use.
+class TokenAuthenticator {
+ public:
+  explicit TokenAuthenticator(Store& store) : store_(store) {}
+  [[nodiscard]] Result<void> check(std::string_view authorization_header);
+
+ private:
+  Store& store_;
+  std::mutex mutex_;
+  std::unordered_set<std::string> known_;  // guarded by mutex_
+};
+
+}  // namespace sequencial::api

@@ -1,0 +1,348 @@
+// Admin operations on links and centrals, and publication of routing tables.
+#include "app/catalog.h"
+
+#include <algorithm>
+#include <charconv>
+#include <set>
+
+#include "core/validation.h"
+#include "routing/business_hours.h"
+
+namespace sequencial::app {
+namespace {
+
+constexpr int kMaxWeight = 100;
+constexpr std::size_t kMaxMembers = 1000;
+
+Result<void> apply_link_input(Link& link, const LinkInput& in) {
+  if (in.slug) {
+    if (auto ok = validate_slug(*in.slug); !ok) return ok;
+    link.slug = *in.slug;
+  }
+  if (in.phone) {
+    auto phone = normalize_phone(*in.phone);
+    if (!phone) return fail(phone.error());
+    link.phone = std::move(*phone);
+  }
+  if (in.message) {
+    if (auto ok = validate_message(*in.message); !ok) return ok;
+    link.message = *in.message;
+  }
+  if (in.label) {
+    if (auto ok = validate_label(*in.label); !ok) return ok;
+    link.label = *in.label;
+  }
+  if (in.active) link.active = *in.active;
+  if (in.preview_title) {
+    if (auto ok = validate_text(*in.preview_title, "preview_title", kMaxLabelChars); !ok) return ok;
+    link.preview_title = *in.preview_title;
+  }
+  if (in.preview_description) {
+    auto ok = validate_text(*in.preview_description, "preview_description", kMaxPreviewChars);
+    if (!ok) return ok;
+    link.preview_description = *in.preview_description;
+  }
+  if (in.preview_image) {
+    if (auto ok = validate_image_url(*in.preview_image); !ok) return ok;
+    link.preview_image = *in.preview_image;
+  }
+  return {};
+}
+
+std::optional<std::int64_t> parse_id(std::string_view text) {
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
+}
+
+}  // namespace
+
+Catalog::Catalog(Store& store, routing::RoutingTableHolder& tables,
+                 routing::AssignmentTable& assignments, const Clock& clock)
+    : store_(store), tables_(tables), assignments_(assignments), clock_(clock) {}
+
+Result<void> Catalog::load() {
+  auto links = store_.load_links();
+  if (!links) return fail(links.error());
+  auto centrals = store_.load_centrals();
+  if (!centrals) return fail(centrals.error());
+  std::lock_guard lock(mutex_);
+  links_.clear();
+  centrals_.clear();
+  for (auto& l : *links) links_.emplace(l.id, std::move(l));
+  for (auto& c : *centrals) centrals_.emplace(c.id, std::move(c));
+  publish_locked();
+  return {};
+}
+
+void Catalog::publish_locked() {
+  auto table = std::make_shared<routing::RoutingTable>();
+  std::unordered_map<LinkId, std::shared_ptr<const routing::LinkRoute>> routes;
+  routes.reserve(links_.size());
+  for (const auto& [id, link] : links_) routes.emplace(id, routing::make_link_route(link));
+
+  std::unordered_map<LinkId, std::shared_ptr<routing::CentralRouter>> by_anchor;
+  std::unordered_map<CentralId, std::shared_ptr<routing::CentralRouter>> live;
+  for (const auto& [id, central] : centrals_) {
+    auto router = routers_.contains(id) ? routers_.at(id)
+                                        : std::make_shared<routing::CentralRouter>(id);
+    std::vector<routing::MemberRoute> members;
+    members.reserve(central.members.size());
+    for (const auto& m : central.members) {
+      std::optional<routing::BusinessHours> hours;
+      if (m.hours) {
+        // Stored schedules were validated on the way in; a zone that has
+        // since vanished from tzdata leaves the member always open.
+        if (auto compiled = routing::BusinessHours::compile(*m.hours)) hours = std::move(*compiled);
+      }
+      members.push_back({routes.at(m.link_id), m.weight, std::move(hours)});
+    }
+    router->configure(central, routes.at(central.anchor_id), std::move(members));
+    by_anchor.emplace(central.anchor_id, router);
+    live.emplace(id, std::move(router));
+  }
+  routers_ = std::move(live);
+  for (auto& [id, route] : routes) {
+    const auto it = by_anchor.find(id);
+    table->add(route, it == by_anchor.end() ? nullptr : it->second);
+  }
+  tables_.publish(std::move(table));
+}
+
+std::vector<Link> Catalog::links() const {
+  std::lock_guard lock(mutex_);
+  std::vector<Link> out;
+  out.reserve(links_.size());
+  for (const auto& [id, link] : links_) out.push_back(link);
+  return out;
+}
+
+Result<Link> Catalog::link(LinkId id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = links_.find(id);
+  if (it == links_.end()) return fail(Error::not_found("no link with id " + std::to_string(id)));
+  return it->second;
+}
+
+Result<Link> Catalog::create_link(const LinkInput& input) {
+  if (!input.slug) return fail(Error::invalid("slug", "slug is required"));
+  if (!input.phone) return fail(Error::invalid("phone", "phone is required"));
+  Link link;
+  link.created_at = clock_.now();
+  if (auto ok = apply_link_input(link, input); !ok) return fail(ok.error());
+  std::lock_guard lock(mutex_);
+  auto stored = store_.insert_link(link);
+  if (!stored) return fail(stored.error());
+  links_.emplace(stored->id, *stored);
+  publish_locked();
+  return stored;
+}
+
+Result<Link> Catalog::update_link(LinkId id, const LinkInput& input) {
+  std::lock_guard lock(mutex_);
+  const auto it = links_.find(id);
+  if (it == links_.end()) return fail(Error::not_found("no link with id " + std::to_string(id)));
+  Link link = it->second;
+  if (auto ok = apply_link_input(link, input); !ok) return fail(ok.error());
+  if (auto ok = store_.update_link(link); !ok) return fail(ok.error());
+  it->second = link;
+  publish_locked();
+  return link;
+}
+
+Result<void> Catalog::delete_link(LinkId id) {
+  std::lock_guard lock(mutex_);
+  if (!links_.contains(id)) return fail(Error::not_found("no link with id " + std::to_string(id)));
+  for (const auto& [cid, central] : centrals_) {
+    if (central.anchor_id == id) {
+      return fail(Error::conflict("id", "link is the anchor of central " + std::to_string(cid) +
+                                            "; delete the central first"));
+    }
+  }
+  if (auto ok = store_.delete_link(id); !ok) return ok;
+  links_.erase(id);
+  for (auto& [cid, central] : centrals_) {
+    std::erase_if(central.members, [id](const Member& m) { return m.link_id == id; });
+  }
+  publish_locked();
+  return {};
+}
+
+std::vector<Central> Catalog::centrals() const {
+  std::lock_guard lock(mutex_);
+  std::vector<Central> out;
+  out.reserve(centrals_.size());
+  for (const auto& [id, central] : centrals_) out.push_back(central);
+  return out;
+}
+
+Result<Central> Catalog::central(CentralId id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = centrals_.find(id);
+  if (it == centrals_.end()) {
+    return fail(Error::not_found("no central with id " + std::to_string(id)));
+  }
+  return it->second;
+}
+
+Result<LinkId> Catalog::resolve_locked(std::string_view ref, std::string_view field) const {
+  if (const auto id = parse_id(ref); id && links_.contains(*id)) return *id;
+  const std::string key = slug_key(ref);
+  for (const auto& [id, link] : links_) {
+    if (slug_key(link.slug) == key) return id;
+  }
+  return fail(Error{ErrorCode::kUnprocessable, "no link with slug or id \"" + std::string(ref) + "\"",
+                    std::string(field)});
+}
+
+Result<Central> Catalog::apply_central_input_locked(Central central,
+                                                    const CentralInput& input) const {
+  if (input.anchor) {
+    auto anchor = resolve_locked(*input.anchor, "anchor");
+    if (!anchor) return fail(anchor.error());
+    for (const auto& [id, other] : centrals_) {
+      if (id != central.id && other.anchor_id == *anchor) {
+        return fail(Error::conflict("anchor", "link \"" + links_.at(*anchor).slug +
+                                                  "\" is already the anchor of central " +
+                                                  std::to_string(id)));
+      }
+    }
+    central.anchor_id = *anchor;
+  }
+  if (input.fixed) central.fixed = *input.fixed;
+  if (input.when_closed) central.when_closed = *input.when_closed;
+  if (input.members) {
+    if (input.members->empty()) {
+      return fail(Error::invalid("members", "a central needs at least one member"));
+    }
+    if (input.members->size() > kMaxMembers) {
+      return fail(Error::invalid("members", "a central has at most 1000 members"));
+    }
+    std::vector<Member> members;
+    std::set<LinkId> seen;
+    for (std::size_t i = 0; i < input.members->size(); ++i) {
+      const auto& in = (*input.members)[i];
+      const std::string field = "members[" + std::to_string(i) + "]";
+      auto id = resolve_locked(in.link, field);
+      if (!id) return fail(id.error());
+      if (*id == central.anchor_id) {
+        return fail(Error::invalid(field, "the anchor cannot also be a member of its central"));
+      }
+      if (!seen.insert(*id).second) {
+        return fail(Error::invalid(field, "link \"" + in.link + "\" is listed twice"));
+      }
+      if (in.weight < 1 || in.weight > kMaxWeight) {
+        return fail(Error::invalid(field + ".weight", "weight must be an integer from 1 to 100"));
+      }
+      Member member{*id, in.weight, std::nullopt};
+      // A member who stays keeps their business hours.
+      for (const auto& old : central.members) {
+        if (old.link_id == *id) member.hours = old.hours;
+      }
+      members.push_back(std::move(member));
+    }
+    central.members = std::move(members);
+  }
+  return central;
+}
+
+Result<Central> Catalog::create_central(const CentralInput& input) {
+  if (!input.anchor) return fail(Error::invalid("anchor", "anchor is required"));
+  if (!input.members) return fail(Error::invalid("members", "members is required"));
+  std::lock_guard lock(mutex_);
+  Central fresh;
+  fresh.created_at = clock_.now();
+  auto central = apply_central_input_locked(std::move(fresh), input);
+  if (!central) return central;
+  auto stored = store_.insert_central(*central);
+  if (!stored) return stored;
+  centrals_.emplace(stored->id, *stored);
+  publish_locked();
+  return stored;
+}
+
+Result<Central> Catalog::update_central(CentralId id, const CentralInput& input) {
+  std::lock_guard lock(mutex_);
+  const auto it = centrals_.find(id);
+  if (it == centrals_.end()) {
+    return fail(Error::not_found("no central with id " + std::to_string(id)));
+  }
+  if (input.anchor) {
+    auto anchor = resolve_locked(*input.anchor, "anchor");
+    if (!anchor) return fail(anchor.error());
+    if (*anchor != it->second.anchor_id) {
+      return fail(Error::invalid("anchor", "the anchor of a central cannot change; "
+                                           "create a new central instead"));
+    }
+  }
+  auto central = apply_central_input_locked(it->second, input);
+  if (!central) return central;
+  if (const auto r = routers_.find(id); r != routers_.end()) central->cursor = r->second->cursor();
+  if (auto ok = store_.update_central(*central); !ok) return fail(ok.error());
+  it->second = *central;
+  publish_locked();
+  return central;
+}
+
+Result<void> Catalog::delete_central(CentralId id) {
+  std::lock_guard lock(mutex_);
+  if (!centrals_.contains(id)) {
+    return fail(Error::not_found("no central with id " + std::to_string(id)));
+  }
+  if (auto ok = store_.delete_central(id); !ok) return ok;
+  centrals_.erase(id);
+  routers_.erase(id);
+  assignments_.erase_central(id);
+  publish_locked();
+  return {};
+}
+
+Result<Central> Catalog::set_member_hours(CentralId id, std::string_view link_ref,
+                                          std::optional<Schedule> hours) {
+  if (hours) {
+    if (auto ok = routing::validate_schedule(*hours); !ok) return fail(ok.error());
+  }
+  std::lock_guard lock(mutex_);
+  const auto it = centrals_.find(id);
+  if (it == centrals_.end()) {
+    return fail(Error::not_found("no central with id " + std::to_string(id)));
+  }
+  auto link_id = resolve_locked(link_ref, "slug");
+  if (!link_id) return fail(Error::not_found(link_id.error().message));
+  Central central = it->second;
+  const auto member = std::find_if(central.members.begin(), central.members.end(),
+                                   [&](const Member& m) { return m.link_id == *link_id; });
+  if (member == central.members.end()) {
+    return fail(Error::not_found("link \"" + std::string(link_ref) +
+                                 "\" is not a member of central " + std::to_string(id)));
+  }
+  member->hours = std::move(hours);
+  if (const auto r = routers_.find(id); r != routers_.end()) central.cursor = r->second->cursor();
+  if (auto ok = store_.update_central(central); !ok) return fail(ok.error());
+  it->second = central;
+  publish_locked();
+  return central;
+}
+
+std::string Catalog::slug_of(LinkId id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = links_.find(id);
+  return it == links_.end() ? std::string() : it->second.slug;
+}
+
+std::shared_ptr<routing::CentralRouter> Catalog::router(CentralId id) const {
+  std::lock_guard lock(mutex_);
+  const auto it = routers_.find(id);
+  return it == routers_.end() ? nullptr : it->second;
+}
+
+std::vector<std::shared_ptr<routing::CentralRouter>> Catalog::routers() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::shared_ptr<routing::CentralRouter>> out;
+  out.reserve(routers_.size());
+  for (const auto& [id, router] : routers_) out.push_back(router);
+  return out;
+}
+
+}  // namespace sequencial::app

@@ -1,0 +1,99 @@
+// The catalog: every admin operation on links and centrals (create, change,
+// delete, business hours), with the rules of PRODUCT.md and API.md. A write
+// is validated, committed to the Store first, then applied to the in-memory
+// copy, and a new routing table is published, so changes are live at once.
+//
+// The admin API (api/) turns JSON into these calls; the catalog knows no
+// JSON and no HTTP.
+//
+// Thread-safety: safe for concurrent use; writes are serialised by one mutex
+// (admin writes are rare), reads copy under the same mutex.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_map>
+#include <vector>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "core/model.h"
+#include "routing/assignment_table.h"
+#include "routing/central_router.h"
+#include "routing/routing_table.h"
+#include "storage/store.h"
+
+namespace sequencial::app {
+
+// Fields of a link to create or change; unset fields are left alone
+// (required ones on create: slug, phone).
+struct LinkInput {
+  std::optional<std::string> slug, phone, message, label;
+  std::optional<bool> active;
+  std::optional<std::string> preview_title, preview_description, preview_image;
+};
+
+struct MemberInput {
+  std::string link;  // slug or numeric id
+  int weight = 1;
+};
+
+struct CentralInput {
+  std::optional<std::string> anchor;  // slug or id; required on create, fixed afterwards
+  std::optional<std::vector<MemberInput>> members;
+  std::optional<bool> fixed;
+  std::optional<WhenClosed> when_closed;
+};
+
+class Catalog {
+ public:
+  Catalog(Store& store, routing::RoutingTableHolder& tables, routing::AssignmentTable& assignments,
+          const Clock& clock);
+
+  // Loads links and centrals from the store and publishes the first table.
+  [[nodiscard]] Result<void> load();
+
+  [[nodiscard]] std::vector<Link> links() const;
+  [[nodiscard]] Result<Link> link(LinkId id) const;
+  [[nodiscard]] Result<Link> create_link(const LinkInput& input);
+  [[nodiscard]] Result<Link> update_link(LinkId id, const LinkInput& input);
+  [[nodiscard]] Result<void> delete_link(LinkId id);
+
+  [[nodiscard]] std::vector<Central> centrals() const;
+  [[nodiscard]] Result<Central> central(CentralId id) const;
+  [[nodiscard]] Result<Central> create_central(const CentralInput& input);
+  [[nodiscard]] Result<Central> update_central(CentralId id, const CentralInput& input);
+  [[nodiscard]] Result<void> delete_central(CentralId id);
+  // Sets (or with nullopt clears) the hours of the member named `link_ref`.
+  [[nodiscard]] Result<Central> set_member_hours(CentralId id, std::string_view link_ref,
+                                                 std::optional<Schedule> hours);
+
+  // Slug of a link id ("" when unknown), for rendering centrals.
+  [[nodiscard]] std::string slug_of(LinkId id) const;
+  // The live router of a central (open states, cursor); null when unknown.
+  [[nodiscard]] std::shared_ptr<routing::CentralRouter> router(CentralId id) const;
+  // Every central's router, for write-behind of cursors.
+  [[nodiscard]] std::vector<std::shared_ptr<routing::CentralRouter>> routers() const;
+
+ private:
+  [[nodiscard]] Result<LinkId> resolve_locked(std::string_view ref, std::string_view field) const;
+  [[nodiscard]] Result<Central> apply_central_input_locked(Central central,
+                                                           const CentralInput& input) const;
+  void publish_locked();
+
+  Store& store_;
+  routing::RoutingTableHolder& tables_;
+  routing::AssignmentTable& assignments_;
+  const Clock& clock_;
+  mutable std::mutex mutex_;
+  // Guarded by mutex_:
+  std::map<LinkId, Link> links_;
+  std::map<CentralId, Central> centrals_;
+  std::unordered_map<CentralId, std::shared_ptr<routing::CentralRouter>> routers_;
+};
+
+}  // namespace sequencial::app

@@ -1,0 +1,47 @@
+// Top-level request dispatch.
+#include "app/front_door.h"
+
+namespace sequencial::app {
+namespace {
+
+void text(http::HttpResponse& response, int status, std::string_view body) {
+  response.status = status;
+  response.add_header("Content-Type", "text/plain; charset=utf-8");
+  response.add_header("Cache-Control", "no-store");
+  response.body.assign(body);
+}
+
+}  // namespace
+
+void FrontDoor::handle(const http::HttpRequest& request, http::HttpResponse& response) {
+  const std::string_view path = request.path();
+  if (path.starts_with("/api/") || path == "/api") {
+    api_.handle(request, response);
+    return;
+  }
+  const bool read_only = request.method == "GET" || request.method == "HEAD";
+  if (path == "/healthz") {
+    text(response, 200, "ok\n");
+  } else if (path == "/readyz") {
+    if (ready_.load()) {
+      text(response, 200, "ready\n");
+    } else {
+      text(response, 503, "not ready\n");
+    }
+  } else if (path == "/metrics") {
+    refresh_gauges_();
+    response.status = 200;
+    response.add_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
+    response.add_header("Cache-Control", "no-store");
+    response.body = metrics_.render();
+  } else if (!read_only) {
+    text(response, 405, "method not allowed\n");
+    response.add_header("Allow", "GET, HEAD");
+  } else {
+    std::string_view slug = path.substr(path.empty() ? 0 : 1);
+    if (!slug.empty() && slug.back() == '/') slug.remove_suffix(1);  // "/joao/" works too
+    redirects_.handle(request, slug, response);
+  }
+}
+
+}  // namespace sequencial::app

@@ -1,0 +1,39 @@
+// The request dispatcher the HTTP edge calls: operational endpoints
+// (/healthz, /readyz, /metrics), the admin API (/api/...), and everything
+// else as a link slug for the redirect handler.
+//
+// Thread-safety: handle() is called concurrently by every event loop.
+#pragma once
+
+#include <atomic>
+#include <functional>
+
+#include "api/admin_api.h"
+#include "app/metrics.h"
+#include "app/redirect_handler.h"
+#include "http/message.h"
+
+namespace sequencial::app {
+
+class FrontDoor final : public http::RequestHandler {
+ public:
+  FrontDoor(RedirectHandler& redirects, api::AdminApi& api, Metrics& metrics,
+            std::function<void()> refresh_gauges)
+      : redirects_(redirects),
+        api_(api),
+        metrics_(metrics),
+        refresh_gauges_(std::move(refresh_gauges)) {}
+
+  void handle(const http::HttpRequest& request, http::HttpResponse& response) override;
+  // /readyz answers 200 only between set_ready(true) and set_ready(false).
+  void set_ready(bool ready) { ready_.store(ready); }
+
+ private:
+  RedirectHandler& redirects_;
+  api::AdminApi& api_;
+  Metrics& metrics_;
+  std::function<void()> refresh_gauges_;
+  std::atomic<bool> ready_{false};
+};
+
+}  // namespace sequencial::app

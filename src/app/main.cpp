@@ -1,0 +1,93 @@
+// The `sequencial` command line (API.md): serve, token create. Every flag
+// also reads an environment variable (SEQUENCIAL_<FLAG>) and a key of the
+// --config file (TOML: `listen = "0.0.0.0:8080"`).
+#include <CLI/CLI.hpp>
+#include <spdlog/spdlog.h>
+
+#include <iostream>
+
+#include "api/tokens.h"
+#include "app/serve.h"
+#include "storage/store.h"
+
+namespace {
+
+int create_token(const std::string& db, const std::string& name) {
+  auto store = sequencial::open_store(db);
+  if (!store) {
+    std::cerr << "error: cannot open database \"" << db << "\": " << store.error().message << "\n";
+    return 1;
+  }
+  const std::string token = sequencial::api::generate_token();
+  auto stored = (*store)->insert_token(name, sequencial::api::hash_token(token));
+  if (!stored) {
+    std::cerr << "error: " << stored.error().message << "\n";
+    return 1;
+  }
+  std::cout << token << "\n";
+  return 0;
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  CLI::App app{"Sequencial: one WhatsApp link that spreads customers evenly over a team."};
+  app.require_subcommand(1);
+  app.set_version_flag("--version", SEQUENCIAL_VERSION);
+
+  sequencial::app::ServeConfig serve;
+  CLI::App* serve_cmd = app.add_subcommand("serve", "Run the redirect server and the admin API");
+  serve_cmd->set_config("--config", "", "Read options from a TOML file (keys as the long flags)");
+  serve_cmd->add_option("--listen", serve.listen, "Address to listen on; port 0 picks a free port")
+      ->envname("SEQUENCIAL_LISTEN")
+      ->capture_default_str();
+  serve_cmd->add_option("--db", serve.db, "SQLite file path (or postgres:// URL)")
+      ->envname("SEQUENCIAL_DB")
+      ->capture_default_str();
+  serve_cmd->add_option("--public-url", serve.public_url,
+                        "Public base URL of the links (default http://<listen>)")
+      ->envname("SEQUENCIAL_PUBLIC_URL");
+  serve_cmd->add_option("--threads", serve.threads, "Event loops (0 = one per core)")
+      ->envname("SEQUENCIAL_THREADS")
+      ->capture_default_str();
+  serve_cmd->add_option("--default-tz", serve.default_tz, "Default time zone of business hours")
+      ->envname("SEQUENCIAL_DEFAULT_TZ")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--assignment-retention-days", serve.assignment_retention_days,
+                   "Days an atendimento fixo assignment is kept after the visitor's last click")
+      ->envname("SEQUENCIAL_ASSIGNMENT_RETENTION_DAYS")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--flush-interval-ms", serve.flush_interval_ms,
+                   "How often assignments and cursors are written to the database")
+      ->envname("SEQUENCIAL_FLUSH_INTERVAL_MS")
+      ->capture_default_str();
+  serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
+      ->envname("SEQUENCIAL_LOG_LEVEL")
+      ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
+      ->capture_default_str();
+#ifdef SEQUENCIAL_TEST_HOOKS
+  serve_cmd->add_option("--test-clock-file", serve.test_clock_file,
+                        "TEST BUILDS ONLY: read the current unix time from this file");
+#endif
+
+  std::string token_db = "sequencial.db";
+  std::string token_name = "cli";
+  CLI::App* token_cmd = app.add_subcommand("token", "Manage admin API tokens");
+  token_cmd->require_subcommand(1);
+  CLI::App* token_create = token_cmd->add_subcommand(
+      "create", "Create an admin API token and print it (only its hash is stored)");
+  token_create->add_option("--db", token_db, "SQLite file path (or postgres:// URL)")
+      ->envname("SEQUENCIAL_DB")
+      ->capture_default_str();
+  token_create->add_option("--name", token_name, "A name to recognise the token by")
+      ->envname("SEQUENCIAL_TOKEN_NAME")
+      ->capture_default_str();
+
+  CLI11_PARSE(app, argc, argv);
+
+  if (serve_cmd->parsed()) return sequencial::app::run_serve(serve);
+  if (token_create->parsed()) return create_token(token_db, token_name);
+  return 1;
+}

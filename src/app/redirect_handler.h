@@ -1,0 +1,56 @@
+// The redirect path (the product): GET /{slug} -> 302 to wa.me, through a
+// central's rotation when the slug anchors one, with the visitor cookie and
+// atendimento fixo; previews, prefetches and HEAD answered without a click
+// (rule 5); the "fora do horário" page when a central says so (rule 4).
+//
+// Everything is answered from memory: the routing table, the assignment
+// table and the counters. Assignments and cursors leave through the
+// write-behind queues.
+//
+// Thread-safety: handle() is called concurrently by every event loop.
+#pragma once
+
+#include <string>
+#include <string_view>
+
+#include "app/metrics.h"
+#include "app/visitor.h"
+#include "app/write_behind.h"
+#include "core/clock.h"
+#include "http/message.h"
+#include "routing/assignment_table.h"
+#include "routing/routing_table.h"
+
+namespace sequencial::app {
+
+struct RedirectOptions {
+  std::string public_url;       // "https://zap.minhaloja.com.br", no trailing slash
+  std::string default_tz = "America/Sao_Paulo";  // zone of the closed page's times
+  bool secure_cookie = false;   // public URL is https
+};
+
+class RedirectHandler {
+ public:
+  RedirectHandler(RedirectOptions options, routing::RoutingTableHolder& tables,
+                  routing::AssignmentTable& assignments, WriteBehind& write_behind,
+                  VisitorIdSource& visitor_ids, Metrics& metrics, const Clock& clock);
+
+  // Answers a request for `slug` (the path without its leading '/').
+  void handle(const http::HttpRequest& request, std::string_view slug,
+              http::HttpResponse& response);
+
+ private:
+  void not_found(const http::HttpRequest& request, http::HttpResponse& response);
+  void closed_page(const http::HttpRequest& request, routing::CentralRouter& central,
+                   http::HttpResponse& response);
+
+  RedirectOptions options_;
+  routing::RoutingTableHolder& tables_;
+  routing::AssignmentTable& assignments_;
+  WriteBehind& write_behind_;
+  VisitorIdSource& visitor_ids_;
+  Metrics& metrics_;
+  const Clock& clock_;
+};
+
+}  // namespace sequencial::app

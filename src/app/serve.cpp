@@ -1,0 +1,175 @@
+// Wiring of the server process.
+#include "app/serve.h"
+
+#include <signal.h>
+#include <spdlog/spdlog.h>
+
+#include <charconv>
+#include <fstream>
+#include <thread>
+
+#include "api/admin_api.h"
+#include "api/tokens.h"
+#include "app/catalog.h"
+#include "app/front_door.h"
+#include "app/metrics.h"
+#include "app/redirect_handler.h"
+#include "app/visitor.h"
+#include "app/write_behind.h"
+#include "core/clock.h"
+#include "http/server.h"
+#include "routing/assignment_table.h"
+#include "routing/business_hours.h"
+#include "routing/routing_table.h"
+#include "storage/store.h"
+
+namespace sequencial::app {
+namespace {
+
+#ifdef SEQUENCIAL_TEST_HOOKS
+// Test builds only: "now" is the unix time written in a file (falls back to
+// the system clock while the file is missing or empty).
+class FileClock final : public Clock {
+ public:
+  explicit FileClock(std::string path) : path_(std::move(path)) {}
+  Timestamp now() const override {
+    std::ifstream in(path_);
+    long long seconds = 0;
+    if (in >> seconds) return Timestamp(std::chrono::seconds(seconds));
+    return SystemClock().now();
+  }
+
+ private:
+  std::string path_;
+};
+#endif
+
+struct ListenAddress {
+  std::string host;
+  std::uint16_t port = 0;
+};
+
+Result<ListenAddress> parse_listen(std::string_view text) {
+  const std::size_t colon = text.rfind(':');
+  if (colon == std::string_view::npos) {
+    return fail(Error::invalid("listen", "listen must be HOST:PORT, e.g. 127.0.0.1:8080"));
+  }
+  ListenAddress out;
+  out.host = std::string(text.substr(0, colon));
+  if (out.host.size() >= 2 && out.host.front() == '[' && out.host.back() == ']') {
+    out.host = out.host.substr(1, out.host.size() - 2);
+  }
+  const std::string_view port = text.substr(colon + 1);
+  unsigned value = 0;
+  const auto [end, ec] = std::from_chars(port.data(), port.data() + port.size(), value);
+  if (out.host.empty() || ec != std::errc() || end != port.data() + port.size() || value > 65535) {
+    return fail(Error::invalid("listen", "listen must be HOST:PORT with a port from 0 to 65535"));
+  }
+  out.port = static_cast<std::uint16_t>(value);
+  return out;
+}
+
+}  // namespace
+
+int run_serve(const ServeConfig& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  auto listen = parse_listen(config.listen);
+  if (!listen) {
+    spdlog::error("event=bad_config field=listen error=\"{}\"", listen.error().message);
+    return 2;
+  }
+  if (!routing::is_known_time_zone(config.default_tz)) {
+    spdlog::error("event=bad_config field=default-tz error=\"unknown time zone {}\"",
+                  config.default_tz);
+    return 2;
+  }
+  if (config.assignment_retention_days < 1 || config.flush_interval_ms < 1) {
+    spdlog::error("event=bad_config error=\"retention and flush interval must be positive\"");
+    return 2;
+  }
+
+  // Block the stop signals before any thread starts, so every thread
+  // inherits the mask and only sigwait() below sees them.
+  sigset_t stop_signals;
+  sigemptyset(&stop_signals);
+  sigaddset(&stop_signals, SIGTERM);
+  sigaddset(&stop_signals, SIGINT);
+  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+
+  std::unique_ptr<Clock> clock = std::make_unique<SystemClock>();
+#ifdef SEQUENCIAL_TEST_HOOKS
+  if (!config.test_clock_file.empty()) clock = std::make_unique<FileClock>(config.test_clock_file);
+#endif
+
+  auto store = open_store(config.db);
+  if (!store) {
+    spdlog::error("event=store_open_failed db=\"{}\" error=\"{}\"", config.db, store.error().message);
+    return 1;
+  }
+  const std::size_t loops =
+      config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
+
+  routing::RoutingTableHolder tables(loops);
+  routing::AssignmentTable assignments;
+  Catalog catalog(**store, tables, assignments, *clock);
+  if (auto ok = catalog.load(); !ok) {
+    spdlog::error("event=load_failed error=\"{}\"", ok.error().message);
+    return 1;
+  }
+  const auto retention = std::chrono::days(config.assignment_retention_days);
+  auto stored = (*store)->load_assignments(clock->now() - retention);
+  if (!stored) {
+    spdlog::error("event=load_failed error=\"{}\"", stored.error().message);
+    return 1;
+  }
+  for (const auto& a : *stored) assignments.put(a);
+
+  WriteBehind write_behind(**store, catalog, assignments, *clock, loops,
+                           {std::chrono::milliseconds(config.flush_interval_ms), retention,
+                            std::chrono::minutes(60)});
+  write_behind.purge();
+  write_behind.start();
+
+  std::string public_url = config.public_url;
+  if (public_url.empty()) public_url = "http://" + config.listen;
+  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+
+  Metrics metrics(loops);
+  RandomVisitorIds visitor_ids(loops);
+  RedirectHandler redirects({public_url, config.default_tz, public_url.starts_with("https://")},
+                            tables, assignments, write_behind, visitor_ids, metrics, *clock);
+  api::TokenAuthenticator auth(**store);
+  api::AdminApi admin({public_url, config.default_tz}, catalog, auth, *clock);
+  FrontDoor front(redirects, admin, metrics, [&] {
+    metrics.links.store(catalog.links().size());
+    metrics.centrals.store(catalog.centrals().size());
+    metrics.assignments.store(assignments.size());
+  });
+
+  http::ServerOptions options;
+  options.host = listen->host;
+  options.port = listen->port;
+  options.threads = loops;
+  auto server = http::start_server(options, front);
+  if (!server) {
+    spdlog::error("event=listen_failed error=\"{}\"", server.error().message);
+    write_behind.stop();
+    return 1;
+  }
+  front.set_ready(true);
+  spdlog::info("event=listening address={}:{} port={} loops={} db=\"{}\" links={} centrals={} "
+               "assignments={} public_url={}",
+               listen->host, (*server)->port(), (*server)->port(), loops, config.db,
+               catalog.links().size(), catalog.centrals().size(), assignments.size(), public_url);
+
+  int signal_number = 0;
+  sigwait(&stop_signals, &signal_number);
+  spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
+  front.set_ready(false);
+  (*server)->stop();
+  write_behind.stop();
+  spdlog::info("event=stopped");
+  return 0;
+}
+
+}  // namespace sequencial::app

@@ -1,0 +1,28 @@
+// `sequencial serve`: opens the store, loads links, centrals and
+// assignments into memory, starts the HTTP server and the write-behind
+// thread, and runs until SIGTERM/SIGINT, then stops gracefully: no new
+// connections, requests in flight answered, pending writes flushed, exit 0.
+#pragma once
+
+#include <chrono>
+#include <cstddef>
+#include <string>
+
+namespace sequencial::app {
+
+struct ServeConfig {
+  std::string listen = "127.0.0.1:8080";
+  std::string db = "sequencial.db";
+  std::string public_url;  // default: http://<listen>
+  std::size_t threads = 0;  // 0 = one event loop per core
+  std::string default_tz = "America/Sao_Paulo";
+  int assignment_retention_days = 180;
+  int flush_interval_ms = 100;
+  std::string log_level = "info";
+  std::string test_clock_file;  // test builds only: read "now" (unix seconds) from this file
+};
+
+// Returns the process exit code.
+[[nodiscard]] int run_serve(const ServeConfig& config);
+
+}  // namespace sequencial::app

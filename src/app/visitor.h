@@ -1,0 +1,48 @@
+// The visitor cookie: a first-party cookie holding a random 128-bit id
+// (32 hex digits), the only way a returning customer is recognised (never a
+// fingerprint). Ids come from libsodium's CSPRNG, drawn in blocks per event
+// loop so a new visitor costs no system call.
+#pragma once
+
+#include <array>
+#include <cstddef>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "core/model.h"
+
+namespace sequencial::app {
+
+inline constexpr std::string_view kVisitorCookie = "sqv";
+
+// The visitor id in a Cookie header value, nullopt when absent or malformed.
+[[nodiscard]] std::optional<VisitorId> parse_visitor_cookie(std::string_view cookie_header);
+// 32 lowercase hex digits.
+[[nodiscard]] std::array<char, 32> format_visitor_id(const VisitorId& id);
+// "sqv=<id>; Max-Age=...; Path=/; HttpOnly; SameSite=Lax[; Secure]"
+void append_visitor_set_cookie(std::string& out, const VisitorId& id, bool secure);
+
+// Source of new visitor ids. Thread-safety: next(loop) may be called
+// concurrently for different loops, never for the same loop.
+class VisitorIdSource {
+ public:
+  virtual ~VisitorIdSource() = default;
+  [[nodiscard]] virtual VisitorId next(std::size_t loop) = 0;
+};
+
+class RandomVisitorIds final : public VisitorIdSource {
+ public:
+  explicit RandomVisitorIds(std::size_t loops);
+  [[nodiscard]] VisitorId next(std::size_t loop) override;
+
+ private:
+  struct alignas(64) Pool {
+    std::vector<VisitorId> ids;
+    std::size_t used = 0;
+  };
+  std::vector<Pool> pools_;
+};
+
+}  // namespace sequencial::app

@@ -1,0 +1,93 @@
+// Background writer of assignments and cursors.
+#include "app/write_behind.h"
+
+#include <spdlog/spdlog.h>
+
+namespace sequencial::app {
+
+WriteBehind::WriteBehind(Store& store, Catalog& catalog, routing::AssignmentTable& assignments,
+                         const Clock& clock, std::size_t loops, WriteBehindOptions options)
+    : store_(store),
+      catalog_(catalog),
+      assignments_(assignments),
+      clock_(clock),
+      options_(options),
+      queues_(loops + 1) {}
+
+WriteBehind::~WriteBehind() { stop(); }
+
+void WriteBehind::record(std::size_t loop, const Assignment& assignment) {
+  Queue& q = queues_[loop < queues_.size() ? loop : queues_.size() - 1];
+  std::lock_guard lock(q.mutex);
+  q.pending.push_back(assignment);
+}
+
+void WriteBehind::start() { thread_ = std::thread([this] { run(); }); }
+
+void WriteBehind::stop() {
+  {
+    std::lock_guard lock(wake_mutex_);
+    if (stopping_ && !thread_.joinable()) return;
+    stopping_ = true;
+  }
+  wake_.notify_all();
+  if (thread_.joinable()) thread_.join();
+  flush();
+}
+
+void WriteBehind::flush() {
+  std::lock_guard flush_lock(flush_mutex_);
+  std::vector<Assignment> batch;
+  for (auto& q : queues_) {
+    std::lock_guard lock(q.mutex);
+    if (batch.empty()) {
+      batch.swap(q.pending);
+    } else {
+      batch.insert(batch.end(), q.pending.begin(), q.pending.end());
+      q.pending.clear();
+    }
+  }
+  if (!batch.empty()) {
+    if (auto ok = store_.save_assignments(batch); !ok) {
+      spdlog::error("event=assignments_write_failed count={} error=\"{}\"", batch.size(),
+                    ok.error().message);
+    }
+  }
+  std::vector<CursorUpdate> cursors;
+  for (const auto& router : catalog_.routers()) {
+    if (auto cursor = router->take_dirty_cursor()) cursors.push_back({router->id(), *cursor});
+  }
+  if (!cursors.empty()) {
+    if (auto ok = store_.save_cursors(cursors); !ok) {
+      spdlog::error("event=cursors_write_failed error=\"{}\"", ok.error().message);
+    }
+  }
+}
+
+void WriteBehind::purge() {
+  const Timestamp cutoff = clock_.now() - options_.assignment_retention;
+  const std::size_t in_memory = assignments_.erase_older_than(cutoff);
+  auto purged = store_.purge_assignments(cutoff);
+  if (!purged) {
+    spdlog::error("event=assignments_purge_failed error=\"{}\"", purged.error().message);
+  } else if (*purged > 0 || in_memory > 0) {
+    spdlog::info("event=assignments_purged stored={} cached={}", *purged, in_memory);
+  }
+}
+
+void WriteBehind::run() {
+  auto next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
+  std::unique_lock lock(wake_mutex_);
+  while (!stopping_) {
+    wake_.wait_for(lock, options_.flush_interval, [this] { return stopping_; });
+    lock.unlock();
+    flush();
+    if (std::chrono::steady_clock::now() >= next_purge) {
+      purge();
+      next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
+    }
+    lock.lock();
+  }
+}
+
+}  // namespace sequencial::app

@@ -1,0 +1,72 @@
+// Write-behind persistence for state the redirect path changes: visitor
+// assignments (atendimento fixo) and rotation cursors. Event loops hand
+// assignments over through per-loop queues and return at once; one
+// background thread writes them in batches every flush interval, saves the
+// cursors that moved, and purges assignments past their retention.
+//
+// Durability: a graceful stop() writes everything. After a crash at most the
+// last flush interval of assignments is lost, and a cursor at most that
+// stale, which costs no member more than one turn (see rotation.h).
+//
+// Thread-safety: record() from event loop `loop` only (one queue each);
+// start/stop/flush from the controlling thread.
+#pragma once
+
+#include <chrono>
+#include <condition_variable>
+#include <cstddef>
+#include <mutex>
+#include <thread>
+#include <vector>
+
+#include "app/catalog.h"
+#include "core/clock.h"
+#include "routing/assignment_table.h"
+#include "storage/store.h"
+
+namespace sequencial::app {
+
+struct WriteBehindOptions {
+  std::chrono::milliseconds flush_interval{100};
+  std::chrono::days assignment_retention{180};
+  std::chrono::minutes purge_interval{60};
+};
+
+class WriteBehind {
+ public:
+  WriteBehind(Store& store, Catalog& catalog, routing::AssignmentTable& assignments,
+              const Clock& clock, std::size_t loops, WriteBehindOptions options);
+  ~WriteBehind();
+  WriteBehind(const WriteBehind&) = delete;
+  WriteBehind& operator=(const WriteBehind&) = delete;
+
+  void record(std::size_t loop, const Assignment& assignment);
+  void start();
+  // Writes everything pending and joins the thread. Idempotent.
+  void stop();
+  // Writes everything pending now (on the calling thread).
+  void flush();
+  // Deletes assignments last seen before now - retention.
+  void purge();
+
+ private:
+  void run();
+
+  Store& store_;
+  Catalog& catalog_;
+  routing::AssignmentTable& assignments_;
+  const Clock& clock_;
+  WriteBehindOptions options_;
+  struct alignas(64) Queue {
+    std::mutex mutex;
+    std::vector<Assignment> pending;  // guarded by mutex
+  };
+  std::vector<Queue> queues_;
+  std::mutex flush_mutex_;  // one flush at a time
+  std::mutex wake_mutex_;
+  std::condition_variable wake_;
+  bool stopping_ = false;  // guarded by wake_mutex_
+  std::thread thread_;
+};
+
+}  // namespace sequencial::app

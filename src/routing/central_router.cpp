@@ -1,0 +1,163 @@
+// Routing decision of one central: fixed attendant, rotation, nobody available.
+#include "routing/central_router.h"
+
+#include <algorithm>
+
+namespace sequencial::routing {
+
+const char* outcome_name(Outcome outcome) {
+  switch (outcome) {
+    case Outcome::kLink: return "link";
+    case Outcome::kRotation: return "rotation";
+    case Outcome::kFixed: return "fixed";
+    case Outcome::kClosedAnchor: return "closed_anchor";
+    case Outcome::kClosedPage: return "closed_page";
+    case Outcome::kIgnoreHours: return "ignore_hours";
+  }
+  return "link";
+}
+
+void CentralRouter::configure(const Central& central, std::shared_ptr<const LinkRoute> anchor,
+                              std::vector<MemberRoute> members) {
+  std::vector<int> weights;
+  std::vector<std::int64_t> ids;
+  weights.reserve(members.size());
+  ids.reserve(members.size());
+  for (const auto& m : members) {
+    weights.push_back(m.weight);
+    ids.push_back(m.link->link.id);
+  }
+  Rotation rotation(weights);
+
+  std::lock_guard lock(mutex_);
+  if (!configured_) {
+    rotation.set_cursor(central.cursor);
+  } else if (rotation_) {
+    rotation.set_cursor(carry_cursor(*rotation_, member_ids_, rotation, ids));
+    cursor_dirty_ = true;
+  }
+  configured_ = true;
+  fixed_ = central.fixed;
+  when_closed_ = central.when_closed;
+  anchor_ = std::move(anchor);
+  members_ = std::move(members);
+  member_ids_ = std::move(ids);
+  index_of_.clear();
+  for (std::size_t i = 0; i < members_.size(); ++i) index_of_[member_ids_[i]] = i;
+  std::vector<bool> active(members_.size());
+  for (std::size_t i = 0; i < members_.size(); ++i) active[i] = members_[i].link->link.active;
+  rotation.set_available(Rotation::Mask::kActive, active);
+  rotation_ = std::move(rotation);
+  // Force a full recomputation of the open states on the next click.
+  open_.assign(members_.size(), false);
+  next_change_.assign(members_.size(), Timestamp::min());
+  next_refresh_ = Timestamp::min();
+  mask_stale_ = true;
+}
+
+void CentralRouter::refresh_locked(Timestamp now) {
+  if (now < next_refresh_) return;
+  bool changed = false;
+  Timestamp earliest = Timestamp::max();
+  for (std::size_t i = 0; i < members_.size(); ++i) {
+    if (now >= next_change_[i]) {
+      const auto& m = members_[i];
+      OpenState state;  // open, never changes: no hours
+      if (m.hours) state = m.hours->state_at(now);
+      const bool open = m.link->link.active && state.open;
+      changed |= open != open_[i];
+      open_[i] = open;
+      next_change_[i] = state.next_change;
+    }
+    earliest = std::min(earliest, next_change_[i]);
+  }
+  next_refresh_ = earliest;
+  if (changed || mask_stale_) rotation_->set_available(Rotation::Mask::kOpen, open_);
+  mask_stale_ = false;
+}
+
+RouteDecision CentralRouter::route(Timestamp now, std::optional<LinkId> assigned) {
+  std::lock_guard lock(mutex_);
+  refresh_locked(now);
+  if (fixed_ && assigned) {
+    const auto it = index_of_.find(*assigned);
+    if (it != index_of_.end() && open_[it->second]) {
+      return {members_[it->second].link, Outcome::kFixed, false};
+    }
+  }
+  if (auto member = rotation_->next(Rotation::Mask::kOpen)) {
+    cursor_dirty_ = true;
+    return {members_[*member].link, Outcome::kRotation, fixed_};
+  }
+  switch (when_closed_) {
+    case WhenClosed::kIgnoreHours:
+      if (auto member = rotation_->next(Rotation::Mask::kActive)) {
+        cursor_dirty_ = true;
+        return {members_[*member].link, Outcome::kIgnoreHours, fixed_};
+      }
+      return {anchor_, Outcome::kClosedAnchor, false};
+    case WhenClosed::kPage:
+      return {nullptr, Outcome::kClosedPage, false};
+    case WhenClosed::kAnchor:
+      break;
+  }
+  return {anchor_, Outcome::kClosedAnchor, false};
+}
+
+bool CentralRouter::fixed() const {
+  std::lock_guard lock(mutex_);
+  return fixed_;
+}
+
+std::uint64_t CentralRouter::cursor() const {
+  std::lock_guard lock(mutex_);
+  return rotation_ ? rotation_->cursor() : 0;
+}
+
+std::optional<std::uint64_t> CentralRouter::take_dirty_cursor() {
+  std::lock_guard lock(mutex_);
+  if (!cursor_dirty_ || !rotation_) return std::nullopt;
+  cursor_dirty_ = false;
+  return rotation_->cursor();
+}
+
+std::vector<MemberState> CentralRouter::member_states(Timestamp now) {
+  std::lock_guard lock(mutex_);
+  std::vector<MemberState> states;
+  states.reserve(members_.size());
+  for (const auto& m : members_) {
+    OpenState hours;
+    if (m.hours) hours = m.hours->state_at(now);
+    states.push_back({m.link->link.id, m.link->link.active && hours.open, hours.next_change});
+  }
+  return states;
+}
+
+std::shared_ptr<const LinkRoute> CentralRouter::anchor() const {
+  std::lock_guard lock(mutex_);
+  return anchor_;
+}
+
+std::optional<Timestamp> CentralRouter::next_opening(Timestamp now,
+                                                     std::chrono::days horizon) const {
+  std::lock_guard lock(mutex_);
+  std::optional<Timestamp> best;
+  for (const auto& m : members_) {
+    if (!m.link->link.active) continue;
+    const auto at = m.hours ? m.hours->next_opening(now, horizon) : std::optional(now);
+    if (at && (!best || *at < *best)) best = at;
+  }
+  return best;
+}
+
+std::vector<std::optional<Schedule>> CentralRouter::schedules() const {
+  std::lock_guard lock(mutex_);
+  std::vector<std::optional<Schedule>> out;
+  for (const auto& m : members_) {
+    if (!m.link->link.active) continue;
+    out.push_back(m.hours ? std::optional(m.hours->schedule()) : std::nullopt);
+  }
+  return out;
+}
+
+}  // namespace sequencial::routing

@@ -1,0 +1,109 @@
+// The routing decision of one central (modo Sequencial): rotation among the
+// members available now (rules 1 and 2), atendimento fixo (rule 3) and what
+// happens when nobody is available (rule 4). It holds no I/O: the caller
+// passes the instant and the visitor's current assignment, and persists the
+// decision (assignment, cursor) itself.
+//
+// Each member's open/closed state is cached with the instant it next changes,
+// so a click costs O(1) (one hash lookup for a fixed visitor, one table
+// lookup for the rotation) and recomputes states only when an edge passes.
+//
+// Thread-safety: safe for concurrent use; one mutex per central guards the
+// cursor and the cached states (the critical section is a few loads).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <unordered_map>
+#include <vector>
+
+#include "core/model.h"
+#include "routing/business_hours.h"
+#include "routing/link_route.h"
+#include "routing/rotation.h"
+
+namespace sequencial::routing {
+
+// How a click was routed; also the label of the redirects metric.
+enum class Outcome {
+  kLink,          // a plain link, no central
+  kRotation,      // the next member by rotation
+  kFixed,         // the visitor's own attendant (atendimento fixo)
+  kClosedAnchor,  // nobody available: the anchor's own number
+  kClosedPage,    // nobody available: the "fora do horário" page
+  kIgnoreHours,   // nobody available: rotation ignoring hours
+};
+inline constexpr int kOutcomeCount = 6;
+[[nodiscard]] const char* outcome_name(Outcome outcome);
+
+struct RouteDecision {
+  std::shared_ptr<const LinkRoute> link;  // destination; null for kClosedPage
+  Outcome outcome = Outcome::kRotation;
+  bool assign = false;  // a fixed central routed this visitor anew: remember link as theirs
+};
+
+struct MemberState {
+  LinkId link_id = 0;
+  bool open = true;                // active and within hours now
+  Timestamp next_change = Timestamp::max();
+};
+
+// One member as the router needs it.
+struct MemberRoute {
+  std::shared_ptr<const LinkRoute> link;
+  int weight = 1;
+  std::optional<BusinessHours> hours;  // nullopt = always within hours
+};
+
+class CentralRouter {
+ public:
+  explicit CentralRouter(CentralId id) : id_(id) {}
+  CentralRouter(const CentralRouter&) = delete;
+  CentralRouter& operator=(const CentralRouter&) = delete;
+
+  // (Re)loads the definition. On the first call the cursor comes from
+  // `central.cursor`; later calls carry the cursor over so the members that
+  // stay keep their place.
+  void configure(const Central& central, std::shared_ptr<const LinkRoute> anchor,
+                 std::vector<MemberRoute> members);
+
+  // Routes one click at `now`. `assigned` is the visitor's attendant when the
+  // central is fixed and the visitor has one.
+  [[nodiscard]] RouteDecision route(Timestamp now, std::optional<LinkId> assigned);
+
+  [[nodiscard]] CentralId id() const { return id_; }
+  [[nodiscard]] bool fixed() const;
+  [[nodiscard]] std::uint64_t cursor() const;
+  // The cursor if it moved since the last call (for write-behind persistence).
+  [[nodiscard]] std::optional<std::uint64_t> take_dirty_cursor();
+  [[nodiscard]] std::vector<MemberState> member_states(Timestamp now);
+  [[nodiscard]] std::shared_ptr<const LinkRoute> anchor() const;
+  // Earliest instant >= now at which some member is open, within `horizon`.
+  [[nodiscard]] std::optional<Timestamp> next_opening(Timestamp now, std::chrono::days horizon) const;
+  // The members' schedules (nullopt entries = always open), for the closed page.
+  [[nodiscard]] std::vector<std::optional<Schedule>> schedules() const;
+
+ private:
+  void refresh_locked(Timestamp now);  // recompute expired member states
+
+  const CentralId id_;
+  mutable std::mutex mutex_;
+  // Everything below is guarded by mutex_.
+  bool configured_ = false;
+  bool fixed_ = false;
+  WhenClosed when_closed_ = WhenClosed::kAnchor;
+  std::shared_ptr<const LinkRoute> anchor_;
+  std::vector<MemberRoute> members_;
+  std::vector<std::int64_t> member_ids_;
+  std::unordered_map<LinkId, std::size_t> index_of_;
+  std::vector<bool> open_;
+  std::vector<Timestamp> next_change_;
+  Timestamp next_refresh_ = Timestamp::min();
+  std::optional<Rotation> rotation_;
+  bool cursor_dirty_ = false;
+  bool mask_stale_ = true;  // open_ changed wholesale: rebuild the kOpen table
+};
+
+}  // namespace sequencial::routing

@@ -1,0 +1,147 @@
+// The SQLite schema history and its runner (see migrations.h).
+//
+// Conventions for the SQL below: STRICT tables (a wrong type is an error,
+// not a silent conversion); times are INTEGER unix seconds (UTC); booleans
+// are INTEGER 0/1; 64-bit unsigned values (cursor, visitor ids) are stored
+// bit-cast to INTEGER. A later migration that must rebuild a table follows
+// SQLite's "12-step" recipe with PRAGMA defer_foreign_keys=ON, since
+// foreign_keys cannot be switched off inside the migration transaction.
+#include "storage/sqlite/migrations.h"
+
+#include <chrono>
+#include <string>
+
+namespace sequencial::sqlite {
+namespace {
+
+constexpr std::string_view kVersion1 = R"sql(
+CREATE TABLE links (
+  id                  INTEGER PRIMARY KEY,
+  slug                TEXT    NOT NULL,
+  slug_key            TEXT    NOT NULL UNIQUE,  -- slug in ASCII lower case
+  phone               TEXT    NOT NULL,
+  message             TEXT    NOT NULL DEFAULT '',
+  label               TEXT    NOT NULL DEFAULT '',
+  active              INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  preview_title       TEXT    NOT NULL DEFAULT '',
+  preview_description TEXT    NOT NULL DEFAULT '',
+  preview_image       TEXT    NOT NULL DEFAULT '',
+  created_at          INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE centrals (
+  id          INTEGER PRIMARY KEY,
+  anchor_id   INTEGER NOT NULL UNIQUE REFERENCES links (id) ON DELETE RESTRICT,
+  fixed       INTEGER NOT NULL DEFAULT 0 CHECK (fixed IN (0, 1)),
+  when_closed TEXT    NOT NULL DEFAULT 'anchor'
+              CHECK (when_closed IN ('anchor', 'page', 'ignore_hours')),
+  cursor      INTEGER NOT NULL DEFAULT 0,  -- rotation position, uint64 bit-cast
+  created_at  INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE central_members (
+  central_id INTEGER NOT NULL REFERENCES centrals (id) ON DELETE CASCADE,
+  position   INTEGER NOT NULL,  -- rotation order, 0-based
+  link_id    INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+  weight     INTEGER NOT NULL DEFAULT 1,
+  hours      TEXT,              -- Schedule as JSON (storage/schedule_codec.h); NULL = always
+  PRIMARY KEY (central_id, link_id)
+) STRICT;
+CREATE INDEX central_members_by_link ON central_members (link_id);
+
+CREATE TABLE api_tokens (
+  id         INTEGER PRIMARY KEY,
+  name       TEXT    NOT NULL,
+  token_hash TEXT    NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE assignments (
+  central_id INTEGER NOT NULL REFERENCES centrals (id) ON DELETE CASCADE,
+  visitor_hi INTEGER NOT NULL,  -- uint64 bit-cast
+  visitor_lo INTEGER NOT NULL,  -- uint64 bit-cast
+  link_id    INTEGER NOT NULL REFERENCES links (id) ON DELETE CASCADE,
+  last_seen  INTEGER NOT NULL,
+  PRIMARY KEY (central_id, visitor_hi, visitor_lo)
+) STRICT, WITHOUT ROWID;
+CREATE INDEX assignments_by_last_seen ON assignments (last_seen);
+CREATE INDEX assignments_by_link ON assignments (link_id);
+)sql";
+
+constexpr Migration kMigrations[] = {
+    {1, kVersion1},
+};
+
+// The highest applied version; 0 for a new file.
+Result<int> current_version(Db& db) {
+  auto exists = db.query(
+      "SELECT count(*) FROM sqlite_schema WHERE type = 'table' AND name = 'schema_version'");
+  if (!exists) return fail(std::move(exists.error()));
+  auto row = exists->step();
+  if (!row) return fail(std::move(row.error()));
+  if (!*row || exists->int_at(0) == 0) return 0;
+
+  auto version = db.query("SELECT coalesce(max(version), 0) FROM schema_version");
+  if (!version) return fail(std::move(version.error()));
+  row = version->step();
+  if (!row) return fail(std::move(row.error()));
+  return *row ? static_cast<int>(version->int_at(0)) : 0;
+}
+
+Error newer_schema(int found, int known) {
+  return {ErrorCode::kUnavailable,
+          "database schema version " + std::to_string(found) +
+              " is newer than this build of sequencial supports (" + std::to_string(known) +
+              "); upgrade sequencial or open another database",
+          "db"};
+}
+
+}  // namespace
+
+std::span<const Migration> migrations() { return kMigrations; }
+
+Result<int> migrate(Db& db, std::span<const Migration> list) {
+  for (std::size_t i = 0; i < list.size(); ++i) {
+    if (list[i].version != static_cast<int>(i) + 1) {
+      return fail(Error::internal("migration list out of order at version " +
+                                  std::to_string(list[i].version)));
+    }
+  }
+  const int latest = static_cast<int>(list.size());
+
+  // Fast path without the write lock: the usual open finds nothing to do.
+  auto found = current_version(db);
+  if (!found) return fail(std::move(found.error()));
+  if (*found > latest) return fail(newer_schema(*found, latest));
+  if (*found == latest) return latest;
+
+  auto tx = Transaction::begin(db, Transaction::Kind::kWrite);
+  if (!tx) return fail(std::move(tx.error()));
+  if (auto made = db.exec("CREATE TABLE IF NOT EXISTS schema_version ("
+                          " version INTEGER PRIMARY KEY, applied_at INTEGER NOT NULL) STRICT");
+      !made) {
+    return fail(std::move(made.error()));
+  }
+  // Another process may have migrated while we waited for the lock.
+  found = current_version(db);
+  if (!found) return fail(std::move(found.error()));
+  if (*found > latest) return fail(newer_schema(*found, latest));
+
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  for (const Migration& migration : list.subspan(static_cast<std::size_t>(*found))) {
+    if (auto applied = db.exec(std::string(migration.sql)); !applied) {
+      Error error = std::move(applied.error());
+      error.message = "migration to schema version " + std::to_string(migration.version) +
+                      " failed: " + error.message;
+      return fail(std::move(error));
+    }
+    auto record = db.query("INSERT INTO schema_version (version, applied_at) VALUES (?1, ?2)");
+    if (!record) return fail(std::move(record.error()));
+    record->bind_int(1, migration.version).bind_int(2, now.time_since_epoch().count());
+    if (auto done = record->run(); !done) return fail(std::move(done.error()));
+  }
+  if (auto committed = tx->commit(); !committed) return fail(std::move(committed.error()));
+  return latest;
+}
+
+}  // namespace sequencial::sqlite

@@ -1,0 +1,66 @@
+// The embedded storage backend: Store on one SQLite file (PRODUCT.md
+// "Embedded default"). Opening creates the file when new, switches it to WAL
+// (readers never block the writer) and applies the schema migrations of
+// sqlite/migrations.h. Several processes may open the same file at once (the
+// CLI's `token create` while `serve` runs): writes take the lock with
+// BEGIN IMMEDIATE and wait up to 5 s (busy_timeout) for another process.
+//
+// Thread-safety: safe for concurrent use. All calls share one connection
+// and are serialised by an internal mutex; calls are short and none is on
+// the redirect hot path (see storage/store.h).
+#pragma once
+
+#include <memory>
+#include <mutex>
+#include <string>
+
+#include "storage/sqlite/sqlite_db.h"
+#include "storage/store.h"
+
+namespace sequencial::sqlite {
+
+class SqliteStore final : public Store {
+ public:
+  // Opens (creating and migrating when needed) the SQLite file at `path`.
+  // Fails with kUnavailable on field "db" when the file cannot be opened or
+  // its schema is newer than this build knows.
+  [[nodiscard]] static Result<std::unique_ptr<SqliteStore>> open(const std::string& path);
+
+  SqliteStore(const SqliteStore&) = delete;
+  SqliteStore& operator=(const SqliteStore&) = delete;
+  ~SqliteStore() override = default;
+
+  [[nodiscard]] Result<std::vector<Link>> load_links() override;
+  [[nodiscard]] Result<Link> insert_link(const Link& link) override;
+  [[nodiscard]] Result<void> update_link(const Link& link) override;
+  [[nodiscard]] Result<void> delete_link(LinkId id) override;
+
+  [[nodiscard]] Result<std::vector<Central>> load_centrals() override;
+  [[nodiscard]] Result<Central> insert_central(const Central& central) override;
+  [[nodiscard]] Result<void> update_central(const Central& central) override;
+  [[nodiscard]] Result<void> delete_central(CentralId id) override;
+  // Cursors of centrals that no longer exist are skipped.
+  [[nodiscard]] Result<void> save_cursors(std::span<const CursorUpdate> cursors) override;
+
+  [[nodiscard]] Result<ApiToken> insert_token(std::string_view name,
+                                              std::string_view token_hash) override;
+  [[nodiscard]] Result<std::optional<ApiToken>> find_token(std::string_view token_hash) override;
+
+  [[nodiscard]] Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) override;
+  // Assignments naming a central or link that no longer exists are skipped.
+  [[nodiscard]] Result<void> save_assignments(std::span<const Assignment> batch) override;
+  [[nodiscard]] Result<std::int64_t> purge_assignments(Timestamp seen_before) override;
+
+ private:
+  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+
+  // Helpers; mu_ must be held.
+  [[nodiscard]] Result<void> write_members(const Central& central);
+  [[nodiscard]] Result<void> check_references(const Central& central);
+  [[nodiscard]] Result<bool> exists(std::string_view sql, std::int64_t id);
+
+  std::mutex mu_;
+  Db db_;  // guarded by mu_
+};
+
+}  // namespace sequencial::sqlite

@@ -1,0 +1,808 @@
+// The Store contract (storage/store.h), written once and run against every
+// backend: each test gets a fresh, empty database from the backend's
+// factory. To cover a new backend (PostgreSQL), add a Backend to backends().
+// Also tests open_store()'s choice of backend from the --db value.
+#include "storage/store.h"
+
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <functional>
+#include <optional>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "temp_dir.h"
+
+namespace sequencial {
+namespace {
+
+using namespace std::chrono_literals;
+using std::chrono::December;
+using std::chrono::February;
+using test_support::TempDir;
+
+// ---- backends ----
+
+// One empty database for one test; open() may be called again to get a new
+// connection to the same data (persistence, several processes).
+class TestDatabase {
+ public:
+  virtual ~TestDatabase() = default;
+  [[nodiscard]] virtual Result<std::unique_ptr<Store>> open() = 0;
+};
+
+struct Backend {
+  std::string name;
+  std::function<std::unique_ptr<TestDatabase>()> create;
+};
+
+class SqliteDatabase final : public TestDatabase {
+ public:
+  Result<std::unique_ptr<Store>> open() override {
+    return open_store((dir_.path() / "sequencial.db").string());
+  }
+
+ private:
+  TempDir dir_;
+};
+
+std::vector<Backend> backends() {
+  return {{"sqlite", [] { return std::make_unique<SqliteDatabase>(); }}};
+}
+
+// ---- helpers ----
+
+template <typename T>
+std::string why(const Result<T>& result) {
+  if (result) return "ok";
+  const Error& e = result.error();
+  return std::string(error_code_name(e.code)) + " [" + e.field + "] " + e.message;
+}
+
+Timestamp now_seconds() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+Link make_link(std::string slug, std::string phone = "5511999990001") {
+  Link link;
+  link.slug = std::move(slug);
+  link.phone = std::move(phone);
+  link.message = "Olá! Vim pelo site";
+  link.label = link.slug;
+  return link;
+}
+
+// Business hours with a midnight-crossing range and dated exceptions.
+Schedule sample_schedule() {
+  Schedule s;
+  s.tz = "America/Sao_Paulo";
+  s.week[1] = {{540, 720}, {780, 1080}};  // Monday 09:00-12:00, 13:00-18:00
+  s.week[5] = {{540, 1080}};
+  s.week[6] = {{1320, 120}};  // Saturday 22:00 - Sunday 02:00
+  s.exceptions = {{2026y / December / 24d, {{540, 720}}}, {2026y / December / 25d, {}}};
+  return s;
+}
+
+void expect_same_link(const Link& actual, const Link& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.slug, expected.slug);
+  EXPECT_EQ(actual.phone, expected.phone);
+  EXPECT_EQ(actual.message, expected.message);
+  EXPECT_EQ(actual.label, expected.label);
+  EXPECT_EQ(actual.active, expected.active);
+  EXPECT_EQ(actual.preview_title, expected.preview_title);
+  EXPECT_EQ(actual.preview_description, expected.preview_description);
+  EXPECT_EQ(actual.preview_image, expected.preview_image);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+}
+
+void expect_same_central(const Central& actual, const Central& expected) {
+  EXPECT_EQ(actual.id, expected.id);
+  EXPECT_EQ(actual.anchor_id, expected.anchor_id);
+  EXPECT_EQ(actual.fixed, expected.fixed);
+  EXPECT_EQ(actual.when_closed, expected.when_closed);
+  EXPECT_EQ(actual.members, expected.members);
+  EXPECT_EQ(actual.cursor, expected.cursor);
+  EXPECT_EQ(actual.created_at, expected.created_at);
+}
+
+std::vector<LinkId> member_ids(const Central& central) {
+  std::vector<LinkId> ids;
+  for (const Member& m : central.members) ids.push_back(m.link_id);
+  return ids;
+}
+
+Member member(LinkId id, int weight = 1, std::optional<Schedule> hours = std::nullopt) {
+  return {.link_id = id, .weight = weight, .hours = std::move(hours)};
+}
+
+Schedule utc_only() {
+  Schedule s;
+  s.tz = "UTC";
+  return s;
+}
+
+bool same_assignment(const Assignment& a, const Assignment& b) {
+  return a.central_id == b.central_id && a.visitor == b.visitor && a.link_id == b.link_id &&
+         a.last_seen == b.last_seen;
+}
+
+// ---- fixture ----
+
+class StoreTest : public ::testing::TestWithParam<Backend> {
+ protected:
+  void SetUp() override {
+    database_ = GetParam().create();
+    auto store = database_->open();
+    ASSERT_TRUE(store) << why(store);
+    store_ = std::move(*store);
+  }
+
+  Link insert(Link link) {
+    auto stored = store_->insert_link(link);
+    EXPECT_TRUE(stored) << why(stored);
+    return stored ? *stored : Link{};
+  }
+
+  std::vector<Link> links() {
+    auto loaded = store_->load_links();
+    EXPECT_TRUE(loaded) << why(loaded);
+    return loaded ? *loaded : std::vector<Link>{};
+  }
+
+  std::vector<Central> centrals() {
+    auto loaded = store_->load_centrals();
+    EXPECT_TRUE(loaded) << why(loaded);
+    return loaded ? *loaded : std::vector<Central>{};
+  }
+
+  // A central anchored on a new link "central<n>" with the given members.
+  Central insert_central(const std::vector<LinkId>& members, const std::string& anchor_slug) {
+    Central central;
+    central.anchor_id = insert(make_link(anchor_slug)).id;
+    for (LinkId id : members) central.members.push_back(member(id));
+    auto stored = store_->insert_central(central);
+    EXPECT_TRUE(stored) << why(stored);
+    return stored ? *stored : Central{};
+  }
+
+  std::unique_ptr<TestDatabase> database_;
+  std::unique_ptr<Store> store_;
+};
+
+INSTANTIATE_TEST_SUITE_P(Backends, StoreTest, ::testing::ValuesIn(backends()),
+                         [](const ::testing::TestParamInfo<Backend>& info) {
+                           return info.param.name;
+                         });
+
+// ---- links ----
+
+TEST_P(StoreTest, NewDatabaseIsEmpty) {
+  EXPECT_TRUE(links().empty());
+  EXPECT_TRUE(centrals().empty());
+  auto assignments = store_->load_assignments(Timestamp{});
+  ASSERT_TRUE(assignments) << why(assignments);
+  EXPECT_TRUE(assignments->empty());
+}
+
+TEST_P(StoreTest, LinkRoundTripsEveryField) {
+  Link link = make_link("MinhaCentral", "5511999990001");
+  link.message = "Olá! Vim pelo site 😀 — café & pão?\nlinha 2 {utm_source}";
+  link.label = "João — vendas";
+  link.active = false;
+  link.preview_title = "Título ✓";
+  link.preview_description = "Descrição com acentuação";
+  link.preview_image = "https://example.com/img.png?a=1&b=2";
+
+  const Timestamp before = now_seconds();
+  auto stored = store_->insert_link(link);
+  const Timestamp after = now_seconds();
+  ASSERT_TRUE(stored) << why(stored);
+  EXPECT_GT(stored->id, 0);
+  EXPECT_GE(stored->created_at, before);
+  EXPECT_LE(stored->created_at, after);
+  link.id = stored->id;
+  link.created_at = stored->created_at;
+  expect_same_link(*stored, link);
+
+  auto loaded = links();
+  ASSERT_EQ(loaded.size(), 1u);
+  expect_same_link(loaded[0], link);
+}
+
+TEST_P(StoreTest, InsertLinkKeepsAGivenCreationTime) {
+  Link link = make_link("joao");
+  link.created_at = Timestamp{1'700'000'000s};
+  Link stored = insert(link);
+  EXPECT_EQ(stored.created_at, link.created_at);
+  ASSERT_EQ(links().size(), 1u);
+  EXPECT_EQ(links()[0].created_at, link.created_at);
+}
+
+TEST_P(StoreTest, LinksLoadInIdOrderWithDistinctIds) {
+  const Link a = insert(make_link("a"));
+  const Link b = insert(make_link("b"));
+  const Link c = insert(make_link("c"));
+  EXPECT_LT(a.id, b.id);
+  EXPECT_LT(b.id, c.id);
+  auto loaded = links();
+  ASSERT_EQ(loaded.size(), 3u);
+  EXPECT_EQ(loaded[0].slug, "a");
+  EXPECT_EQ(loaded[2].slug, "c");
+}
+
+TEST_P(StoreTest, UpdateLinkReplacesFieldsButNotCreationTime) {
+  Link link = insert(make_link("joao"));
+  const Timestamp created = link.created_at;
+  link.slug = "Joao2";
+  link.phone = "5521988887777";
+  link.message = "Novo texto 🎉";
+  link.label = "João";
+  link.active = false;
+  link.preview_title = "t";
+  link.preview_description = "d";
+  link.preview_image = "https://example.com/i.png";
+  link.created_at = Timestamp{5s};  // ignored
+  auto updated = store_->update_link(link);
+  ASSERT_TRUE(updated) << why(updated);
+
+  auto loaded = links();
+  ASSERT_EQ(loaded.size(), 1u);
+  link.created_at = created;
+  expect_same_link(loaded[0], link);
+}
+
+TEST_P(StoreTest, SlugConflictOnInsertIgnoresCase) {
+  insert(make_link("Joao"));
+  for (const char* slug : {"Joao", "joao", "JOAO", "jOaO"}) {
+    auto again = store_->insert_link(make_link(slug));
+    ASSERT_FALSE(again) << slug;
+    EXPECT_EQ(again.error().code, ErrorCode::kConflict) << slug;
+    EXPECT_EQ(again.error().field, "slug");
+    EXPECT_EQ(again.error().message, "slug already in use");
+  }
+  EXPECT_EQ(links().size(), 1u);
+  EXPECT_TRUE(store_->insert_link(make_link("joao2")));
+}
+
+TEST_P(StoreTest, SlugConflictOnUpdateIgnoresCase) {
+  Link joao = insert(make_link("joao"));
+  Link maria = insert(make_link("maria"));
+  maria.slug = "JOAO";
+  auto clash = store_->update_link(maria);
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(clash.error().field, "slug");
+
+  // A link may change the case of its own slug.
+  joao.slug = "JoAo";
+  auto recased = store_->update_link(joao);
+  ASSERT_TRUE(recased) << why(recased);
+  auto loaded = links();
+  ASSERT_EQ(loaded.size(), 2u);
+  EXPECT_EQ(loaded[0].slug, "JoAo");
+  EXPECT_EQ(loaded[1].slug, "maria");
+}
+
+TEST_P(StoreTest, UnknownIdsAreNotFound) {
+  Link ghost = make_link("ghost");
+  ghost.id = 4242;
+  auto updated = store_->update_link(ghost);
+  ASSERT_FALSE(updated);
+  EXPECT_EQ(updated.error().code, ErrorCode::kNotFound);
+
+  auto deleted = store_->delete_link(4242);
+  ASSERT_FALSE(deleted);
+  EXPECT_EQ(deleted.error().code, ErrorCode::kNotFound);
+
+  Central central;
+  central.id = 77;
+  central.anchor_id = insert(make_link("anchor")).id;
+  auto updated_central = store_->update_central(central);
+  ASSERT_FALSE(updated_central);
+  EXPECT_EQ(updated_central.error().code, ErrorCode::kNotFound);
+
+  auto deleted_central = store_->delete_central(77);
+  ASSERT_FALSE(deleted_central);
+  EXPECT_EQ(deleted_central.error().code, ErrorCode::kNotFound);
+  EXPECT_TRUE(centrals().empty());
+}
+
+TEST_P(StoreTest, DeleteLink) {
+  const Link a = insert(make_link("a"));
+  const Link b = insert(make_link("b"));
+  auto deleted = store_->delete_link(a.id);
+  ASSERT_TRUE(deleted) << why(deleted);
+  auto loaded = links();
+  ASSERT_EQ(loaded.size(), 1u);
+  EXPECT_EQ(loaded[0].id, b.id);
+  // The slug is free again.
+  EXPECT_TRUE(store_->insert_link(make_link("A")));
+}
+
+// ---- centrals ----
+
+TEST_P(StoreTest, CentralRoundTripsMembersInOrderWithWeightsAndHours) {
+  const Link anchor = insert(make_link("minhacentral"));
+  const Link joao = insert(make_link("joao"));
+  const Link maria = insert(make_link("maria"));
+  const Link ana = insert(make_link("ana"));
+
+  Central central;
+  central.anchor_id = anchor.id;
+  central.fixed = true;
+  central.when_closed = WhenClosed::kPage;
+  central.cursor = 0xFFFF'FFFF'FFFF'FFF0ull;  // above INT64_MAX: stored bit-cast
+  // Not in id order, to see that order is kept as given.
+  central.members = {{.link_id = maria.id, .weight = 1, .hours = std::nullopt},
+                     {.link_id = joao.id, .weight = 3, .hours = sample_schedule()},
+                     {.link_id = ana.id, .weight = 100, .hours = utc_only()}};
+
+  const Timestamp before = now_seconds();
+  auto stored = store_->insert_central(central);
+  const Timestamp after = now_seconds();
+  ASSERT_TRUE(stored) << why(stored);
+  EXPECT_GT(stored->id, 0);
+  EXPECT_GE(stored->created_at, before);
+  EXPECT_LE(stored->created_at, after);
+  central.id = stored->id;
+  central.created_at = stored->created_at;
+  expect_same_central(*stored, central);
+
+  auto loaded = centrals();
+  ASSERT_EQ(loaded.size(), 1u);
+  expect_same_central(loaded[0], central);
+  ASSERT_TRUE(loaded[0].members[1].hours.has_value());
+  EXPECT_EQ(loaded[0].members[1].hours->week[6], (std::vector<TimeRange>{{1320, 120}}));
+}
+
+TEST_P(StoreTest, EveryWhenClosedRoundTrips) {
+  for (WhenClosed when : {WhenClosed::kAnchor, WhenClosed::kPage, WhenClosed::kIgnoreHours}) {
+    Central central;
+    central.anchor_id = insert(make_link("anchor" + std::to_string(static_cast<int>(when)))).id;
+    central.when_closed = when;
+    auto stored = store_->insert_central(central);
+    ASSERT_TRUE(stored) << why(stored);
+  }
+  auto loaded = centrals();
+  ASSERT_EQ(loaded.size(), 3u);
+  EXPECT_EQ(loaded[0].when_closed, WhenClosed::kAnchor);
+  EXPECT_EQ(loaded[1].when_closed, WhenClosed::kPage);
+  EXPECT_EQ(loaded[2].when_closed, WhenClosed::kIgnoreHours);
+}
+
+TEST_P(StoreTest, InsertCentralKeepsAGivenCreationTime) {
+  Central central;
+  central.anchor_id = insert(make_link("anchor")).id;
+  central.created_at = Timestamp{1'600'000'000s};
+  auto stored = store_->insert_central(central);
+  ASSERT_TRUE(stored) << why(stored);
+  EXPECT_EQ(stored->created_at, central.created_at);
+  EXPECT_EQ(centrals().at(0).created_at, central.created_at);
+}
+
+TEST_P(StoreTest, UpdateCentralReplacesOptionsMembersAndCursor) {
+  const LinkId a = insert(make_link("a")).id;
+  const LinkId b = insert(make_link("b")).id;
+  const LinkId c = insert(make_link("c")).id;
+  Central central = insert_central({a, b, c}, "central");
+  const Timestamp created = central.created_at;
+
+  central.fixed = true;
+  central.when_closed = WhenClosed::kIgnoreHours;
+  central.cursor = 17;
+  central.members = {{.link_id = c, .weight = 2, .hours = sample_schedule()},
+                     {.link_id = a, .weight = 1, .hours = std::nullopt}};
+  central.created_at = Timestamp{1s};  // ignored
+  auto updated = store_->update_central(central);
+  ASSERT_TRUE(updated) << why(updated);
+
+  auto loaded = centrals();
+  ASSERT_EQ(loaded.size(), 1u);
+  central.created_at = created;
+  expect_same_central(loaded[0], central);
+
+  // Anchor change to another free link.
+  central.anchor_id = b;
+  ASSERT_TRUE(store_->update_central(central));
+  EXPECT_EQ(centrals().at(0).anchor_id, b);
+}
+
+TEST_P(StoreTest, FailedCentralUpdateChangesNothing) {
+  const LinkId a = insert(make_link("a")).id;
+  const LinkId b = insert(make_link("b")).id;
+  const Central original = insert_central({a, b}, "central");
+
+  Central broken = original;
+  broken.fixed = true;
+  Schedule bad = sample_schedule();
+  bad.exceptions = {{2026y / February / 30d, {}}};  // not a date: refused while writing
+  broken.members = {{.link_id = b, .weight = 1, .hours = std::nullopt},
+                    {.link_id = a, .weight = 1, .hours = bad}};
+  auto updated = store_->update_central(broken);
+  ASSERT_FALSE(updated);
+  EXPECT_EQ(updated.error().code, ErrorCode::kInvalid);
+
+  auto loaded = centrals();
+  ASSERT_EQ(loaded.size(), 1u);
+  expect_same_central(loaded[0], original);
+}
+
+TEST_P(StoreTest, CentralReferencesMustExistAndMembersBeDistinct) {
+  const LinkId a = insert(make_link("a")).id;
+  const LinkId anchor = insert(make_link("anchor")).id;
+
+  Central no_anchor;
+  no_anchor.anchor_id = 999;
+  auto r1 = store_->insert_central(no_anchor);
+  ASSERT_FALSE(r1);
+  EXPECT_EQ(r1.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(r1.error().field, "anchor");
+
+  Central no_member;
+  no_member.anchor_id = anchor;
+  no_member.members = {member(a), member(998)};
+  auto r2 = store_->insert_central(no_member);
+  ASSERT_FALSE(r2);
+  EXPECT_EQ(r2.error().code, ErrorCode::kUnprocessable);
+  EXPECT_EQ(r2.error().field, "members");
+
+  Central twice;
+  twice.anchor_id = anchor;
+  twice.members = {member(a), member(a)};
+  auto r3 = store_->insert_central(twice);
+  ASSERT_FALSE(r3);
+  EXPECT_EQ(r3.error().code, ErrorCode::kInvalid);
+  EXPECT_EQ(r3.error().field, "members");
+
+  EXPECT_TRUE(centrals().empty());
+}
+
+TEST_P(StoreTest, LinkMayBeMemberOfSeveralCentrals) {
+  const LinkId joao = insert(make_link("joao")).id;
+  insert_central({joao}, "loja1");
+  insert_central({joao}, "loja2");
+  auto loaded = centrals();
+  ASSERT_EQ(loaded.size(), 2u);
+  EXPECT_EQ(member_ids(loaded[0]), std::vector<LinkId>{joao});
+  EXPECT_EQ(member_ids(loaded[1]), std::vector<LinkId>{joao});
+}
+
+TEST_P(StoreTest, DeletingAMemberLinkRemovesItFromCentralsKeepingOrder) {
+  const LinkId a = insert(make_link("a")).id;
+  const LinkId b = insert(make_link("b")).id;
+  const LinkId c = insert(make_link("c")).id;
+  const LinkId d = insert(make_link("d")).id;
+  Central first = insert_central({a, b, c, d}, "loja1");
+  Central second = insert_central({d, b, a}, "loja2");
+
+  ASSERT_TRUE(store_->delete_link(b));
+  auto loaded = centrals();
+  ASSERT_EQ(loaded.size(), 2u);
+  EXPECT_EQ(member_ids(loaded[0]), (std::vector<LinkId>{a, c, d}));
+  EXPECT_EQ(member_ids(loaded[1]), (std::vector<LinkId>{d, a}));
+
+  ASSERT_TRUE(store_->delete_link(a));
+  const LinkId e = insert(make_link("e")).id;
+  second = centrals().at(1);
+  second.members.push_back(member(e, 2));
+  ASSERT_TRUE(store_->update_central(second));
+  loaded = centrals();
+  EXPECT_EQ(member_ids(loaded[0]), (std::vector<LinkId>{c, d}));
+  EXPECT_EQ(member_ids(loaded[1]), (std::vector<LinkId>{d, e}));
+  EXPECT_EQ(loaded[1].members[1].weight, 2);
+}
+
+TEST_P(StoreTest, DeletingAnAnchorIsRefused) {
+  const LinkId a = insert(make_link("a")).id;
+  const Central central = insert_central({a}, "minhacentral");
+
+  auto deleted = store_->delete_link(central.anchor_id);
+  ASSERT_FALSE(deleted);
+  EXPECT_EQ(deleted.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(deleted.error().field, "id");
+  EXPECT_NE(deleted.error().message.find("anchor of central " + std::to_string(central.id)),
+            std::string::npos)
+      << deleted.error().message;
+  EXPECT_EQ(links().size(), 2u);
+  EXPECT_EQ(centrals().size(), 1u);
+
+  // Once the central is gone the anchor is a plain link and may go.
+  ASSERT_TRUE(store_->delete_central(central.id));
+  auto now_deleted = store_->delete_link(central.anchor_id);
+  EXPECT_TRUE(now_deleted) << why(now_deleted);
+  EXPECT_EQ(links().size(), 1u);
+}
+
+TEST_P(StoreTest, DeleteCentralKeepsItsLinks) {
+  const LinkId a = insert(make_link("a")).id;
+  const Central central = insert_central({a}, "minhacentral");
+  auto deleted = store_->delete_central(central.id);
+  ASSERT_TRUE(deleted) << why(deleted);
+  EXPECT_TRUE(centrals().empty());
+  EXPECT_EQ(links().size(), 2u);
+}
+
+TEST_P(StoreTest, ALinkAnchorsAtMostOneCentral) {
+  const LinkId a = insert(make_link("a")).id;
+  const Central first = insert_central({a}, "loja1");
+
+  Central clash;
+  clash.anchor_id = first.anchor_id;
+  clash.members = {member(a)};
+  auto inserted = store_->insert_central(clash);
+  ASSERT_FALSE(inserted);
+  EXPECT_EQ(inserted.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(inserted.error().field, "anchor");
+  EXPECT_EQ(inserted.error().message, "link is already the anchor of another central");
+  EXPECT_EQ(centrals().size(), 1u);
+
+  Central second = insert_central({a}, "loja2");
+  second.anchor_id = first.anchor_id;
+  auto updated = store_->update_central(second);
+  ASSERT_FALSE(updated);
+  EXPECT_EQ(updated.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(updated.error().field, "anchor");
+  EXPECT_NE(centrals().at(1).anchor_id, first.anchor_id);
+}
+
+TEST_P(StoreTest, CursorsAreSavedAndReloaded) {
+  const LinkId a = insert(make_link("a")).id;
+  const Central one = insert_central({a}, "loja1");
+  const Central two = insert_central({a}, "loja2");
+  const std::vector<CursorUpdate> updates = {
+      {.central_id = one.id, .cursor = 41},
+      {.central_id = two.id, .cursor = ~0ull},
+      {.central_id = 9999, .cursor = 5},  // deleted meanwhile: skipped
+  };
+  auto saved = store_->save_cursors(updates);
+  ASSERT_TRUE(saved) << why(saved);
+  EXPECT_TRUE(store_->save_cursors({}));
+
+  auto loaded = centrals();
+  ASSERT_EQ(loaded.size(), 2u);
+  EXPECT_EQ(loaded[0].cursor, 41u);
+  EXPECT_EQ(loaded[1].cursor, ~0ull);
+}
+
+// ---- API tokens ----
+
+TEST_P(StoreTest, TokensAreFoundByHash) {
+  const Timestamp before = now_seconds();
+  auto ci = store_->insert_token("ci", "hash-1");
+  ASSERT_TRUE(ci) << why(ci);
+  auto admin = store_->insert_token("admin ✓", "hash-2");
+  ASSERT_TRUE(admin) << why(admin);
+  EXPECT_GT(ci->id, 0);
+  EXPECT_NE(ci->id, admin->id);
+  EXPECT_EQ(ci->name, "ci");
+  EXPECT_GE(ci->created_at, before);
+  EXPECT_LE(ci->created_at, now_seconds());
+
+  auto found = store_->find_token("hash-2");
+  ASSERT_TRUE(found) << why(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, admin->id);
+  EXPECT_EQ((*found)->name, "admin ✓");
+  EXPECT_EQ((*found)->created_at, admin->created_at);
+
+  auto missing = store_->find_token("hash-3");
+  ASSERT_TRUE(missing) << why(missing);
+  EXPECT_FALSE(missing->has_value());
+
+  auto duplicate = store_->insert_token("other", "hash-1");
+  ASSERT_FALSE(duplicate);
+  EXPECT_EQ(duplicate.error().code, ErrorCode::kConflict);
+}
+
+// ---- assignments ----
+
+TEST_P(StoreTest, AssignmentsUpsertLoadAndPurge) {
+  const LinkId a = insert(make_link("a")).id;
+  const LinkId b = insert(make_link("b")).id;
+  const Central central = insert_central({a, b}, "loja");
+  const VisitorId v1{.hi = 0xFEDC'BA98'7654'3210ull, .lo = 0x8000'0000'0000'0001ull};
+  const VisitorId v2{.hi = 1, .lo = 2};
+  const VisitorId v3{.hi = ~0ull, .lo = ~0ull};
+
+  std::vector<Assignment> batch = {
+      {.central_id = central.id, .visitor = v1, .link_id = a, .last_seen = Timestamp{1000s}},
+      {.central_id = central.id, .visitor = v2, .link_id = b, .last_seen = Timestamp{2000s}},
+      {.central_id = central.id, .visitor = v3, .link_id = a, .last_seen = Timestamp{3000s}},
+      // Deleted central or link: skipped, not an error for the whole batch.
+      {.central_id = 9999, .visitor = v1, .link_id = a, .last_seen = Timestamp{3000s}},
+      {.central_id = central.id, .visitor = {7, 7}, .link_id = 9999, .last_seen = Timestamp{3000s}},
+  };
+  auto saved = store_->save_assignments(batch);
+  ASSERT_TRUE(saved) << why(saved);
+  EXPECT_TRUE(store_->save_assignments({}));
+
+  auto all = store_->load_assignments(Timestamp{});
+  ASSERT_TRUE(all) << why(all);
+  ASSERT_EQ(all->size(), 3u);
+  for (std::size_t i = 0; i < 3; ++i) {
+    EXPECT_TRUE(std::ranges::any_of(*all, [&](const Assignment& x) {
+      return same_assignment(x, batch[i]);
+    })) << i;
+  }
+
+  auto recent = store_->load_assignments(Timestamp{2000s});  // inclusive
+  ASSERT_TRUE(recent) << why(recent);
+  EXPECT_EQ(recent->size(), 2u);
+
+  // Upsert: v1 moves to b and is seen later; an older sighting of v2 is ignored.
+  const std::vector<Assignment> update = {
+      {.central_id = central.id, .visitor = v1, .link_id = b, .last_seen = Timestamp{4000s}},
+      {.central_id = central.id, .visitor = v2, .link_id = a, .last_seen = Timestamp{1500s}},
+  };
+  ASSERT_TRUE(store_->save_assignments(update));
+  all = store_->load_assignments(Timestamp{});
+  ASSERT_TRUE(all) << why(all);
+  ASSERT_EQ(all->size(), 3u);
+  EXPECT_TRUE(std::ranges::any_of(
+      *all, [&](const Assignment& x) { return same_assignment(x, update[0]); }));
+  EXPECT_TRUE(
+      std::ranges::any_of(*all, [&](const Assignment& x) { return same_assignment(x, batch[1]); }));
+
+  auto purged = store_->purge_assignments(Timestamp{3000s});  // strictly before
+  ASSERT_TRUE(purged) << why(purged);
+  EXPECT_EQ(*purged, 1);  // v2
+  all = store_->load_assignments(Timestamp{});
+  ASSERT_TRUE(all);
+  EXPECT_EQ(all->size(), 2u);
+  auto none = store_->purge_assignments(Timestamp{0s});
+  ASSERT_TRUE(none);
+  EXPECT_EQ(*none, 0);
+}
+
+TEST_P(StoreTest, AssignmentsGoWithTheirCentralOrLink) {
+  const LinkId a = insert(make_link("a")).id;
+  const LinkId b = insert(make_link("b")).id;
+  const Central one = insert_central({a, b}, "loja1");
+  const Central two = insert_central({a, b}, "loja2");
+  const std::vector<Assignment> batch = {
+      {.central_id = one.id, .visitor = {1, 1}, .link_id = a, .last_seen = Timestamp{10s}},
+      {.central_id = two.id, .visitor = {1, 1}, .link_id = b, .last_seen = Timestamp{10s}},
+      {.central_id = two.id, .visitor = {2, 2}, .link_id = a, .last_seen = Timestamp{10s}},
+  };
+  ASSERT_TRUE(store_->save_assignments(batch));
+  ASSERT_TRUE(store_->delete_central(one.id));
+  ASSERT_TRUE(store_->delete_link(a));
+  auto left = store_->load_assignments(Timestamp{});
+  ASSERT_TRUE(left) << why(left);
+  ASSERT_EQ(left->size(), 1u);
+  EXPECT_TRUE(same_assignment(left->at(0), batch[1]));
+}
+
+// ---- persistence and sharing ----
+
+TEST_P(StoreTest, ReopeningKeepsEverything) {
+  Link anchor_link = make_link("MinhaCentral");
+  anchor_link.message = "Oi 👋";
+  const Link anchor = insert(anchor_link);
+  const Link joao = insert(make_link("joao"));
+  Central central;
+  central.anchor_id = anchor.id;
+  central.fixed = true;
+  central.when_closed = WhenClosed::kPage;
+  central.members = {{.link_id = joao.id, .weight = 2, .hours = sample_schedule()}};
+  auto stored = store_->insert_central(central);
+  ASSERT_TRUE(stored) << why(stored);
+  const std::vector<CursorUpdate> cursor = {{.central_id = stored->id, .cursor = 12345}};
+  ASSERT_TRUE(store_->save_cursors(cursor));
+  central = *stored;
+  central.cursor = 12345;
+  ASSERT_TRUE(store_->insert_token("ci", "hash"));
+  const Assignment assignment{.central_id = stored->id,
+                              .visitor = {0xAAAA'AAAA'AAAA'AAAAull, 3},
+                              .link_id = joao.id,
+                              .last_seen = Timestamp{1'800'000'000s}};
+  ASSERT_TRUE(store_->save_assignments(std::span(&assignment, 1)));
+
+  store_.reset();
+  auto reopened = database_->open();
+  ASSERT_TRUE(reopened) << why(reopened);
+  store_ = std::move(*reopened);
+
+  auto loaded_links = links();
+  ASSERT_EQ(loaded_links.size(), 2u);
+  expect_same_link(loaded_links[0], anchor);
+  expect_same_link(loaded_links[1], joao);
+  auto loaded_centrals = centrals();
+  ASSERT_EQ(loaded_centrals.size(), 1u);
+  expect_same_central(loaded_centrals[0], central);
+  auto token = store_->find_token("hash");
+  ASSERT_TRUE(token && token->has_value());
+  EXPECT_EQ((*token)->name, "ci");
+  auto assignments = store_->load_assignments(Timestamp{});
+  ASSERT_TRUE(assignments && assignments->size() == 1u);
+  EXPECT_TRUE(same_assignment(assignments->at(0), assignment));
+}
+
+// The CLI's `token create` runs while the server has the database open.
+TEST_P(StoreTest, TwoOpenStoresSeeEachOthersWrites) {
+  auto other = database_->open();
+  ASSERT_TRUE(other) << why(other);
+  auto token = (*other)->insert_token("cli", "hash-cli");
+  ASSERT_TRUE(token) << why(token);
+  auto found = store_->find_token("hash-cli");
+  ASSERT_TRUE(found) << why(found);
+  EXPECT_TRUE(found->has_value());
+
+  insert(make_link("joao"));
+  auto seen = (*other)->load_links();
+  ASSERT_TRUE(seen) << why(seen);
+  EXPECT_EQ(seen->size(), 1u);
+  // The slug rule holds across connections too.
+  auto clash = (*other)->insert_link(make_link("JOAO"));
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().code, ErrorCode::kConflict);
+}
+
+TEST_P(StoreTest, ConcurrentCallsFromSeveralThreads) {
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 25;
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < kThreads; ++t) {
+    threads.emplace_back([&, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto r = store_->insert_link(make_link("t" + std::to_string(t) + "-" + std::to_string(i)));
+        if (!r) ++failures;
+        if (!store_->load_links()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto loaded = links();
+  ASSERT_EQ(loaded.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  for (std::size_t i = 1; i < loaded.size(); ++i) EXPECT_LT(loaded[i - 1].id, loaded[i].id);
+}
+
+// ---- open_store ----
+
+TEST(OpenStoreTest, PostgresUrlsAreNotAvailableYet) {
+  for (const char* url : {"postgres://user:pw@localhost/sequencial", "postgresql://localhost/db"}) {
+    auto store = open_store(url);
+    ASSERT_FALSE(store) << url;
+    EXPECT_EQ(store.error().code, ErrorCode::kInvalid);
+    EXPECT_EQ(store.error().field, "db");
+    EXPECT_EQ(store.error().message, "PostgreSQL backend is not available in this build yet");
+  }
+}
+
+TEST(OpenStoreTest, SqliteUrlPrefixesNameAFile) {
+  TempDir dir;
+  const auto plain = dir.path() / "plain.db";
+  const auto with_slashes = dir.path() / "slashes.db";
+  const auto with_colon = dir.path() / "colon.db";
+  for (const std::string& url :
+       {plain.string(), "sqlite://" + with_slashes.string(), "sqlite:" + with_colon.string()}) {
+    auto store = open_store(url);
+    ASSERT_TRUE(store) << url << ": " << why(store);
+    EXPECT_TRUE((*store)->insert_link(make_link("joao")));
+  }
+  EXPECT_TRUE(std::filesystem::exists(plain));
+  EXPECT_TRUE(std::filesystem::exists(with_slashes));
+  EXPECT_TRUE(std::filesystem::exists(with_colon));
+  EXPECT_FALSE(std::filesystem::exists("sqlite:" + with_colon.string()));
+}
+
+TEST(OpenStoreTest, BadPathsAreErrorsOnFieldDb) {
+  TempDir dir;
+  for (const std::string& url :
+       {std::string(), std::string("sqlite://"), (dir.path() / "no-such-dir" / "x.db").string()}) {
+    auto store = open_store(url);
+    ASSERT_FALSE(store) << url;
+    EXPECT_EQ(store.error().field, "db") << url;
+  }
+}
+
+}  // namespace
+}  // namespace sequencial
