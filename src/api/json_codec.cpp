@@ -198,12 +198,12 @@ Result<app::CentralInput> parse_central_input(const json& body) {
   in.fixed = *fixed;
   auto when = optional_string(body, "when_closed");
   if (!when) return fail(when.error());
-  if (*when) {
-    if (**when == "anchor") {
+  if (const std::string name = when->value_or(""); !name.empty() || when->has_value()) {
+    if (name == "anchor") {
       in.when_closed = WhenClosed::kAnchor;
-    } else if (**when == "page") {
+    } else if (name == "page") {
       in.when_closed = WhenClosed::kPage;
-    } else if (**when == "ignore_hours") {
+    } else if (name == "ignore_hours") {
       in.when_closed = WhenClosed::kIgnoreHours;
     } else {
       return fail(Error::invalid("when_closed", "when_closed must be anchor, page or ignore_hours"));

@@ -50,9 +50,10 @@ std::optional<VisitorId> parse_visitor_cookie(std::string_view header) {
 std::array<char, 32> format_visitor_id(const VisitorId& id) {
   static constexpr char kHex[] = "0123456789abcdef";
   std::array<char, 32> out{};
-  for (int i = 0; i < 16; ++i) {
-    out[static_cast<std::size_t>(i)] = kHex[(id.hi >> (60 - 4 * i)) & 0xF];
-    out[static_cast<std::size_t>(16 + i)] = kHex[(id.lo >> (60 - 4 * i)) & 0xF];
+  for (std::size_t i = 0; i < 16; ++i) {
+    const std::size_t shift = 60 - 4 * i;
+    out[i] = kHex[(id.hi >> shift) & 0xF];
+    out[16 + i] = kHex[(id.lo >> shift) & 0xF];
   }
   return out;
 }

@@ -2,6 +2,7 @@
 #include "core/text.h"
 
 #include <array>
+#include <cstdint>
 #include <cstddef>
 
 namespace sequencial {
@@ -20,18 +21,19 @@ constexpr std::array<bool, 256> kUnreserved = [] {
   return table;
 }();
 
-// Value of a hex digit, or -1.
-constexpr std::array<signed char, 256> kHexValue = [] {
-  std::array<signed char, 256> table{};
+// Value of a hex digit, or kNotHex.
+constexpr std::uint8_t kNotHex = 0xFF;
+constexpr std::array<std::uint8_t, 256> kHexValue = [] {
+  std::array<std::uint8_t, 256> table{};
   for (int c = 0; c < 256; ++c) {
     if (c >= '0' && c <= '9') {
-      table[c] = static_cast<signed char>(c - '0');
+      table[c] = static_cast<std::uint8_t>(c - '0');
     } else if (c >= 'A' && c <= 'F') {
-      table[c] = static_cast<signed char>(c - 'A' + 10);
+      table[c] = static_cast<std::uint8_t>(c - 'A' + 10);
     } else if (c >= 'a' && c <= 'f') {
-      table[c] = static_cast<signed char>(c - 'a' + 10);
+      table[c] = static_cast<std::uint8_t>(c - 'a' + 10);
     } else {
-      table[c] = -1;
+      table[c] = kNotHex;
     }
   }
   return table;
@@ -65,9 +67,9 @@ bool append_percent_decoded(std::string& out, std::string_view text, bool plus_i
     const char c = text[i];
     if (c == '%') {
       if (i + 2 >= text.size()) return false;
-      const int hi = kHexValue[static_cast<unsigned char>(text[i + 1])];
-      const int lo = kHexValue[static_cast<unsigned char>(text[i + 2])];
-      if (hi < 0 || lo < 0) return false;
+      const std::uint8_t hi = kHexValue[static_cast<unsigned char>(text[i + 1])];
+      const std::uint8_t lo = kHexValue[static_cast<unsigned char>(text[i + 2])];
+      if (hi == kNotHex || lo == kNotHex) return false;
       out.push_back(static_cast<char>(hi * 16 + lo));
       i += 2;
     } else if (c == '+' && plus_is_space) {

@@ -21,7 +21,7 @@
 #include <sys/socket.h>
 
 #include <algorithm>
-#include <boost/asio/bind_executor.hpp>
+#include <atomic>
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -61,13 +61,13 @@ constexpr std::size_t kInitialBufferSize = 4096;
 constexpr std::size_t kMinReadSize = 1024;
 // Per-connection strings grown past this by one large message are released
 // afterwards, so that idle connections stay small.
-constexpr std::size_t kKeepCapacity = 64 * 1024;
+constexpr std::size_t kKeepCapacity = std::size_t{64} * 1024;
 constexpr int kListenBacklog = 4096;
 // After the last response of a connection: how long, and how many bytes, to
 // read and discard before closing, so that unread input does not make the
 // kernel reset the connection and destroy the response in flight.
 constexpr auto kLingerTime = std::chrono::seconds(1);
-constexpr std::size_t kLingerBytes = 256 * 1024;
+constexpr std::size_t kLingerBytes = std::size_t{256} * 1024;
 constexpr auto kAcceptRetryDelay = std::chrono::milliseconds(100);
 constexpr std::string_view kContinue = "HTTP/1.1 100 Continue\r\n\r\n";
 
@@ -193,9 +193,7 @@ class Session {
   void start();
   void close();
   [[nodiscard]] bool idle() const { return state_ == State::kIdle; }
-  [[nodiscard]] bool expired(Clock::time_point now) const {
-    return !closing_ && now >= deadline_;
-  }
+  [[nodiscard]] bool expired(Clock::time_point now) const { return !closing_ && now >= deadline_; }
 
   Session* prev = nullptr;  // the loop's list of sessions
   Session* next = nullptr;
@@ -206,8 +204,8 @@ class Session {
   void read();
   void on_read(const error_code& ec, std::size_t n);
   void process();
-  void start_message();
-  [[nodiscard]] bool dispatch();
+  RequestParser& start_message();
+  [[nodiscard]] bool dispatch(bool client_keeps_alive);
   void fail(int status, std::string_view code, std::string_view message);
   void write();
   void on_write_done();
@@ -250,6 +248,10 @@ class Loop {
   [[nodiscard]] std::uint16_t local_port() const;
   void start();  // before the thread runs: first accept and timer
   void run();    // the thread's body
+  // stop() has begun: set from the controlling thread, read by dispatch() so
+  // that a response produced while the drain is still queued says close.
+  void request_stop() { stopping_.store(true, std::memory_order_relaxed); }
+  [[nodiscard]] bool stopping() const { return stopping_.load(std::memory_order_relaxed); }
   void begin_drain();
   void stop_now() { ioc_.stop(); }
   void delete_sessions();  // after the thread has ended
@@ -284,7 +286,8 @@ class Loop {
   Clock::duration period_;
   Session* sessions_ = nullptr;
   std::size_t session_count_ = 0;
-  bool draining_ = false;
+  std::atomic<bool> stopping_{false};
+  bool draining_ = false;  // acceptor closed, idle connections closed
   bool drain_reported_ = false;
   Clock::time_point now_;  // coarse: refreshed by the timer
   Clock::time_point next_tick_;
@@ -353,6 +356,11 @@ void Session::read() {
     // Between requests: keep-alive idle time.
     if (loop_.draining()) return linger();
     msg_start_ = begin_ = end_ = 0;
+    if (capacity_ > 4 * kInitialBufferSize) {
+      // Grown for one large header: give the memory back while idle.
+      buffer_ = std::make_unique_for_overwrite<char[]>(kInitialBufferSize);
+      capacity_ = kInitialBufferSize;
+    }
     state_ = State::kIdle;
     deadline_ = loop_.now() + loop_.options().idle_timeout;
   } else {
@@ -404,19 +412,20 @@ void Session::make_room() {
   request_.buffer_end = buffer_.get() + capacity_;
 }
 
-void Session::start_message() {
+RequestParser& Session::start_message() {
   request_.clear();
   request_.buffer_begin = buffer_.get();
   request_.buffer_end = buffer_.get() + capacity_;
   const ServerOptions& options = loop_.options();
-  parser_.emplace(request_);
-  parser_->eager(true);
-  parser_->header_limit(
+  RequestParser& parser = parser_.emplace(request_);
+  parser.eager(true);
+  parser.header_limit(
       static_cast<std::uint32_t>(std::min<std::size_t>(options.header_limit, UINT32_MAX)));
-  parser_->body_limit(options.body_limit);
+  parser.body_limit(options.body_limit);
   msg_start_ = begin_;
   continue_sent_ = false;
   deadline_ = loop_.now() + options.read_timeout;
+  return parser;
 }
 
 // Parses and answers every complete request in the buffer, then writes all
@@ -424,13 +433,19 @@ void Session::start_message() {
 void Session::process() {
   const ServerOptions& options = loop_.options();
   for (;;) {
-    if (!parser_) {
-      if (begin_ == end_) break;
-      start_message();
+    if (!parser_ && begin_ == end_) break;
+    RequestParser& parser = parser_ ? *parser_ : start_message();
+    // While the header is incomplete the parser sees at most header_limit
+    // bytes from the start of the request, which enforces the limit on the
+    // whole header (basic_parser checks the start line and the fields apart).
+    std::size_t available = end_ - begin_;
+    if (!parser.is_header_done()) {
+      const std::size_t seen = begin_ - msg_start_;
+      available =
+          std::min(available, options.header_limit > seen ? options.header_limit - seen : 0);
     }
     error_code ec;
-    const std::size_t used =
-        parser_->put(asio::const_buffer(buffer_.get() + begin_, end_ - begin_), ec);
+    const std::size_t used = parser.put(asio::const_buffer(buffer_.get() + begin_, available), ec);
     begin_ += used;
     if (ec && ec != bhttp::error::need_more) {
       if (ec == bhttp::error::body_limit) {
@@ -444,8 +459,11 @@ void Session::process() {
       }
       return write();
     }
-    if (!parser_->is_done()) break;  // needs more bytes
-    if (!dispatch()) break;          // the connection closes after this response
+    if (!parser.is_done()) {
+      if (used > 0 && begin_ < end_) continue;  // the header ended inside the window
+      break;                                    // needs more bytes
+    }
+    if (!dispatch(parser.keep_alive())) break;  // the connection closes after this response
   }
 
   if (parser_ && !close_after_write_) {
@@ -471,7 +489,7 @@ void Session::process() {
 
 // Calls the handler for the complete request and serialises its response.
 // Returns false when the connection is to close after it.
-bool Session::dispatch() {
+bool Session::dispatch(bool client_keeps_alive) {
   HttpRequest request;
   request.method = request_.method;
   request.target = request_.target;
@@ -486,7 +504,7 @@ bool Session::dispatch() {
   } catch (...) {
     wire::set_json_error(response_, 500, "internal", "internal error");
   }
-  const bool keep_alive = parser_->keep_alive() && !response_.close && !loop_.draining();
+  const bool keep_alive = client_keeps_alive && !response_.close && !loop_.stopping();
   wire::ConnectionHeader connection = wire::ConnectionHeader::kNone;
   if (!keep_alive) {
     connection = wire::ConnectionHeader::kClose;
@@ -494,7 +512,9 @@ bool Session::dispatch() {
     connection = wire::ConnectionHeader::kKeepAlive;
   }
   wire::append_response_head(out_, response_, loop_.date_line(), connection);
-  if (request_.verb != bhttp::verb::head) out_.append(response_.body);
+  if (request_.verb != bhttp::verb::head && wire::response_has_body(response_.status)) {
+    out_.append(response_.body);
+  }
   parser_.reset();
   msg_start_ = begin_;
   if (!keep_alive) close_after_write_ = true;
@@ -561,13 +581,15 @@ void Session::on_linger(const error_code& ec, std::size_t n) {
 // ---------------------------------------------------------------------------
 // Loop
 
-Loop::Loop(Server& server, std::size_t index, const ServerOptions& options,
-           RequestHandler& handler)
+Loop::Loop(Server& server, std::size_t index, const ServerOptions& options, RequestHandler& handler)
     : server_(server),
       index_(index),
       options_(options),
       handler_(handler),
-      ioc_(1),
+      // One thread runs this context and only it touches the sockets, so
+      // the reactor's per-descriptor locks can go; posting from stop() still
+      // needs the scheduler's lock, which stays.
+      ioc_(BOOST_ASIO_CONCURRENCY_HINT_UNSAFE_IO),
       work_(ioc_.get_executor()),
       acceptor_(ioc_),
       timer_(ioc_),
@@ -620,9 +642,8 @@ void Loop::run() {
 }
 
 void Loop::accept() {
-  acceptor_.async_accept(ioc_, [this](const error_code& ec, tcp::socket socket) {
-    on_accept(ec, std::move(socket));
-  });
+  acceptor_.async_accept(
+      ioc_, [this](const error_code& ec, tcp::socket socket) { on_accept(ec, std::move(socket)); });
 }
 
 void Loop::on_accept(const error_code& ec, tcp::socket socket) {
@@ -715,9 +736,9 @@ void Loop::refresh_date() {
   const std::time_t t = std::time(nullptr);
   if (t == date_second_) return;
   date_second_ = t;
-  std::memcpy(date_line_, "Date: ", 6);
+  std::string_view("Date: ").copy(date_line_, 6);
   wire::format_http_date(t, date_line_ + 6);
-  std::memcpy(date_line_ + 6 + wire::kHttpDateSize, "\r\n", 2);
+  std::string_view("\r\n").copy(date_line_ + 6 + wire::kHttpDateSize, 2);
 }
 
 // ---------------------------------------------------------------------------
@@ -730,9 +751,8 @@ std::string describe(const tcp::endpoint& endpoint) {
 }
 
 Error listen_error(const tcp::endpoint& endpoint, const error_code& ec) {
-  return Error{ErrorCode::kUnavailable,
-               "cannot listen on " + describe(endpoint) + ": " + ec.message(),
-               {}};
+  return Error{
+      ErrorCode::kUnavailable, "cannot listen on " + describe(endpoint) + ": " + ec.message(), {}};
 }
 
 Result<void> Server::listen(std::size_t loops, tcp::endpoint endpoint) {
@@ -781,7 +801,10 @@ void Server::stop() {
   stopped_ = true;
   if (!threads_.empty()) {
     const auto deadline = Clock::now() + options_.shutdown_grace;
-    for (auto& loop : loops_) asio::post(loop->context(), [l = loop.get()] { l->begin_drain(); });
+    for (auto& loop : loops_) {
+      loop->request_stop();
+      asio::post(loop->context(), [l = loop.get()] { l->begin_drain(); });
+    }
     std::unique_lock lock(mutex_);
     drained_cv_.wait_until(lock, deadline, [&] { return drained_ == threads_.size(); });
   }
@@ -800,12 +823,12 @@ Result<tcp::endpoint> resolve(const ServerOptions& options) {
   if (!ec) return tcp::endpoint(address, options.port);
   asio::io_context context(1);
   tcp::resolver resolver(context);
-  const auto results = resolver.resolve(options.host, std::to_string(options.port),
-                                        tcp::resolver::passive | tcp::resolver::numeric_service, ec);
+  const auto results =
+      resolver.resolve(options.host, std::to_string(options.port),
+                       tcp::resolver::passive | tcp::resolver::numeric_service, ec);
   if (ec || results.empty()) {
-    return fail(Error::invalid(
-        "host", "cannot resolve listen address \"" + options.host + "\": " +
-                    (ec ? ec.message() : std::string("no address"))));
+    return fail(Error::invalid("host", "cannot resolve listen address \"" + options.host + "\": " +
+                                           (ec ? ec.message() : std::string("no address"))));
   }
   return results.begin()->endpoint();
 }
@@ -813,7 +836,7 @@ Result<tcp::endpoint> resolve(const ServerOptions& options) {
 }  // namespace
 
 Result<std::unique_ptr<HttpServer>> start_server(const ServerOptions& options,
-                                                  RequestHandler& handler) {
+                                                 RequestHandler& handler) {
   const auto endpoint = resolve(options);
   if (!endpoint) return fail(endpoint.error());
   std::size_t loops = options.threads;

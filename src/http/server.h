@@ -23,11 +23,11 @@ struct ServerOptions {
   std::string host = "127.0.0.1";
   std::uint16_t port = 8080;  // 0 = pick a free port (read it back with port())
   std::size_t threads = 0;    // event loops; 0 = one per core
-  std::size_t header_limit = 16 * 1024;       // bytes of request line + headers (431 above)
-  std::size_t body_limit = 1024 * 1024;       // bytes of body (413 above)
-  std::chrono::milliseconds read_timeout{10'000};   // to receive one whole request once started
-  std::chrono::milliseconds idle_timeout{60'000};   // keep-alive wait for the next request
-  std::chrono::milliseconds shutdown_grace{10'000}; // stop(): how long in-flight work may take
+  std::size_t header_limit = std::size_t{16} * 1024;  // bytes of request line + headers (431 above)
+  std::size_t body_limit = std::size_t{1024} * 1024;  // bytes of body (413 above)
+  std::chrono::milliseconds read_timeout{10'000};     // to receive one whole request once started
+  std::chrono::milliseconds idle_timeout{60'000};     // keep-alive wait for the next request
+  std::chrono::milliseconds shutdown_grace{10'000};   // stop(): how long in-flight work may take
   // Called about once a second on each loop thread (loop index given): a hook
   // for per-core housekeeping such as flushing per-core queues.
   std::function<void(std::size_t)> on_tick;
@@ -47,6 +47,6 @@ class HttpServer {
 
 // Binds, listens and starts the loop threads. `handler` must outlive the server.
 [[nodiscard]] Result<std::unique_ptr<HttpServer>> start_server(const ServerOptions& options,
-                                                                RequestHandler& handler);
+                                                               RequestHandler& handler);
 
 }  // namespace sequencial::http

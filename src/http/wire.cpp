@@ -19,7 +19,7 @@ void put2(char* p, int v) {
 
 // Copies `s` to `p` and returns the position after it.
 char* put(char* p, std::string_view s) {
-  std::memcpy(p, s.data(), s.size());
+  if (!s.empty()) std::memcpy(p, s.data(), s.size());
   return p + s.size();
 }
 
@@ -43,6 +43,11 @@ void append_json_string(std::string& out, std::string_view s) {
 }
 
 }  // namespace
+
+bool response_has_body(int status) {
+  // A status outside 100..999 is written as 500, which has a body.
+  return !(status >= 100 && status < 200) && status != 204 && status != 304;
+}
 
 void format_http_date(std::time_t t, char* out) {
   std::tm tm{};
@@ -73,39 +78,41 @@ void append_response_head(std::string& out, const HttpResponse& response,
                           std::string_view date_line, ConnectionHeader connection) {
   const int status = (response.status >= 100 && response.status <= 999) ? response.status : 500;
   const std::string_view reason = reason_phrase(status);
-  char length[24];
-  const auto length_end =
-      std::to_chars(length, length + sizeof length, response.body.size()).ptr;
-  const std::string_view length_text(length, static_cast<std::size_t>(length_end - length));
+  char length[48];
+  std::string_view length_text;  // the whole Content-Length line
+  if (response_has_body(status)) {
+    char* end = put(length, "Content-Length: ");
+    end = std::to_chars(end, length + sizeof length - 2, response.body.size()).ptr;
+    *end++ = '\r';
+    *end++ = '\n';
+    length_text = {length, static_cast<std::size_t>(end - length)};
+  }
   std::string_view connection_line;
   if (connection == ConnectionHeader::kClose) connection_line = "Connection: close\r\n";
   if (connection == ConnectionHeader::kKeepAlive) connection_line = "Connection: keep-alive\r\n";
 
   constexpr std::string_view kVersion = "HTTP/1.1 ";
-  constexpr std::string_view kContentLength = "Content-Length: ";
   const std::size_t size = kVersion.size() + 4 + reason.size() + 2 + date_line.size() +
-                           kContentLength.size() + length_text.size() + 2 +
-                           connection_line.size() + response.headers.size() + 2;
+                           length_text.size() + connection_line.size() + response.headers.size() +
+                           2;
   const std::size_t old_size = out.size();
   // One capacity check and a few memcpys: this runs for every response.
-  out.resize_and_overwrite(old_size + size, [&](char* data, std::size_t n) {
-    char* p = data + old_size;
-    p = put(p, kVersion);
-    p[0] = static_cast<char>('0' + status / 100);
-    p[1] = static_cast<char>('0' + status / 10 % 10);
-    p[2] = static_cast<char>('0' + status % 10);
-    p[3] = ' ';
-    p = put(p + 4, reason);
-    p = put(p, "\r\n");
-    p = put(p, date_line);
-    p = put(p, kContentLength);
-    p = put(p, length_text);
-    p = put(p, "\r\n");
-    p = put(p, connection_line);
-    p = put(p, response.headers);
-    put(p, "\r\n");
-    return n;
-  });
+  // (Not resize_and_overwrite: libstdc++ 12 loses the old contents when it
+  // reallocates.)
+  out.resize(old_size + size);
+  char* p = out.data() + old_size;
+  p = put(p, kVersion);
+  p[0] = static_cast<char>('0' + status / 100);
+  p[1] = static_cast<char>('0' + status / 10 % 10);
+  p[2] = static_cast<char>('0' + status % 10);
+  p[3] = ' ';
+  p = put(p + 4, reason);
+  p = put(p, "\r\n");
+  p = put(p, date_line);
+  p = put(p, length_text);
+  p = put(p, connection_line);
+  p = put(p, response.headers);
+  put(p, "\r\n");
 }
 
 void set_json_error(HttpResponse& response, int status, std::string_view code,

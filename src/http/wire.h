@@ -28,9 +28,15 @@ enum class ConnectionHeader {
   kClose,      // the connection closes after this response
 };
 
+// False for the statuses that never carry a body (1xx, 204, 304): their
+// responses have neither Content-Length nor body.
+[[nodiscard]] bool response_has_body(int status);
+
 // Appends the status line, `date_line` (a complete "Date: ...\r\n" line),
-// Content-Length (of response.body, also for HEAD), the Connection header and
-// response.headers, then the blank line. The caller appends the body.
+// Content-Length (of response.body, also for HEAD; omitted when
+// !response_has_body), the Connection header and response.headers, then the
+// blank line. The caller appends the body. A status outside 100..999 is
+// written as 500.
 void append_response_head(std::string& out, const HttpResponse& response,
                           std::string_view date_line, ConnectionHeader connection);
 

@@ -34,7 +34,7 @@ Rotation::Rotation(std::span<const int> weights) {
 
 void Rotation::set_available(Mask mask, const std::vector<bool>& available) {
   assert(available.size() == member_count());
-  auto& table = next_open_[static_cast<int>(mask)];
+  auto& table = next_open_[static_cast<std::size_t>(mask)];
   const std::size_t slots = slot_count();
   table.assign(slots, kNone);
   if (slots == 0) return;
@@ -50,7 +50,7 @@ void Rotation::set_available(Mask mask, const std::vector<bool>& available) {
 }
 
 std::optional<std::size_t> Rotation::next(Mask mask) {
-  const auto& table = next_open_[static_cast<int>(mask)];
+  const auto& table = next_open_[static_cast<std::size_t>(mask)];
   if (table.empty()) return std::nullopt;
   const std::uint32_t slot = table[cursor_];
   if (slot == kNone) return std::nullopt;

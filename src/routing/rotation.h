@@ -11,6 +11,7 @@
 // Thread-safety: none; CentralRouter serialises access.
 #pragma once
 
+#include <array>
 #include <cstddef>
 #include <cstdint>
 #include <optional>
@@ -52,7 +53,7 @@ class Rotation {
   static constexpr std::uint32_t kNone = UINT32_MAX;
   std::vector<std::uint32_t> slot_member_;        // slot -> member
   std::vector<std::uint32_t> member_first_slot_;  // member -> its first slot
-  std::vector<std::uint32_t> next_open_[2];       // per mask: slot -> first open slot >= it (cyclic)
+  std::array<std::vector<std::uint32_t>, 2> next_open_;  // per mask: slot -> first open slot >= it (cyclic)
   std::uint64_t cursor_ = 0;
 };
 

@@ -49,6 +49,10 @@ class Store {
 
   // Centrals with their members (in order, with weights and hours).
   // update_central replaces options and the whole member list (cursor too).
+  // An anchor or member link that does not exist fails with kUnprocessable
+  // on field "anchor" / "members"; a link listed twice with kInvalid on
+  // "members"; an anchor already anchoring another central with kConflict
+  // on "anchor". save_cursors skips centrals that no longer exist.
   [[nodiscard]] virtual Result<std::vector<Central>> load_centrals() = 0;
   [[nodiscard]] virtual Result<Central> insert_central(const Central& central) = 0;
   [[nodiscard]] virtual Result<void> update_central(const Central& central) = 0;
@@ -60,7 +64,11 @@ class Store {
                                                       std::string_view token_hash) = 0;
   [[nodiscard]] virtual Result<std::optional<ApiToken>> find_token(std::string_view token_hash) = 0;
 
-  // Atendimento fixo. save_assignments upserts on (central, visitor).
+  // Atendimento fixo. save_assignments upserts on (central, visitor); a row
+  // older (last_seen) than the stored one does not overwrite it, and rows
+  // naming a deleted central or link are skipped. Assignments go with their
+  // central or link. load_assignments keeps last_seen >= seen_since;
+  // purge_assignments deletes last_seen < seen_before and returns the count.
   [[nodiscard]] virtual Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) = 0;
   [[nodiscard]] virtual Result<void> save_assignments(std::span<const Assignment> batch) = 0;
   [[nodiscard]] virtual Result<std::int64_t> purge_assignments(Timestamp seen_before) = 0;

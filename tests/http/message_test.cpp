@@ -118,23 +118,41 @@ TEST(WireTest, AppendsResponseHead) {
   std::string out = "previous|";
   const std::string date = "Date: Sun, 06 Nov 1994 08:49:37 GMT\r\n";
   wire::append_response_head(out, response, date, wire::ConnectionHeader::kNone);
-  EXPECT_EQ(out,
-            "previous|HTTP/1.1 302 Found\r\n" + date +
-                "Content-Length: 3\r\nLocation: https://wa.me/1\r\n\r\n");
+  EXPECT_EQ(out, "previous|HTTP/1.1 302 Found\r\n" + date +
+                     "Content-Length: 3\r\nLocation: https://wa.me/1\r\n\r\n");
 
   out.clear();
   response.body.clear();
   response.headers.clear();
   response.status = 404;
   wire::append_response_head(out, response, date, wire::ConnectionHeader::kClose);
-  EXPECT_EQ(out, "HTTP/1.1 404 Not Found\r\n" + date +
-                     "Content-Length: 0\r\nConnection: close\r\n\r\n");
+  EXPECT_EQ(out,
+            "HTTP/1.1 404 Not Found\r\n" + date + "Content-Length: 0\r\nConnection: close\r\n\r\n");
 
   out.clear();
   response.status = 200;
   wire::append_response_head(out, response, date, wire::ConnectionHeader::kKeepAlive);
-  EXPECT_EQ(out, "HTTP/1.1 200 OK\r\n" + date +
-                     "Content-Length: 0\r\nConnection: keep-alive\r\n\r\n");
+  EXPECT_EQ(out,
+            "HTTP/1.1 200 OK\r\n" + date + "Content-Length: 0\r\nConnection: keep-alive\r\n\r\n");
+}
+
+TEST(WireTest, NoContentLengthForStatusesWithoutBody) {
+  HttpResponse response;
+  std::string out;
+  response.status = 204;
+  wire::append_response_head(out, response, "", wire::ConnectionHeader::kNone);
+  EXPECT_EQ(out, "HTTP/1.1 204 No Content\r\n\r\n");
+  out.clear();
+  response.status = 304;
+  response.add_header("ETag", "\"x\"");
+  wire::append_response_head(out, response, "", wire::ConnectionHeader::kNone);
+  EXPECT_EQ(out, "HTTP/1.1 304 Not Modified\r\nETag: \"x\"\r\n\r\n");
+  EXPECT_FALSE(wire::response_has_body(100));
+  EXPECT_FALSE(wire::response_has_body(204));
+  EXPECT_FALSE(wire::response_has_body(304));
+  EXPECT_TRUE(wire::response_has_body(200));
+  EXPECT_TRUE(wire::response_has_body(302));
+  EXPECT_TRUE(wire::response_has_body(42));
 }
 
 TEST(WireTest, OutOfRangeStatusBecomes500) {
@@ -151,8 +169,7 @@ TEST(WireTest, JsonErrorEscapes) {
   wire::set_json_error(response, 400, "bad_request", "bad \"thing\"\\\n");
   EXPECT_EQ(response.status, 400);
   EXPECT_EQ(response.headers, "Content-Type: application/json\r\n");
-  EXPECT_EQ(response.body,
-            R"({"error":{"code":"bad_request","message":"bad \"thing\"\\\u000a"}})");
+  EXPECT_EQ(response.body, R"({"error":{"code":"bad_request","message":"bad \"thing\"\\\u000a"}})");
 }
 
 }  // namespace

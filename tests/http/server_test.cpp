@@ -17,8 +17,10 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstring>
+#include <memory>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <set>
 #include <stdexcept>
 #include <string>
@@ -33,8 +35,8 @@ using namespace std::chrono_literals;
 using Clock = std::chrono::steady_clock;
 
 // GET /echo... answers "<method> <target>|<body>"; /header?name answers that
-// header's value; /slow sleeps 300 ms; /throw throws; /close asks to close;
-// anything else is a 302.
+// header's value; /inspect answers "<X-After>|<X-Big>|<body>"; /slow sleeps 300 ms; /throw throws;
+// /close asks to close; anything else is a 302.
 class TestHandler final : public RequestHandler {
  public:
   void handle(const HttpRequest& request, HttpResponse& response) override {
@@ -44,6 +46,9 @@ class TestHandler final : public RequestHandler {
       response.add_header("Content-Type", "text/plain");
       response.body.append(request.method).append(" ").append(request.target);
       response.body.append("|").append(request.body);
+    } else if (path == "/inspect") {
+      response.body.append(request.header("x-after")).append("|");
+      response.body.append(request.header("x-big")).append("|").append(request.body);
     } else if (path == "/header") {
       response.body = request.header(request.query());
     } else if (path == "/slow") {
@@ -59,6 +64,9 @@ class TestHandler final : public RequestHandler {
     } else if (path == "/close") {
       response.close = true;
       response.body = "bye";
+    } else if (path == "/nocontent") {
+      response.status = 204;
+      response.body = "ignored";
     } else if (path == "/loop") {
       response.body = std::to_string(request.loop_index);
     } else {
@@ -178,8 +186,8 @@ class Client {
 };
 
 std::string get(std::string_view target, std::string_view extra_headers = "") {
-  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" +
-         std::string(extra_headers) + "\r\n";
+  return "GET " + std::string(target) + " HTTP/1.1\r\nHost: test\r\n" + std::string(extra_headers) +
+         "\r\n";
 }
 
 class ServerTest : public ::testing::Test {
@@ -262,23 +270,23 @@ TEST_F(ServerTest, RequestsSplitAcrossManySendsAreReassembled) {
   const std::string big(10000, 'v');
   std::string body;
   for (int i = 0; i < 20000; ++i) body.push_back(static_cast<char>('a' + i % 26));
-  const std::string request = "POST /echo HTTP/1.1\r\nX-Big: " + big +
-                              "\r\nX-After: after\r\nContent-Length: " +
-                              std::to_string(body.size()) + "\r\n\r\n" + body +
-                              get("/header?x-after") + get("/header?X-BIG");
+  const std::string request =
+      "POST /inspect HTTP/1.1\r\nX-Big: " + big +
+      "\r\nX-After: after\r\nContent-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body +
+      get("/header?x-big", "X-Big: small\r\n") + get("/echo");
   for (std::size_t at = 0; at < request.size(); at += 997) {
     ASSERT_TRUE(client.send(std::string_view(request).substr(at, 997)));
     if (at % 5 == 0) std::this_thread::sleep_for(1ms);
   }
+  auto inspect = client.read_response();
+  ASSERT_TRUE(inspect);
+  EXPECT_EQ(inspect->body, "after|" + big + "|" + body);
+  auto small_value = client.read_response();
+  ASSERT_TRUE(small_value);
+  EXPECT_EQ(small_value->body, "small");
   auto echo = client.read_response();
   ASSERT_TRUE(echo);
-  EXPECT_EQ(echo->body, "POST /echo|" + body);
-  auto after = client.read_response();
-  ASSERT_TRUE(after);
-  EXPECT_EQ(after->body, "after");
-  auto big_value = client.read_response();
-  ASSERT_TRUE(big_value);
-  EXPECT_EQ(big_value->body, big);
+  EXPECT_EQ(echo->body, "GET /echo|");
 
   // Byte by byte.
   const std::string small = get("/header?host");
@@ -291,14 +299,15 @@ TEST_F(ServerTest, RequestsSplitAcrossManySendsAreReassembled) {
 TEST_F(ServerTest, ChunkedBodyAndExpectContinue) {
   start();
   Client client(server_->port());
-  ASSERT_TRUE(client.send(
-      "POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
-      "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
+  ASSERT_TRUE(
+      client.send("POST /echo HTTP/1.1\r\nTransfer-Encoding: chunked\r\n\r\n"
+                  "5\r\nhello\r\n6\r\n world\r\n0\r\n\r\n"));
   auto chunked = client.read_response();
   ASSERT_TRUE(chunked);
   EXPECT_EQ(chunked->body, "POST /echo|hello world");
 
-  ASSERT_TRUE(client.send("PUT /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"));
+  ASSERT_TRUE(
+      client.send("PUT /echo HTTP/1.1\r\nExpect: 100-continue\r\nContent-Length: 4\r\n\r\n"));
   auto interim = client.read_response();
   ASSERT_TRUE(interim);
   EXPECT_EQ(interim->status, 100);
@@ -325,13 +334,26 @@ TEST_F(ServerTest, HeadSendsContentLengthButNoBody) {
   EXPECT_EQ(next->body, "GET /echo|");
 }
 
+TEST_F(ServerTest, NoContentHasNeitherLengthNorBody) {
+  start();
+  Client client(server_->port());
+  ASSERT_TRUE(client.send(get("/nocontent") + get("/echo")));
+  auto none = client.read_response();
+  ASSERT_TRUE(none);
+  EXPECT_EQ(none->status, 204);
+  EXPECT_EQ(none->header("Content-Length"), "<absent>");
+  auto next = client.read_response();
+  ASSERT_TRUE(next);
+  EXPECT_EQ(next->body, "GET /echo|");
+}
+
 TEST_F(ServerTest, OversizedBodyGets413AndCloses) {
   ServerOptions options;
   options.body_limit = 1024;
   start(options);
   Client client(server_->port());
-  ASSERT_TRUE(client.send("POST /echo HTTP/1.1\r\nContent-Length: 2048\r\n\r\n" +
-                          std::string(2048, 'x')));
+  ASSERT_TRUE(
+      client.send("POST /echo HTTP/1.1\r\nContent-Length: 2048\r\n\r\n" + std::string(2048, 'x')));
   auto response = client.read_response();
   ASSERT_TRUE(response);
   EXPECT_EQ(response->status, 413);
@@ -408,7 +430,8 @@ TEST_F(ServerTest, OversizedHeaderGets431AndCloses) {
 TEST_F(ServerTest, GarbageGets400AndCloses) {
   start();
   for (std::string_view garbage :
-       {std::string_view("\x01\x02\x03 nonsense\r\n\r\n"), std::string_view("GET / HTTP/9.9\r\n\r\n"),
+       {std::string_view("\x01\x02\x03 nonsense\r\n\r\n"),
+        std::string_view("GET / HTTP/9.9\r\n\r\n"),
         std::string_view("GET / HTTP/1.1\r\nBad Header\r\n\r\n"),
         std::string_view("POST / HTTP/1.1\r\nContent-Length: abc\r\n\r\n")}) {
     Client client(server_->port());
@@ -449,14 +472,18 @@ TEST_F(ServerTest, HandlerExceptionGives500) {
 TEST_F(ServerTest, HeadersAreVisibleCaseInsensitively) {
   start();
   Client client(server_->port());
-  const std::string headers = "X-Custom-Header: Hello World\r\nuser-agent: tester/1.0\r\n";
-  for (const char* name : {"x-custom-header", "X-CUSTOM-HEADER", "User-Agent", "Missing"}) {
+  const std::string headers =
+      "X-Custom-Header: Hello World\r\nuser-agent: tester/1.0\r\n"
+      "X-Folded: one\r\n two\r\nx-custom-header: second\r\n";
+  const std::pair<const char*, const char*> cases[] = {{"x-custom-header", "Hello World"},
+                                                       {"X-CUSTOM-HEADER", "Hello World"},
+                                                       {"User-Agent", "tester/1.0"},
+                                                       {"Missing", ""},
+                                                       {"x-folded", "one two"}};
+  for (const auto& [name, expected] : cases) {
     ASSERT_TRUE(client.send(get(std::string("/header?") + name, headers)));
     auto response = client.read_response();
     ASSERT_TRUE(response);
-    const std::string expected = std::string_view(name) == "Missing"        ? ""
-                                 : std::string_view(name) == "User-Agent" ? "tester/1.0"
-                                                                          : "Hello World";
     EXPECT_EQ(response->body, expected) << name;
   }
 }
@@ -595,6 +622,54 @@ TEST_F(ServerTest, ManyConcurrentConnections) {
   for (auto& thread : threads) thread.join();
   EXPECT_EQ(good.load(), kConnections * kRequests);
   EXPECT_EQ(handler_.calls.load(), kConnections * kRequests);
+}
+
+TEST_F(ServerTest, RandomInputNeverBringsTheServerDown) {
+  ServerOptions options;
+  options.header_limit = 512;
+  options.body_limit = 512;
+  options.read_timeout = 300ms;
+  options.idle_timeout = 300ms;
+  start(options);
+  std::mt19937 random(12345);  // fixed seed: the same bytes every run
+  const std::string valid =
+      "POST /echo?x=1 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n"
+      "4\r\nabcd\r\n0\r\n\r\n"
+      "GET / HTTP/1.1\r\nX: a\r\n b\r\nContent-Length: 3\r\n\r\nxyz";
+  std::vector<std::unique_ptr<Client>> clients;
+  for (int i = 0; i < 60; ++i) {
+    auto client = std::make_unique<Client>(server_->port(), 500ms);
+    std::string data = valid;
+    // Mutate: flip, drop and insert bytes, then maybe truncate.
+    const int edits = static_cast<int>(random() % 8);
+    for (int e = 0; e < edits && !data.empty(); ++e) {
+      const std::size_t at = random() % data.size();
+      switch (random() % 3) {
+        case 0:
+          data[at] = static_cast<char>(random() % 256);
+          break;
+        case 1:
+          data.erase(at, 1 + random() % 8);
+          break;
+        default:
+          data.insert(at, std::string(1 + random() % 300, static_cast<char>(random() % 256)));
+      }
+    }
+    if (random() % 3 == 0) data.resize(random() % (data.size() + 1));
+    client->send(data);
+    if (random() % 4 == 0) client.reset();  // hang up at once
+    if (client) clients.push_back(std::move(client));
+  }
+  // Drain what the server answers, until it closes or goes quiet.
+  for (auto& client : clients) {
+    while (client->read_response()) {
+    }
+  }
+  Client check(server_->port());
+  ASSERT_TRUE(check.send(get("/echo?alive")));
+  auto response = check.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, "GET /echo?alive|");
 }
 
 TEST_F(ServerTest, OnTickRunsOnEveryLoop) {

@@ -1,0 +1,502 @@
+#!/usr/bin/env bash
+# shellcheck source-path=SCRIPTDIR
+# Side-by-side throughput/latency bench: `sequencial serve` vs nginx `return 302`.
+#
+# Both servers run on loopback, are driven by the same wrk settings in the same
+# run, alternating A B A B (nginx, ours, nginx, ours...) so that machine noise
+# hits both alike. Reports the median over rounds and the ratio ours/nginx.
+# See bench/README.md for how to read the output.
+set -euo pipefail
+
+script_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+repo_root="$(cd "$script_dir/.." && pwd)"
+
+# ---------------------------------------------------------------- settings --
+# Every flag has a BENCH_* environment variable (not SEQUENCIAL_*: the server
+# itself reads those).
+bin="${BENCH_BIN:-$repo_root/build/src/app/sequencial}"
+duration="${BENCH_DURATION:-10}"
+connections="${BENCH_CONNECTIONS:-64 1000}"
+rounds="${BENCH_ROUNDS:-2}"
+wrk_threads="${BENCH_WRK_THREADS:-1}"
+warmup="${BENCH_WARMUP:-1}"
+server_threads="${BENCH_SERVER_THREADS:-$(nproc)}"
+scenarios="${BENCH_SCENARIOS:-plain central}"
+out_md="${BENCH_OUT:-$script_dir/results/latest.md}"
+do_build="${BENCH_BUILD:-0}"
+build_dir="$repo_root/build-bench"
+
+usage() {
+  cat <<EOF
+Usage: bench/run.sh [options] [SEQUENCIAL_BINARY]
+
+Runs wrk against nginx (return 302) and against \`sequencial serve\`, on
+127.0.0.1, alternating nginx/ours for each round, and prints a table of the
+medians (requests/s, p50, p99, ratio ours/nginx, our RSS). The table is also
+written as markdown to bench/results/latest.md.
+
+Options (environment variable in brackets):
+  -b, --bin PATH          sequencial binary [BENCH_BIN]
+                          (default: build/src/app/sequencial)
+      --build             configure and build build-bench/ (Release, no tests)
+                          and use build-bench/src/app/sequencial [BENCH_BUILD=1]
+  -d, --duration SECS     wrk duration of each measured run [BENCH_DURATION] (default 10)
+  -c, --connections LIST  connection counts, space or comma separated
+                          [BENCH_CONNECTIONS] (default "64 1000")
+  -r, --rounds N          A/B rounds per scenario and connection count; the
+                          median is reported [BENCH_ROUNDS] (default 2)
+  -t, --wrk-threads N     wrk threads, same for both servers [BENCH_WRK_THREADS] (default 1)
+      --warmup SECS       unmeasured wrk run per server before each series,
+                          0 to skip [BENCH_WARMUP] (default 1)
+      --server-threads N  nginx workers and sequencial --threads [BENCH_SERVER_THREADS]
+                          (default nproc = $(nproc))
+  -s, --scenarios LIST    scenario ids to run [BENCH_SCENARIOS] (default "plain central")
+                          available: $(printf '%s ' "${scenario_ids[@]}")
+  -o, --out FILE          markdown output [BENCH_OUT] (default bench/results/latest.md)
+  -h, --help              this help
+
+Exit status: 0 when every run of ours answered only 2xx/3xx and the server
+stayed up; 1 otherwise (the table is printed either way).
+EOF
+}
+
+# Scenarios (ids, titles, paths, setup_<id> functions) live in one file,
+# shared with callgrind.sh.
+# shellcheck source=scenarios.sh
+source "$script_dir/scenarios.sh"
+
+# ------------------------------------------------------------------- flags --
+positional_bin=""
+while (($#)); do
+  case "$1" in
+    -h | --help) usage; exit 0 ;;
+    -b | --bin) bin="$2"; shift 2 ;;
+    --build) do_build=1; shift ;;
+    -d | --duration) duration="$2"; shift 2 ;;
+    -c | --connections) connections="$2"; shift 2 ;;
+    -r | --rounds) rounds="$2"; shift 2 ;;
+    -t | --wrk-threads) wrk_threads="$2"; shift 2 ;;
+    --warmup) warmup="$2"; shift 2 ;;
+    --server-threads) server_threads="$2"; shift 2 ;;
+    -s | --scenarios) scenarios="$2"; shift 2 ;;
+    -o | --out) out_md="$2"; shift 2 ;;
+    -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
+    *) positional_bin="$1"; shift ;;
+  esac
+done
+[[ -n "$positional_bin" ]] && bin="$positional_bin"
+connections="${connections//,/ }"
+scenarios="${scenarios//,/ }"
+
+die() { echo "bench: $*" >&2; exit 2; }
+is_uint() { [[ "$1" =~ ^[0-9]+$ ]]; }
+if ! is_uint "$duration" || ((duration <= 0)); then die "--duration must be a positive integer (seconds)"; fi
+if ! is_uint "$rounds" || ((rounds <= 0)); then die "--rounds must be a positive integer"; fi
+if ! is_uint "$wrk_threads" || ((wrk_threads <= 0)); then die "--wrk-threads must be a positive integer"; fi
+is_uint "$warmup" || die "--warmup must be a non-negative integer"
+if ! is_uint "$server_threads" || ((server_threads <= 0)); then die "--server-threads must be a positive integer"; fi
+for c in $connections; do
+  if ! is_uint "$c" || ((c < wrk_threads)); then die "bad connection count '$c' (integer >= wrk threads)"; fi
+done
+for s in $scenarios; do
+  [[ -n "${scenario_title[$s]:-}" ]] || die "unknown scenario '$s' (known: ${scenario_ids[*]})"
+done
+for tool in wrk curl python3 awk; do
+  command -v "$tool" >/dev/null || die "$tool not found"
+done
+nginx_bin="$(command -v nginx || true)"
+[[ -z "$nginx_bin" && -x /usr/sbin/nginx ]] && nginx_bin=/usr/sbin/nginx
+[[ -n "$nginx_bin" ]] || die "nginx not found (apt-get install nginx-light)"
+
+if [[ "$do_build" == 1 ]]; then
+  echo "bench: building $build_dir (Release)..." >&2
+  (cd "$repo_root" &&
+    cmake -S . -B build-bench -DSEQUENCIAL_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null &&
+    cmake --build build-bench --target sequencial -j"$(nproc)") >&2
+  bin="$build_dir/src/app/sequencial"
+fi
+[[ -x "$bin" ]] || die "sequencial binary not found or not executable: $bin (build it, or pass --build / --bin)"
+bin="$(cd "$(dirname "$bin")" && pwd)/$(basename "$bin")"
+
+# Raise the open-files limit for 1,000 connections (both servers and wrk
+# inherit it).
+hard_nofile="$(ulimit -Hn)"
+want_nofile=65536
+if [[ "$hard_nofile" != unlimited ]] && ((hard_nofile < want_nofile)); then want_nofile="$hard_nofile"; fi
+ulimit -Sn "$want_nofile" 2>/dev/null || true
+max_conns=0
+for c in $connections; do if ((c > max_conns)); then max_conns=$c; fi; done
+if (($(ulimit -Sn) < max_conns + 64)); then
+  die "open-files limit $(ulimit -Sn) too low for $max_conns connections"
+fi
+
+# ----------------------------------------------------------------- cleanup --
+tmp="$(mktemp -d "${TMPDIR:-/tmp}/sequencial-bench.XXXXXX")"
+nginx_pid=""
+ours_pid=""
+wrk_pid=""
+# shellcheck disable=SC2317  # called from the traps
+stop_pid() { # pid signal
+  local pid="$1" sig="$2"
+  [[ -n "$pid" ]] || return 0
+  kill -0 "$pid" 2>/dev/null || return 0
+  kill "-$sig" "$pid" 2>/dev/null || true
+  for _ in $(seq 1 50); do
+    kill -0 "$pid" 2>/dev/null || { wait "$pid" 2>/dev/null || true; return 0; }
+    sleep 0.1
+  done
+  kill -KILL "$pid" 2>/dev/null || true
+  wait "$pid" 2>/dev/null || true
+}
+# shellcheck disable=SC2317  # run by the traps
+cleanup() {
+  local status=$?
+  set +e
+  trap - EXIT INT TERM
+  stop_pid "$wrk_pid" TERM
+  stop_pid "$ours_pid" TERM
+  stop_pid "$nginx_pid" QUIT
+  if [[ "${BENCH_KEEP_TMP:-0}" == 1 ]]; then
+    echo "bench: kept $tmp" >&2
+  else
+    rm -rf "$tmp"
+  fi
+  exit "$status"
+}
+trap cleanup EXIT
+trap 'echo "bench: interrupted" >&2; exit 130' INT
+trap 'exit 143' TERM
+
+# ----------------------------------------------------------------- helpers --
+free_port() {
+  python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])'
+}
+
+rss_kb() { # pid -> VmRSS in kB (0 if gone)
+  local kb=""
+  [[ -r "/proc/$1/status" ]] && kb="$(awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || true)"
+  echo "${kb:-0}"
+}
+
+nginx_rss_kb() { # master + workers
+  local total pid
+  total="$(rss_kb "$nginx_pid")"
+  for pid in $(pgrep -P "$nginx_pid" 2>/dev/null || true); do
+    total=$((total + $(rss_kb "$pid")))
+  done
+  echo "$total"
+}
+
+fmt_rss() { awk -v kb="$1" 'BEGIN { printf "%.1f MB", kb / 1024 }'; }
+
+metric() { # name (first sample whose line starts with it, summed over labels)
+  { curl -sS "http://127.0.0.1:$ours_port/metrics" 2>/dev/null || true; } |
+    awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $NF; found = 1 }
+                      END { if (found) printf "%d\n", sum; else print "" }'
+}
+
+# Parse wrk --latency output into "rps p50_ms p99_ms requests non3xx errors timeouts".
+parse_wrk() {
+  awk '
+    function ms(v) {
+      if (v ~ /us$/) { sub(/us$/, "", v); return v / 1000 }
+      if (v ~ /ms$/) { sub(/ms$/, "", v); return v + 0 }
+      if (v ~ /m$/)  { sub(/m$/, "", v);  return v * 60000 }
+      if (v ~ /s$/)  { sub(/s$/, "", v);  return v * 1000 }
+      return v + 0
+    }
+    /^Requests\/sec:/ { rps = $2 }
+    $1 == "50%" && p50 == "" { p50 = ms($2) }
+    $1 == "99%" && p99 == "" { p99 = ms($2) }
+    / requests in / { reqs = $1 }
+    /Non-2xx or 3xx responses:/ { non3xx = $NF }
+    /Socket errors:/ {
+      gsub(/,/, "")
+      errors = $4 + $6 + $8; timeouts = $10
+    }
+    END {
+      if (rps == "") exit 1
+      printf "%s %.3f %.3f %d %d %d %d\n", rps, p50, p99, reqs, non3xx + 0, errors + 0, timeouts + 0
+    }'
+}
+
+median() { # numbers... -> median
+  printf '%s\n' "$@" | sort -g | awk '{ v[NR] = $1 } END {
+    if (NR % 2) printf "%.3f\n", v[(NR + 1) / 2]; else printf "%.3f\n", (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+
+# wrk runs in the background and the shell waits for it: wrk handles SIGINT
+# itself (it prints its results), and bash ignores a Ctrl-C that a foreground
+# child handled, so `wait` is what lets the INT trap stop the whole bench.
+wrk_pid=""
+run_wrk() { # output-file url conns secs lua
+  local file="$1" url="$2" conns="$3" secs="$4" lua="$5"
+  local args=(-t"$wrk_threads" -c"$conns" -d"${secs}s" --latency)
+  if [[ -n "$lua" ]]; then args+=(-s "$lua"); fi
+  wrk "${args[@]}" "$url" >"$file" 2>&1 &
+  wrk_pid=$!
+  wait "$wrk_pid" || true
+  wrk_pid=""
+}
+
+# --------------------------------------------------------------- start-up --
+nproc_count="$(nproc)"
+
+nginx_port="$(free_port)"
+mkdir -p "$tmp/nginx/logs" "$tmp/nginx/tmp"
+cat >"$tmp/nginx/nginx.conf" <<EOF
+worker_processes $server_threads;
+worker_rlimit_nofile $(ulimit -Sn);
+daemon off;
+pid $tmp/nginx/nginx.pid;
+error_log $tmp/nginx/logs/error.log warn;
+
+events {
+  worker_connections 4096;
+}
+
+http {
+  access_log off;
+  keepalive_requests 1000000;
+  keepalive_timeout 75s;
+  client_body_temp_path $tmp/nginx/tmp/body;
+  proxy_temp_path $tmp/nginx/tmp/proxy;
+  fastcgi_temp_path $tmp/nginx/tmp/fastcgi;
+  uwsgi_temp_path $tmp/nginx/tmp/uwsgi;
+  scgi_temp_path $tmp/nginx/tmp/scgi;
+
+  server {
+    listen 127.0.0.1:$nginx_port reuseport backlog=4096;
+    location / {
+      add_header Cache-Control no-store always;
+      return 302 https://wa.me/5511999990001?text=Ol%C3%A1;
+    }
+  }
+}
+EOF
+# -e: nginx 1.22 opens its default error log before reading the conf; send
+# that to the temp dir too so no system path is touched.
+"$nginx_bin" -e "$tmp/nginx/logs/error.log" -p "$tmp/nginx" -c "$tmp/nginx/nginx.conf" \
+  >"$tmp/nginx/logs/stdout.log" 2>&1 &
+nginx_pid=$!
+
+db="$tmp/bench.db"
+token="$("$bin" token create --db "$db" --name bench 2>"$tmp/token.err" | tail -n 1)" ||
+  { cat "$tmp/token.err" >&2; die "token create failed"; }
+[[ -n "$token" ]] || die "token create printed nothing"
+
+# Keep the operator's SEQUENCIAL_* settings out of the server under test.
+while read -r var; do unset "$var"; done < <(compgen -e | grep '^SEQUENCIAL_' || true)
+"$bin" serve --listen 127.0.0.1:0 --db "$db" --threads "$server_threads" \
+  >"$tmp/sequencial.log" 2>&1 &
+ours_pid=$!
+
+ours_port=""
+for _ in $(seq 1 100); do
+  kill -0 "$ours_pid" 2>/dev/null || { cat "$tmp/sequencial.log" >&2; die "sequencial serve exited at start-up"; }
+  ours_port="$(grep -m1 'event=listening' "$tmp/sequencial.log" 2>/dev/null |
+    sed -E 's/.*[[:space:]]port=([0-9]+).*/\1/' || true)"
+  [[ -n "$ours_port" ]] && break
+  sleep 0.1
+done
+[[ -n "$ours_port" ]] || { cat "$tmp/sequencial.log" >&2; die "sequencial serve did not log event=listening"; }
+
+for _ in $(seq 1 50); do
+  curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" && break
+  kill -0 "$nginx_pid" 2>/dev/null || { cat "$tmp/nginx/logs/"* >&2; die "nginx exited at start-up"; }
+  sleep 0.1
+done
+
+for s in $scenarios; do
+  if declare -F "setup_$s" >/dev/null; then "setup_$s"; fi
+done
+
+# Sanity: both answer 302 to wa.me on every scenario path; keep the headers
+# so that the report shows what each server actually sends.
+headers_md=""
+for s in $scenarios; do
+  for who in nginx ours; do
+    if [[ $who == nginx ]]; then port=$nginx_port; else port=$ours_port; fi
+    hdrs="$(curl -sS -o /dev/null -D - "http://127.0.0.1:$port${scenario_path[$s]}" | tr -d '\r')"
+    status="$(head -n1 <<<"$hdrs" | awk '{print $2}')"
+    location="$(awk -F': ' 'tolower($1) == "location" {print $2}' <<<"$hdrs")"
+    if [[ "$status" != 302 || "$location" != https://wa.me/* ]]; then
+      echo "$hdrs" >&2
+      die "$who answered $status (Location: $location) on ${scenario_path[$s]}, expected 302 to wa.me"
+    fi
+    headers_md+=$'\n'"$who ${scenario_path[$s]} ($(wc -c <<<"$hdrs") bytes of headers):"$'\n\n```\n'"$hdrs"$'\n```\n'
+  done
+done
+
+# --------------------------------------------------------------- the runs --
+echo "bench: nginx on 127.0.0.1:$nginx_port (pid $nginx_pid, $server_threads workers), sequencial on 127.0.0.1:$ours_port (pid $ours_pid, --threads $server_threads)" >&2
+echo "bench: wrk -t$wrk_threads -d${duration}s --latency, connections: $connections, rounds: $rounds, scenarios: $scenarios" >&2
+
+raw_tsv="$tmp/runs.tsv"
+printf 'scenario\tconns\tround\tserver\trps\tp50_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\ttimeouts\trss_kb\n' >"$raw_tsv"
+declare -a table_rows=()
+declare -a notes=()
+failed=0
+
+for s in $scenarios; do
+  path="${scenario_path[$s]}"
+  lua="${scenario_lua[$s]:-}"
+  for c in $connections; do
+    if ((warmup > 0)); then
+      echo "bench: [$s c=$c] warm-up ${warmup}s each" >&2
+      run_wrk /dev/null "http://127.0.0.1:$nginx_port$path" "$c" "$warmup" "$lua"
+      run_wrk /dev/null "http://127.0.0.1:$ours_port$path" "$c" "$warmup" "$lua"
+    fi
+    declare -a o_rps=() o_p50=() o_p99=() n_rps=() n_p50=() n_p99=()
+    o_rss=0
+    n_rss=0
+    for r in $(seq 1 "$rounds"); do
+      for who in nginx ours; do
+        if [[ $who == nginx ]]; then port=$nginx_port; else port=$ours_port; fi
+        before_redirects=""
+        if [[ $who == ours ]]; then before_redirects="$(metric sequencial_redirects_total)"; fi
+        wrk_out="$tmp/wrk-$s-$c-$r-$who.txt"
+        run_wrk "$wrk_out" "http://127.0.0.1:$port$path" "$c" "$duration" "$lua"
+        out="$(cat "$wrk_out")"
+        if ! kill -0 "$nginx_pid" 2>/dev/null; then
+          notes+=("$s, $c conns, round $r: nginx DIED (error log: $(tail -n 3 "$tmp/nginx/logs/error.log" 2>/dev/null | tr '\n' ' '))")
+          failed=1
+          break 3
+        fi
+        if ! kill -0 "$ours_pid" 2>/dev/null; then
+          notes+=("$s, $c conns, round $r: sequencial serve DIED (log tail: $(tail -n 3 "$tmp/sequencial.log" | tr '\n' ' '))")
+          failed=1
+          break 3
+        fi
+        if ! parsed="$(parse_wrk <<<"$out")"; then
+          notes+=("$s, $c conns, round $r, $who: wrk produced no result: $(tr '\n' ' ' <<<"$out" | cut -c1-300)")
+          failed=1
+          continue
+        fi
+        read -r rps p50 p99 reqs non3xx errs touts <<<"$parsed"
+        if [[ $who == ours ]]; then
+          rss="$(rss_kb "$ours_pid")"
+          if ((rss > o_rss)); then o_rss=$rss; fi
+          o_rps+=("$rps"); o_p50+=("$p50"); o_p99+=("$p99")
+          if ((non3xx > 0)); then
+            notes+=("$s, $c conns, round $r: ours answered $non3xx non-2xx/3xx responses (of $reqs)")
+            failed=1
+          fi
+          after_redirects="$(metric sequencial_redirects_total)"
+          if [[ -n "$before_redirects" && -n "$after_redirects" ]]; then
+            counted=$((after_redirects - before_redirects))
+            # wrk counts only completed requests; the server may have answered
+            # a few more that were in flight when wrk stopped.
+            if ((counted < reqs)); then
+              notes+=("$s, $c conns, round $r: ours counted $counted redirects in /metrics but wrk completed $reqs requests")
+            fi
+          fi
+        else
+          rss="$(nginx_rss_kb)"
+          if ((rss > n_rss)); then n_rss=$rss; fi
+          n_rps+=("$rps"); n_p50+=("$p50"); n_p99+=("$p99")
+          if ((non3xx > 0)); then
+            notes+=("$s, $c conns, round $r: nginx answered $non3xx non-2xx/3xx responses (of $reqs)")
+          fi
+        fi
+        if ((errs > 0 || touts > 0)); then
+          notes+=("$s, $c conns, round $r, $who: wrk socket errors $errs (connect/read/write), timeouts $touts")
+        fi
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+          "$s" "$c" "$r" "$who" "$rps" "$p50" "$p99" "$reqs" "$non3xx" "$errs" "$touts" "$rss" >>"$raw_tsv"
+        printf 'bench: [%s c=%s round %s] %-5s %10.0f req/s  p50 %.3f ms  p99 %.3f ms%s\n' \
+          "$s" "$c" "$r" "$who" "$rps" "$p50" "$p99" \
+          "$( ((non3xx + errs + touts > 0)) && echo "  non-3xx $non3xx, errors $errs, timeouts $touts")" >&2
+      done
+    done
+    if ((${#o_rps[@]} > 0 && ${#n_rps[@]} > 0)); then
+      mo_rps="$(median "${o_rps[@]}")"
+      mn_rps="$(median "${n_rps[@]}")"
+      ratio="$(awk -v a="$mo_rps" -v b="$mn_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
+      table_rows+=("$(printf '%s|%s|%.0f|%.0f|%s|%.3f ms|%.3f ms|%.3f ms|%.3f ms|%s' \
+        "${scenario_title[$s]}" "$c" "$mo_rps" "$mn_rps" "$ratio" \
+        "$(median "${o_p50[@]}")" "$(median "${o_p99[@]}")" \
+        "$(median "${n_p50[@]}")" "$(median "${n_p99[@]}")" "$(fmt_rss "$o_rss")")")
+      notes+=("$s, $c conns: nginx RSS (master + workers) $(fmt_rss "$n_rss")")
+    fi
+    unset o_rps o_p50 o_p99 n_rps n_p50 n_p99
+  done
+done
+
+# ------------------------------------------------------------------ report --
+header="scenario|conns|ours req/s|nginx req/s|ratio|ours p50|ours p99|nginx p50|nginx p99|ours RSS"
+
+# Plain-text table on stdout.
+{
+  echo "$header"
+  printf '%s\n' "${table_rows[@]}"
+} | awk -F'|' '
+  { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NF; rows = NR }
+  END {
+    for (r = 1; r <= rows; r++) {
+      line = ""
+      for (i = 1; i <= n; i++) {
+        fmt = (i == 1) ? "%-" w[i] "s" : "%" w[i] "s"
+        line = line (i > 1 ? "  " : "") sprintf(fmt, cell[r, i])
+      }
+      print line
+      if (r == 1) { sep = ""; for (i = 1; i <= n; i++) sep = sep (i > 1 ? "  " : "") sprintf("%" w[i] "s", "") ; gsub(/ /, "-", sep); print sep }
+    }
+  }'
+
+assignments="$(metric sequencial_assignments)"
+new_visitors="$(metric sequencial_new_visitors_total)"
+redirects="$(metric sequencial_redirects_total)"
+final_rss="$(rss_kb "$ours_pid")"
+
+echo
+echo "Medians over $rounds round(s) of wrk -t$wrk_threads -d${duration}s; ratio = ours/nginx req/s."
+echo "ours at the end: RSS $(fmt_rss "$final_rss"), ${redirects:-?} redirects, ${new_visitors:-?} new visitors, ${assignments:-?} assignments in memory."
+if ((${#notes[@]} > 0)); then
+  echo "notes:"
+  printf '  - %s\n' "${notes[@]}"
+fi
+
+# Markdown.
+mkdir -p "$(dirname "$out_md")"
+git_rev="$(git -C "$repo_root" rev-parse --short HEAD 2>/dev/null || echo unknown)"
+git_dirty=""
+if git -C "$repo_root" status --porcelain -- src 2>/dev/null | grep -q .; then git_dirty=" (src/ modified)"; fi
+{
+  echo "# Sequencial vs nginx — $(date -u '+%Y-%m-%d %H:%M UTC')"
+  echo
+  echo "- commit: $git_rev$git_dirty; binary: \`$bin\`"
+  echo "- machine: $nproc_count cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
+  echo "- wrk -t$wrk_threads -d${duration}s --latency, warm-up ${warmup}s, $rounds round(s) alternating nginx/ours; medians shown"
+  echo "- nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///') with $server_threads workers; sequencial serve --threads $server_threads"
+  echo "- shared, noisy machine: compare the ratio, not absolute figures (±20% between runs)"
+  echo
+  echo "| ${header//|/ | } |"
+  echo "|$(awk -F'|' '{ s = ""; for (i = 1; i <= NF; i++) s = s " --- |"; print s }' <<<"$header")"
+  for row in "${table_rows[@]}"; do echo "| ${row//|/ | } |"; done
+  echo
+  echo "ours at the end: RSS $(fmt_rss "$final_rss"), ${redirects:-?} redirects, ${new_visitors:-?} new visitors, ${assignments:-?} assignments in memory (one server process for the whole run: RSS and assignments accumulate across scenarios)."
+  echo
+  if ((${#notes[@]} > 0)); then
+    echo "## Notes"
+    echo
+    printf -- '- %s\n' "${notes[@]}"
+    echo
+  fi
+  echo "## Every run"
+  echo
+  echo "| $(head -n1 "$raw_tsv" | sed 's/\t/ | /g') |"
+  echo "|$(head -n1 "$raw_tsv" | awk -F'\t' '{ s = ""; for (i = 1; i <= NF; i++) s = s " --- |"; print s }')"
+  tail -n +2 "$raw_tsv" | sed 's/\t/ | /g; s/^/| /; s/$/ |/'
+  echo
+  echo "## Response headers (one request each)"
+  echo "$headers_md"
+  echo "## nginx.conf"
+  echo
+  echo '```nginx'
+  cat "$tmp/nginx/nginx.conf"
+  echo '```'
+} >"$out_md"
+echo "bench: wrote $out_md" >&2
+
+exit "$failed"

@@ -1,0 +1,50 @@
+# shellcheck shell=bash disable=SC2034,SC2154  # maps read, and $tmp $token $ours_port set, by the scripts that source this file
+# Bench scenarios, sourced by run.sh and callgrind.sh.
+#
+# A scenario is an id, a title, a request path, and optionally:
+#   setup_<id>          bash function run once against a fresh server (API calls
+#                       through api_post); it may create data for several runs
+#   scenario_lua[<id>]  a wrk Lua script (run.sh only), e.g. to spread requests
+#                       over many slugs
+# nginx answers the same `return 302` for any path, so the same request is
+# sent to both servers. To add a scenario (issue 7: 1M links, a central of
+# 1,000 members, hours...), append its id to scenario_ids and fill the maps.
+#
+# The caller provides: $token (admin API token), $ours_port, $tmp (a temp dir).
+
+scenario_ids=(plain central)
+declare -A scenario_title=(
+  [plain]="plain link"
+  [central]="central 10 members, fixed, new visitor each request"
+)
+declare -A scenario_path=(
+  [plain]="/plain"
+  [central]="/central"
+)
+declare -A scenario_lua=()
+
+setup_plain() {
+  api_post /api/v1/links '{"slug":"plain","phone":"5511999990001","message":"Olá","label":"bench plain"}'
+}
+
+setup_central() {
+  local i members=""
+  for i in $(seq -w 1 10); do
+    api_post /api/v1/links \
+      "{\"slug\":\"member$i\",\"phone\":\"55119999900$i\",\"message\":\"Olá\",\"label\":\"bench member $i\"}"
+    members+="${members:+,}\"member$i\""
+  done
+  api_post /api/v1/links '{"slug":"central","phone":"5511999990000","message":"Olá","label":"bench anchor"}'
+  api_post /api/v1/centrals "{\"anchor\":\"central\",\"members\":[$members],\"fixed\":true}"
+}
+
+api_post() { # path json
+  local code
+  code="$(curl -sS -o "$tmp/api-response" -w '%{http_code}' \
+    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
+    --data-binary "$2" "http://127.0.0.1:$ours_port$1")"
+  if [[ "$code" != 201 ]]; then
+    echo "bench: POST $1 answered $code: $(cat "$tmp/api-response")" >&2
+    exit 1
+  fi
+}

@@ -1,0 +1,23 @@
+#!/usr/bin/env bash
+# One command from a fresh Debian 12 clone to a passing test suite: installs
+# the packages, builds with warnings as errors, checks formatting and lint,
+# and runs every test (unit and integration) with CTest.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+start=$(date +%s)
+scripts/install-deps.sh --test
+
+build=build-test
+cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEQUENCIAL_WERROR=ON >/dev/null
+cmake --build "$build" -j"$(nproc)"
+
+echo "== clang-format"
+mapfile -t sources < <(git ls-files -- 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp')
+clang-format --dry-run -Werror "${sources[@]}"
+
+echo "== clang-tidy"
+scripts/lint.sh "$build"
+
+echo "== tests"
+(cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 600)
+echo "test.sh: done in $(( $(date +%s) - start )) s"

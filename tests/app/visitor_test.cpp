@@ -1,0 +1,48 @@
+// Tests of the visitor cookie format and random ids.
+#include "app/visitor.h"
+
+#include <gtest/gtest.h>
+
+#include <set>
+
+namespace sequencial::app {
+namespace {
+
+TEST(VisitorTest, CookieRoundTrip) {
+  const VisitorId id{0x0123456789abcdefULL, 0xfedcba9876543210ULL};
+  const auto hex = format_visitor_id(id);
+  EXPECT_EQ(std::string(hex.data(), hex.size()), "0123456789abcdeffedcba9876543210");
+  const std::string header = "theme=dark; sqv=" + std::string(hex.data(), hex.size()) + "; x=1";
+  EXPECT_EQ(parse_visitor_cookie(header), id);
+}
+
+TEST(VisitorTest, MalformedCookiesAreIgnored) {
+  EXPECT_FALSE(parse_visitor_cookie("").has_value());
+  EXPECT_FALSE(parse_visitor_cookie("sqv=123").has_value());
+  EXPECT_FALSE(parse_visitor_cookie("sqv=zz23456789abcdeffedcba9876543210").has_value());
+  EXPECT_FALSE(parse_visitor_cookie("xsqv=0123456789abcdeffedcba9876543210").has_value());
+}
+
+TEST(VisitorTest, SetCookieAttributes) {
+  std::string out;
+  append_visitor_set_cookie(out, VisitorId{1, 2}, true);
+  EXPECT_NE(out.find("HttpOnly"), std::string::npos);
+  EXPECT_NE(out.find("SameSite=Lax"), std::string::npos);
+  EXPECT_NE(out.find("; Secure"), std::string::npos);
+  EXPECT_TRUE(out.ends_with("\r\n"));
+  out.clear();
+  append_visitor_set_cookie(out, VisitorId{1, 2}, false);
+  EXPECT_EQ(out.find("Secure"), std::string::npos);
+}
+
+TEST(VisitorTest, RandomIdsDoNotRepeat) {
+  RandomVisitorIds ids(2);
+  std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const VisitorId v = ids.next(static_cast<std::size_t>(i % 2));
+    EXPECT_TRUE(seen.insert({v.hi, v.lo}).second);
+  }
+}
+
+}  // namespace
+}  // namespace sequencial::app
