@@ -83,9 +83,14 @@ struct AdminApi::Call {
   }
 };
 
-AdminApi::AdminApi(AdminApiOptions options, app::Catalog& catalog, TokenAuthenticator& auth,
-                   const Clock& clock)
-    : options_(std::move(options)), catalog_(catalog), auth_(auth), clock_(clock) {}
+AdminApi::AdminApi(AdminApiOptions options, const app::PublicUrl& public_url, app::Catalog& catalog,
+                   StatsApi& stats, TokenAuthenticator& auth, const Clock& clock)
+    : options_(std::move(options)),
+      public_url_(public_url),
+      catalog_(catalog),
+      stats_(stats),
+      auth_(auth),
+      clock_(clock) {}
 
 void AdminApi::handle(const http::HttpRequest& request, http::HttpResponse& response) {
   auto parts = split_path(request.path());
@@ -121,7 +126,7 @@ void AdminApi::links(Call& call) {
   if (call.parts.size() == 1) {
     if (method == "GET") {
       json items = json::array();
-      for (const auto& link : catalog_.links()) items.push_back(link_json(link, options_.public_url));
+      for (const auto& link : catalog_.links()) items.push_back(link_json(link, public_url_.get()));
       call.json_reply(200, {{"items", std::move(items)}});
     } else if (method == "POST") {
       auto body = call.body();
@@ -131,7 +136,7 @@ void AdminApi::links(Call& call) {
       auto link = catalog_.create_link(*input);
       if (!link) return call.error(link.error());
       spdlog::info("event=admin_write action=link.create id={} slug={}", link->id, link->slug);
-      call.json_reply(201, link_json(*link, options_.public_url));
+      call.json_reply(201, link_json(*link, public_url_.get()));
     } else {
       call.method_not_allowed("GET, POST");
     }
@@ -139,11 +144,14 @@ void AdminApi::links(Call& call) {
   }
   const auto id = parse_id(call.parts[1]);
   if (!id) return call.error(Error::not_found("no link with id " + std::string(call.parts[1])));
+  if (call.parts.size() == 3 && (call.parts[2] == "stats" || call.parts[2] == "clicks")) {
+    return stats(call, StatsScope::kLink, *id);
+  }
   if (call.parts.size() > 2) return call.error(Error::not_found("no such API route"));
   if (method == "GET") {
     auto link = catalog_.link(*id);
     if (!link) return call.error(link.error());
-    call.json_reply(200, link_json(*link, options_.public_url));
+    call.json_reply(200, link_json(*link, public_url_.get()));
   } else if (method == "PATCH") {
     auto body = call.body();
     if (!body) return;
@@ -152,7 +160,7 @@ void AdminApi::links(Call& call) {
     auto link = catalog_.update_link(*id, *input);
     if (!link) return call.error(link.error());
     spdlog::info("event=admin_write action=link.update id={} slug={}", link->id, link->slug);
-    call.json_reply(200, link_json(*link, options_.public_url));
+    call.json_reply(200, link_json(*link, public_url_.get()));
   } else if (method == "DELETE") {
     if (auto ok = catalog_.delete_link(*id); !ok) return call.error(ok.error());
     spdlog::info("event=admin_write action=link.delete id={}", *id);
@@ -165,8 +173,8 @@ void AdminApi::links(Call& call) {
 std::string AdminApi::render_central(const Central& central) const {
   std::vector<routing::MemberState> states;
   if (const auto router = catalog_.router(central.id)) states = router->member_states(clock_.now());
-  return central_json(central, [this](LinkId id) { return catalog_.slug_of(id); }, states,
-                      options_.public_url)
+  return central_json(
+             central, [this](LinkId id) { return catalog_.slug_of(id); }, states, public_url_.get())
       .dump();
 }
 
@@ -212,6 +220,9 @@ void AdminApi::centrals(Call& call) {
   if (call.parts.size() == 5 && call.parts[2] == "members" && call.parts[4] == "hours") {
     return hours(call, *id, call.parts[3]);
   }
+  if (call.parts.size() == 3 && call.parts[2] == "stats") {
+    return stats(call, StatsScope::kCentral, *id);
+  }
   if (call.parts.size() > 2) return call.error(Error::not_found("no such API route"));
   if (method == "GET") {
     auto central = catalog_.central(*id);
@@ -256,6 +267,36 @@ void AdminApi::hours(Call& call, CentralId id, std::string_view slug) {
   call.response.add_header("Content-Type", "application/json");
   call.response.add_header("Cache-Control", "no-store");
   call.response.body = render_central(*central);
+}
+
+void AdminApi::stats(Call& call, StatsScope scope, std::int64_t id) {
+  const std::string_view method = call.request.method;
+  const bool exists =
+      scope == StatsScope::kLink ? catalog_.link(id).has_value() : catalog_.central(id).has_value();
+  if (!exists) {
+    return call.error(
+        Error::not_found(std::string(scope == StatsScope::kLink ? "no link" : "no central") +
+                         " with id " + std::to_string(id)));
+  }
+  Result<void> done;
+  if (call.parts[2] == "clicks") {
+    if (method != "GET") return call.method_not_allowed("GET");
+    done = stats_.export_clicks(id, call.request, call.response);
+  } else if (method == "GET") {
+    done = stats_.report(scope, id, call.request, call.response);
+  } else if (method == "DELETE" && scope == StatsScope::kLink) {
+    done = stats_.reset(id);
+    if (done) {
+      spdlog::info("event=admin_write action=link.stats.reset id={}", id);
+      call.no_content();
+    }
+  } else {
+    return call.method_not_allowed(scope == StatsScope::kLink ? "GET, DELETE" : "GET");
+  }
+  if (!done) {
+    call.response.clear();
+    call.error(done.error());
+  }
 }
 
 }  // namespace sequencial::api

@@ -1,8 +1,8 @@
 // JSON <-> domain for the admin API.
 #include "api/json_codec.h"
 
-#include <array>
 #include <fmt/format.h>
+#include <array>
 
 #include "routing/business_hours.h"
 
@@ -16,7 +16,8 @@ constexpr std::array<std::string_view, 7> kDays = {"sun", "mon", "tue", "wed", "
 Result<std::optional<std::string>> optional_string(const json& body, const char* field) {
   const auto it = body.find(field);
   if (it == body.end() || it->is_null()) return std::optional<std::string>();
-  if (!it->is_string()) return fail(Error::invalid(field, std::string(field) + " must be a string"));
+  if (!it->is_string())
+    return fail(Error::invalid(field, std::string(field) + " must be a string"));
   return std::optional<std::string>(it->get<std::string>());
 }
 
@@ -31,9 +32,12 @@ Result<std::optional<bool>> optional_bool(const json& body, const char* field) {
 
 const char* when_closed_name(WhenClosed w) {
   switch (w) {
-    case WhenClosed::kAnchor: return "anchor";
-    case WhenClosed::kPage: return "page";
-    case WhenClosed::kIgnoreHours: return "ignore_hours";
+    case WhenClosed::kAnchor:
+      return "anchor";
+    case WhenClosed::kPage:
+      return "page";
+    case WhenClosed::kIgnoreHours:
+      return "ignore_hours";
   }
   return "anchor";
 }
@@ -176,7 +180,8 @@ Result<app::CentralInput> parse_central_input(const json& body) {
         ref = &*link;
         if (const auto w = m.find("weight"); w != m.end() && !w->is_null()) {
           if (!w->is_number_integer()) {
-            return fail(Error::invalid(field + ".weight", "weight must be an integer from 1 to 100"));
+            return fail(
+                Error::invalid(field + ".weight", "weight must be an integer from 1 to 100"));
           }
           const auto weight = w->get<std::int64_t>();
           member.weight = weight < 0 || weight > 1000 ? 0 : static_cast<int>(weight);
@@ -187,7 +192,8 @@ Result<app::CentralInput> parse_central_input(const json& body) {
       } else if (ref->is_number_integer()) {
         member.link = std::to_string(ref->get<std::int64_t>());
       } else {
-        return fail(Error::invalid(field, "a member is a link slug, id, or {\"link\":..., \"weight\":...}"));
+        return fail(Error::invalid(
+            field, "a member is a link slug, id, or {\"link\":..., \"weight\":...}"));
       }
       members.push_back(std::move(member));
     }
@@ -206,7 +212,8 @@ Result<app::CentralInput> parse_central_input(const json& body) {
     } else if (name == "ignore_hours") {
       in.when_closed = WhenClosed::kIgnoreHours;
     } else {
-      return fail(Error::invalid("when_closed", "when_closed must be anchor, page or ignore_hours"));
+      return fail(
+          Error::invalid("when_closed", "when_closed must be anchor, page or ignore_hours"));
     }
   }
   return in;
@@ -251,7 +258,8 @@ Result<Schedule> parse_schedule(const json& body, std::string_view default_tz) {
       const json& e = (*list)[i];
       const std::string field = "exceptions[" + std::to_string(i) + "]";
       if (!e.is_object() || !e.contains("date") || !e["date"].is_string()) {
-        return fail(Error::invalid(field + ".date", "an exception needs a \"date\": \"YYYY-MM-DD\""));
+        return fail(
+            Error::invalid(field + ".date", "an exception needs a \"date\": \"YYYY-MM-DD\""));
       }
       auto date = parse_date(e["date"].get<std::string>(), field + ".date");
       if (!date) return fail(date.error());
@@ -263,8 +271,9 @@ Result<Schedule> parse_schedule(const json& body, std::string_view default_tz) {
       }
       schedule.exceptions.push_back(std::move(exception));
     }
-    std::stable_sort(schedule.exceptions.begin(), schedule.exceptions.end(),
-                     [](const DateException& a, const DateException& b) { return a.date < b.date; });
+    std::stable_sort(
+        schedule.exceptions.begin(), schedule.exceptions.end(),
+        [](const DateException& a, const DateException& b) { return a.date < b.date; });
   }
   return schedule;
 }

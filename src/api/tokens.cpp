@@ -5,6 +5,8 @@
 
 #include <array>
 
+#include "core/text.h"
+
 namespace sequencial::api {
 namespace {
 
@@ -26,7 +28,8 @@ std::string generate_token() {
 std::string hash_token(std::string_view token) {
   std::array<unsigned char, crypto_generichash_BYTES> digest;
   crypto_generichash(digest.data(), digest.size(),
-                     reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr, 0);
+                     reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,
+                     0);
   return to_hex(digest.data(), digest.size());
 }
 
@@ -36,7 +39,8 @@ Result<void> TokenAuthenticator::check(std::string_view header) {
   };
   constexpr std::string_view kBearer = "Bearer ";
   if (header.empty()) return unauthorized("missing Authorization: Bearer <token> header");
-  if (header.size() <= kBearer.size() || header.substr(0, kBearer.size()) != kBearer) {
+  // The scheme name is case-insensitive (RFC 9110 section 11.1).
+  if (header.size() <= kBearer.size() || !iequals(header.substr(0, kBearer.size()), kBearer)) {
     return unauthorized("Authorization must be \"Bearer <token>\"");
   }
   const std::string hash = hash_token(header.substr(kBearer.size()));

@@ -85,8 +85,8 @@ void Catalog::publish_locked() {
   std::unordered_map<LinkId, std::shared_ptr<routing::CentralRouter>> by_anchor;
   std::unordered_map<CentralId, std::shared_ptr<routing::CentralRouter>> live;
   for (const auto& [id, central] : centrals_) {
-    auto router = routers_.contains(id) ? routers_.at(id)
-                                        : std::make_shared<routing::CentralRouter>(id);
+    auto router =
+        routers_.contains(id) ? routers_.at(id) : std::make_shared<routing::CentralRouter>(id);
     std::vector<routing::MemberRoute> members;
     members.reserve(central.members.size());
     for (const auto& m : central.members) {
@@ -192,8 +192,8 @@ Result<LinkId> Catalog::resolve_locked(std::string_view ref, std::string_view fi
   for (const auto& [id, link] : links_) {
     if (slug_key(link.slug) == key) return id;
   }
-  return fail(Error{ErrorCode::kUnprocessable, "no link with slug or id \"" + std::string(ref) + "\"",
-                    std::string(field)});
+  return fail(Error{ErrorCode::kUnprocessable,
+                    "no link with slug or id \"" + std::string(ref) + "\"", std::string(field)});
 }
 
 Result<Central> Catalog::apply_central_input_locked(Central central,
@@ -272,8 +272,9 @@ Result<Central> Catalog::update_central(CentralId id, const CentralInput& input)
     auto anchor = resolve_locked(*input.anchor, "anchor");
     if (!anchor) return fail(anchor.error());
     if (*anchor != it->second.anchor_id) {
-      return fail(Error::invalid("anchor", "the anchor of a central cannot change; "
-                                           "create a new central instead"));
+      return fail(Error::invalid("anchor",
+                                 "the anchor of a central cannot change; "
+                                 "create a new central instead"));
     }
   }
   auto central = apply_central_input_locked(it->second, input);

@@ -29,18 +29,22 @@ void FrontDoor::handle(const http::HttpRequest& request, http::HttpResponse& res
       text(response, 503, "not ready\n");
     }
   } else if (path == "/metrics") {
-    refresh_gauges_();
     response.status = 200;
     response.add_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     response.add_header("Cache-Control", "no-store");
-    response.body = metrics_.render();
+    response.body = render_metrics_();
   } else if (!read_only) {
     text(response, 405, "method not allowed\n");
     response.add_header("Allow", "GET, HEAD");
   } else {
     std::string_view slug = path.substr(path.empty() ? 0 : 1);
     if (!slug.empty() && slug.back() == '/') slug.remove_suffix(1);  // "/joao/" works too
-    redirects_.handle(request, slug, response);
+    if (slug.ends_with("/qr.svg") || slug.ends_with("/qr.png")) {
+      const std::string_view format = slug.substr(slug.size() - 3);
+      redirects_.handle_qr(request, slug.substr(0, slug.size() - 7), format, response);
+    } else {
+      redirects_.handle(request, slug, response);
+    }
   }
 }
 

@@ -7,9 +7,9 @@
 
 #include <atomic>
 #include <functional>
+#include <string>
 
 #include "api/admin_api.h"
-#include "app/metrics.h"
 #include "app/redirect_handler.h"
 #include "http/message.h"
 
@@ -17,12 +17,10 @@ namespace sequencial::app {
 
 class FrontDoor final : public http::RequestHandler {
  public:
-  FrontDoor(RedirectHandler& redirects, api::AdminApi& api, Metrics& metrics,
-            std::function<void()> refresh_gauges)
-      : redirects_(redirects),
-        api_(api),
-        metrics_(metrics),
-        refresh_gauges_(std::move(refresh_gauges)) {}
+  // `render_metrics` returns the whole /metrics text.
+  FrontDoor(RedirectHandler& redirects, api::AdminApi& api,
+            std::function<std::string()> render_metrics)
+      : redirects_(redirects), api_(api), render_metrics_(std::move(render_metrics)) {}
 
   void handle(const http::HttpRequest& request, http::HttpResponse& response) override;
   // /readyz answers 200 only between set_ready(true) and set_ready(false).
@@ -31,8 +29,7 @@ class FrontDoor final : public http::RequestHandler {
  private:
   RedirectHandler& redirects_;
   api::AdminApi& api_;
-  Metrics& metrics_;
-  std::function<void()> refresh_gauges_;
+  std::function<std::string()> render_metrics_;
   std::atomic<bool> ready_{false};
 };
 

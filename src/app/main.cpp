@@ -1,8 +1,8 @@
 // The `sequencial` command line (API.md): serve, token create. Every flag
 // also reads an environment variable (SEQUENCIAL_<FLAG>) and a key of the
 // --config file (TOML: `listen = "0.0.0.0:8080"`).
-#include <CLI/CLI.hpp>
 #include <spdlog/spdlog.h>
+#include <CLI/CLI.hpp>
 
 #include <iostream>
 
@@ -44,8 +44,9 @@ int main(int argc, char** argv) {
   serve_cmd->add_option("--db", serve.db, "SQLite file path (or postgres:// URL)")
       ->envname("SEQUENCIAL_DB")
       ->capture_default_str();
-  serve_cmd->add_option("--public-url", serve.public_url,
-                        "Public base URL of the links (default http://<listen>)")
+  serve_cmd
+      ->add_option("--public-url", serve.public_url,
+                   "Public base URL of the links (default http://<listen>)")
       ->envname("SEQUENCIAL_PUBLIC_URL");
   serve_cmd->add_option("--threads", serve.threads, "Event loops (0 = one per core)")
       ->envname("SEQUENCIAL_THREADS")
@@ -62,6 +63,26 @@ int main(int argc, char** argv) {
       ->add_option("--flush-interval-ms", serve.flush_interval_ms,
                    "How often assignments and cursors are written to the database")
       ->envname("SEQUENCIAL_FLUSH_INTERVAL_MS")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--click-flush-interval-ms", serve.click_flush_interval_ms,
+                   "How often clicks are written (the most a crash can lose)")
+      ->envname("SEQUENCIAL_CLICK_FLUSH_INTERVAL_MS")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--click-flush-batch", serve.click_flush_batch,
+                   "Write clicks sooner when a queue holds this many")
+      ->envname("SEQUENCIAL_CLICK_FLUSH_BATCH")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--click-queue-capacity", serve.click_queue_capacity,
+                   "Clicks queued per event loop before new ones are dropped (and counted)")
+      ->envname("SEQUENCIAL_CLICK_QUEUE_CAPACITY")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--click-retention-days", serve.click_retention_days,
+                   "Days raw clicks are kept for export (reports are kept forever)")
+      ->envname("SEQUENCIAL_CLICK_RETENTION_DAYS")
       ->capture_default_str();
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
       ->envname("SEQUENCIAL_LOG_LEVEL")

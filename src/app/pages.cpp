@@ -19,8 +19,9 @@ constexpr std::string_view kStyle =
 std::string page(std::string_view lang, std::string_view title, std::string_view body) {
   std::string out = "<!doctype html><html lang=\"";
   out += lang;
-  out += "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
-         "content=\"width=device-width,initial-scale=1\"><title>";
+  out +=
+      "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
+      "content=\"width=device-width,initial-scale=1\"><title>";
   append_html_escaped(out, title);
   out += "</title>";
   out += kStyle;
@@ -55,7 +56,8 @@ std::vector<TimeRange> merged_day(const std::vector<std::optional<Schedule>>& sc
 }  // namespace
 
 Language pick_language(std::string_view accept_language) {
-  while (!accept_language.empty() && accept_language.front() == ' ') accept_language.remove_prefix(1);
+  while (!accept_language.empty() && accept_language.front() == ' ')
+    accept_language.remove_prefix(1);
   if (accept_language.size() >= 2 && (accept_language[0] == 'e' || accept_language[0] == 'E') &&
       (accept_language[1] == 'n' || accept_language[1] == 'N')) {
     return Language::kEn;
@@ -84,7 +86,9 @@ std::string preview_page(const Link& link, std::string_view public_url) {
   url += link.slug;
   std::string head = "<!doctype html><html lang=\"pt-BR\"><head><meta charset=\"utf-8\"><title>";
   append_html_escaped(head, title);
-  head += "</title><meta property=\"og:type\" content=\"website\"><meta property=\"og:title\" content=\"";
+  head +=
+      "</title><meta property=\"og:type\" content=\"website\"><meta property=\"og:title\" "
+      "content=\"";
   append_html_escaped(head, title);
   head += "\"><meta property=\"og:description\" content=\"";
   append_html_escaped(head, description);
@@ -107,10 +111,9 @@ std::string preview_page(const Link& link, std::string_view public_url) {
 std::string closed_page_html(const ClosedPageInfo& info, Language lang) {
   const bool en = lang == Language::kEn;
   static constexpr std::array<const char*, 7> kDaysPt = {"Domingo", "Segunda", "Terça", "Quarta",
-                                                          "Quinta",  "Sexta",   "Sábado"};
-  static constexpr std::array<const char*, 7> kDaysEn = {"Sunday",   "Monday", "Tuesday",
-                                                          "Wednesday", "Thursday", "Friday",
-                                                          "Saturday"};
+                                                         "Quinta",  "Sexta",   "Sábado"};
+  static constexpr std::array<const char*, 7> kDaysEn = {
+      "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
   const std::string title =
       en ? "We are outside our service hours" : "Estamos fora do horário de atendimento";
   std::string body = "<h1>";

@@ -25,8 +25,8 @@ enum class Language { kPtBr, kEn };
 
 struct ClosedPageInfo {
   std::vector<std::optional<Schedule>> schedules;  // of the available members
-  std::string next_opening;  // local time text, empty when unknown
-  std::string write_anyway_url;  // wa.me link of the anchor
+  std::string next_opening;                        // local time text, empty when unknown
+  std::string write_anyway_url;                    // wa.me link of the anchor
 };
 [[nodiscard]] std::string closed_page_html(const ClosedPageInfo& info, Language lang);
 

@@ -14,8 +14,10 @@
 #include <string_view>
 
 #include "app/metrics.h"
+#include "app/public_url.h"
 #include "app/visitor.h"
 #include "app/write_behind.h"
+#include "clicks/click_pipeline.h"
 #include "core/clock.h"
 #include "http/message.h"
 #include "routing/assignment_table.h"
@@ -24,20 +26,24 @@
 namespace sequencial::app {
 
 struct RedirectOptions {
-  std::string public_url;       // "https://zap.minhaloja.com.br", no trailing slash
   std::string default_tz = "America/Sao_Paulo";  // zone of the closed page's times
-  bool secure_cookie = false;   // public URL is https
+  bool secure_cookie = false;                    // public URL is https
 };
 
 class RedirectHandler {
  public:
-  RedirectHandler(RedirectOptions options, routing::RoutingTableHolder& tables,
-                  routing::AssignmentTable& assignments, WriteBehind& write_behind,
+  RedirectHandler(RedirectOptions options, const PublicUrl& public_url,
+                  routing::RoutingTableHolder& tables, routing::AssignmentTable& assignments,
+                  WriteBehind& write_behind, clicks::ClickPipeline& clicks,
                   VisitorIdSource& visitor_ids, Metrics& metrics, const Clock& clock);
 
   // Answers a request for `slug` (the path without its leading '/').
   void handle(const http::HttpRequest& request, std::string_view slug,
               http::HttpResponse& response);
+  // Answers GET /{slug}/qr.svg or /{slug}/qr.png (`format` "svg" or "png"):
+  // the QR code of the link's public URL marked with ?src=qr.
+  void handle_qr(const http::HttpRequest& request, std::string_view slug, std::string_view format,
+                 http::HttpResponse& response);
 
  private:
   void not_found(const http::HttpRequest& request, http::HttpResponse& response);
@@ -45,9 +51,11 @@ class RedirectHandler {
                    http::HttpResponse& response);
 
   RedirectOptions options_;
+  const PublicUrl& public_url_;
   routing::RoutingTableHolder& tables_;
   routing::AssignmentTable& assignments_;
   WriteBehind& write_behind_;
+  clicks::ClickPipeline& clicks_;
   VisitorIdSource& visitor_ids_;
   Metrics& metrics_;
   const Clock& clock_;

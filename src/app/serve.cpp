@@ -9,6 +9,7 @@
 #include <thread>
 
 #include "api/admin_api.h"
+#include "api/stats_api.h"
 #include "api/tokens.h"
 #include "app/catalog.h"
 #include "app/front_door.h"
@@ -16,6 +17,7 @@
 #include "app/redirect_handler.h"
 #include "app/visitor.h"
 #include "app/write_behind.h"
+#include "clicks/click_pipeline.h"
 #include "core/clock.h"
 #include "http/server.h"
 #include "routing/assignment_table.h"
@@ -83,8 +85,11 @@ int run_serve(const ServeConfig& config) {
                   config.default_tz);
     return 2;
   }
-  if (config.assignment_retention_days < 1 || config.flush_interval_ms < 1) {
-    spdlog::error("event=bad_config error=\"retention and flush interval must be positive\"");
+  if (config.assignment_retention_days < 1 || config.flush_interval_ms < 1 ||
+      config.click_flush_interval_ms < 1 || config.click_flush_batch < 1 ||
+      config.click_queue_capacity < 1 || config.click_retention_days < 1) {
+    spdlog::error(
+        "event=bad_config error=\"retentions, intervals, batch and capacity must be positive\"");
     return 2;
   }
 
@@ -103,7 +108,8 @@ int run_serve(const ServeConfig& config) {
 
   auto store = open_store(config.db);
   if (!store) {
-    spdlog::error("event=store_open_failed db=\"{}\" error=\"{}\"", config.db, store.error().message);
+    spdlog::error("event=store_open_failed db=\"{}\" error=\"{}\"", config.db,
+                  store.error().message);
     return 1;
   }
   const std::size_t loops =
@@ -124,26 +130,37 @@ int run_serve(const ServeConfig& config) {
   }
   for (const auto& a : *stored) assignments.put(a);
 
-  WriteBehind write_behind(**store, catalog, assignments, *clock, loops,
-                           {std::chrono::milliseconds(config.flush_interval_ms), retention,
-                            std::chrono::minutes(60)});
+  WriteBehind write_behind(
+      **store, catalog, assignments, *clock, loops,
+      {std::chrono::milliseconds(config.flush_interval_ms), retention,
+       std::chrono::days(config.click_retention_days), std::chrono::minutes(60)});
   write_behind.purge();
   write_behind.start();
 
-  std::string public_url = config.public_url;
-  if (public_url.empty()) public_url = "http://" + config.listen;
-  while (!public_url.empty() && public_url.back() == '/') public_url.pop_back();
+  PublicUrl public_url(config.public_url.empty() ? "http://" + config.listen : config.public_url);
+
+  clicks::ClickPipeline click_pipeline(**store, loops,
+                                       {static_cast<std::size_t>(config.click_queue_capacity),
+                                        static_cast<std::size_t>(config.click_flush_batch),
+                                        std::chrono::milliseconds(config.click_flush_interval_ms)});
+  click_pipeline.start();
 
   Metrics metrics(loops);
   RandomVisitorIds visitor_ids(loops);
-  RedirectHandler redirects({public_url, config.default_tz, public_url.starts_with("https://")},
-                            tables, assignments, write_behind, visitor_ids, metrics, *clock);
+  RedirectHandler redirects({config.default_tz, public_url.get().starts_with("https://")},
+                            public_url, tables, assignments, write_behind, click_pipeline,
+                            visitor_ids, metrics, *clock);
   api::TokenAuthenticator auth(**store);
-  api::AdminApi admin({public_url, config.default_tz}, catalog, auth, *clock);
-  FrontDoor front(redirects, admin, metrics, [&] {
+  api::StatsApi stats(**store, config.default_tz, *clock,
+                      [&catalog](LinkId id) { return catalog.slug_of(id); });
+  api::AdminApi admin({config.default_tz}, public_url, catalog, stats, auth, *clock);
+  FrontDoor front(redirects, admin, [&] {
     metrics.links.store(catalog.links().size());
     metrics.centrals.store(catalog.centrals().size());
     metrics.assignments.store(assignments.size());
+    std::string text = metrics.render();
+    click_pipeline.append_metrics(text);
+    return text;
   });
 
   http::ServerOptions options;
@@ -153,22 +170,32 @@ int run_serve(const ServeConfig& config) {
   auto server = http::start_server(options, front);
   if (!server) {
     spdlog::error("event=listen_failed error=\"{}\"", server.error().message);
+    click_pipeline.stop();
     write_behind.stop();
     return 1;
   }
+  if (config.public_url.empty()) {
+    // The default names the port actually bound (port 0 picks one).
+    const bool ipv6 = listen->host.find(':') != std::string::npos;
+    public_url.set("http://" + (ipv6 ? "[" + listen->host + "]" : listen->host) + ":" +
+                   std::to_string((*server)->port()));
+  }
   front.set_ready(true);
-  spdlog::info("event=listening address={}:{} port={} loops={} db=\"{}\" links={} centrals={} "
-               "assignments={} public_url={}",
-               listen->host, (*server)->port(), (*server)->port(), loops, config.db,
-               catalog.links().size(), catalog.centrals().size(), assignments.size(), public_url);
+  spdlog::info(
+      "event=listening address={}:{} port={} loops={} db=\"{}\" links={} centrals={} "
+      "assignments={} public_url={}",
+      listen->host, (*server)->port(), (*server)->port(), loops, config.db, catalog.links().size(),
+      catalog.centrals().size(), assignments.size(), public_url.get());
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   front.set_ready(false);
   (*server)->stop();
+  click_pipeline.stop();
   write_behind.stop();
-  spdlog::info("event=stopped");
+  spdlog::info("event=stopped clicks_written={} clicks_dropped={}", click_pipeline.written(),
+               click_pipeline.dropped());
   return 0;
 }
 

@@ -13,11 +13,15 @@ namespace sequencial::app {
 struct ServeConfig {
   std::string listen = "127.0.0.1:8080";
   std::string db = "sequencial.db";
-  std::string public_url;  // default: http://<listen>
+  std::string public_url;   // default: http://<listen>
   std::size_t threads = 0;  // 0 = one event loop per core
   std::string default_tz = "America/Sao_Paulo";
   int assignment_retention_days = 180;
-  int flush_interval_ms = 100;
+  int flush_interval_ms = 100;        // assignments and cursors
+  int click_flush_interval_ms = 200;  // clicks: the most a crash can lose
+  int click_flush_batch = 4096;
+  int click_queue_capacity = 65536;  // per event loop; beyond it clicks are dropped and counted
+  int click_retention_days = 400;    // raw clicks (reports use rollups, kept forever)
   std::string log_level = "info";
   std::string test_clock_file;  // test builds only: read "now" (unix seconds) from this file
 };

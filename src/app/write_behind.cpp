@@ -22,7 +22,9 @@ void WriteBehind::record(std::size_t loop, const Assignment& assignment) {
   q.pending.push_back(assignment);
 }
 
-void WriteBehind::start() { thread_ = std::thread([this] { run(); }); }
+void WriteBehind::start() {
+  thread_ = std::thread([this] { run(); });
+}
 
 void WriteBehind::stop() {
   {
@@ -72,6 +74,12 @@ void WriteBehind::purge() {
     spdlog::error("event=assignments_purge_failed error=\"{}\"", purged.error().message);
   } else if (*purged > 0 || in_memory > 0) {
     spdlog::info("event=assignments_purged stored={} cached={}", *purged, in_memory);
+  }
+  auto clicks = store_.purge_clicks(clock_.now() - options_.click_retention);
+  if (!clicks) {
+    spdlog::error("event=clicks_purge_failed error=\"{}\"", clicks.error().message);
+  } else if (*clicks > 0) {
+    spdlog::info("event=clicks_purged count={}", *clicks);
   }
 }
 

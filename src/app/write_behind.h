@@ -2,7 +2,8 @@
 // assignments (atendimento fixo) and rotation cursors. Event loops hand
 // assignments over through per-loop queues and return at once; one
 // background thread writes them in batches every flush interval, saves the
-// cursors that moved, and purges assignments past their retention.
+// cursors that moved, and purges assignments and raw clicks past their
+// retention.
 //
 // Durability: a graceful stop() writes everything. After a crash at most the
 // last flush interval of assignments is lost, and a cursor at most that
@@ -29,6 +30,7 @@ namespace sequencial::app {
 struct WriteBehindOptions {
   std::chrono::milliseconds flush_interval{100};
   std::chrono::days assignment_retention{180};
+  std::chrono::days click_retention{400};  // raw clicks; reports (rollups) are kept
   std::chrono::minutes purge_interval{60};
 };
 
@@ -46,7 +48,8 @@ class WriteBehind {
   void stop();
   // Writes everything pending now (on the calling thread).
   void flush();
-  // Deletes assignments last seen before now - retention.
+  // Deletes assignments last seen before now - assignment retention, and
+  // raw clicks older than now - click retention.
   void purge();
 
  private:

@@ -11,15 +11,15 @@
 namespace sequencial {
 
 enum class ErrorCode {
-  kInvalid,       // input breaks a rule (400)
-  kUnauthorized,  // missing or bad credentials (401)
-  kForbidden,     // authenticated but not allowed (403)
-  kNotFound,      // no such resource (404)
-  kConflict,      // clashes with existing state (409)
-  kTooLarge,      // body over the limit (413)
-  kUnprocessable, // well-formed but cannot be applied (422)
-  kUnavailable,   // a dependency (database) is down (503)
-  kInternal,      // a bug or an unexpected I/O failure (500)
+  kInvalid,        // input breaks a rule (400)
+  kUnauthorized,   // missing or bad credentials (401)
+  kForbidden,      // authenticated but not allowed (403)
+  kNotFound,       // no such resource (404)
+  kConflict,       // clashes with existing state (409)
+  kTooLarge,       // body over the limit (413)
+  kUnprocessable,  // well-formed but cannot be applied (422)
+  kUnavailable,    // a dependency (database) is down (503)
+  kInternal,       // a bug or an unexpected I/O failure (500)
 };
 
 struct Error {

@@ -2,8 +2,8 @@
 #include "core/text.h"
 
 #include <array>
-#include <cstdint>
 #include <cstddef>
+#include <cstdint>
 
 namespace sequencial {
 namespace {

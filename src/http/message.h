@@ -35,7 +35,7 @@ struct HttpResponse {
   int status = 200;
   std::string headers;  // extra header lines, each "Name: value\r\n"
   std::string body;
-  bool close = false;   // close the connection after this response
+  bool close = false;  // close the connection after this response
 
   void add_header(std::string_view name, std::string_view value);
   void clear();

@@ -22,7 +22,8 @@ std::size_t AssignmentTable::erase_older_than(Timestamp cutoff) {
   std::size_t erased = 0;
   for (auto& shard : shards_) {
     std::lock_guard lock(shard.mutex);
-    erased += std::erase_if(shard.map, [&](const auto& kv) { return kv.second.last_seen < cutoff; });
+    erased +=
+        std::erase_if(shard.map, [&](const auto& kv) { return kv.second.last_seen < cutoff; });
   }
   return erased;
 }

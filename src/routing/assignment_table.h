@@ -40,8 +40,9 @@ class AssignmentTable {
   struct KeyHash {
     std::size_t operator()(const Key& k) const noexcept {
       // Visitor ids are uniformly random: mixing in the central is enough.
-      return static_cast<std::size_t>(k.visitor.lo ^ (k.visitor.hi * 31) ^
-                                      (static_cast<std::uint64_t>(k.central) * 0x9E3779B97F4A7C15ULL));
+      return static_cast<std::size_t>(
+          k.visitor.lo ^ (k.visitor.hi * 31) ^
+          (static_cast<std::uint64_t>(k.central) * 0x9E3779B97F4A7C15ULL));
     }
   };
   struct Value {

@@ -7,12 +7,18 @@ namespace sequencial::routing {
 
 const char* outcome_name(Outcome outcome) {
   switch (outcome) {
-    case Outcome::kLink: return "link";
-    case Outcome::kRotation: return "rotation";
-    case Outcome::kFixed: return "fixed";
-    case Outcome::kClosedAnchor: return "closed_anchor";
-    case Outcome::kClosedPage: return "closed_page";
-    case Outcome::kIgnoreHours: return "ignore_hours";
+    case Outcome::kLink:
+      return "link";
+    case Outcome::kRotation:
+      return "rotation";
+    case Outcome::kFixed:
+      return "fixed";
+    case Outcome::kClosedAnchor:
+      return "closed_anchor";
+    case Outcome::kClosedPage:
+      return "closed_page";
+    case Outcome::kIgnoreHours:
+      return "ignore_hours";
   }
   return "link";
 }

@@ -46,7 +46,7 @@ struct RouteDecision {
 
 struct MemberState {
   LinkId link_id = 0;
-  bool open = true;                // active and within hours now
+  bool open = true;  // active and within hours now
   Timestamp next_change = Timestamp::max();
 };
 
@@ -81,7 +81,8 @@ class CentralRouter {
   [[nodiscard]] std::vector<MemberState> member_states(Timestamp now);
   [[nodiscard]] std::shared_ptr<const LinkRoute> anchor() const;
   // Earliest instant >= now at which some member is open, within `horizon`.
-  [[nodiscard]] std::optional<Timestamp> next_opening(Timestamp now, std::chrono::days horizon) const;
+  [[nodiscard]] std::optional<Timestamp> next_opening(Timestamp now,
+                                                      std::chrono::days horizon) const;
   // The members' schedules (nullopt entries = always open), for the closed page.
   [[nodiscard]] std::vector<std::optional<Schedule>> schedules() const;
 

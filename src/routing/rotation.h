@@ -53,7 +53,8 @@ class Rotation {
   static constexpr std::uint32_t kNone = UINT32_MAX;
   std::vector<std::uint32_t> slot_member_;        // slot -> member
   std::vector<std::uint32_t> member_first_slot_;  // member -> its first slot
-  std::array<std::vector<std::uint32_t>, 2> next_open_;  // per mask: slot -> first open slot >= it (cyclic)
+  std::array<std::vector<std::uint32_t>, 2>
+      next_open_;  // per mask: slot -> first open slot >= it (cyclic)
   std::uint64_t cursor_ = 0;
 };
 

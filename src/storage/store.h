@@ -17,6 +17,7 @@
 #include <string_view>
 #include <vector>
 
+#include "core/click.h"
 #include "core/error.h"
 #include "core/model.h"
 
@@ -25,6 +26,28 @@ namespace sequencial {
 struct CursorUpdate {
   CentralId central_id = 0;
   std::uint64_t cursor = 0;
+};
+
+// Whose report a rollup row belongs to: a link (every click served by it,
+// directly or through a central) or a central (clicks on its anchor).
+enum class StatsScope : std::uint8_t { kLink = 0, kCentral = 1 };
+
+// One per-hour aggregate: clicks of `scope`/`scope_id` in `dimension`
+// (device, utm_source...) with value `key`, during `hour` (unix seconds / 3600).
+struct RollupDelta {
+  StatsScope scope = StatsScope::kLink;
+  std::int64_t scope_id = 0;
+  std::int64_t hour = 0;
+  std::string dimension;
+  std::string key;
+  std::int64_t count = 0;
+};
+
+// A summed rollup: `hour` is -1 unless the sum was asked per hour.
+struct RollupRow {
+  std::int64_t hour = -1;
+  std::string key;
+  std::int64_t count = 0;
 };
 
 struct ApiToken {
@@ -72,6 +95,27 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) = 0;
   [[nodiscard]] virtual Result<void> save_assignments(std::span<const Assignment> batch) = 0;
   [[nodiscard]] virtual Result<std::int64_t> purge_assignments(Timestamp seen_before) = 0;
+
+  // Clicks and reports. insert_clicks stores the raw records and adds
+  // `rollups` (computed from the same batch by storage/rollups.h) to the
+  // per-hour aggregates, in one transaction: a report never sees half a batch.
+  [[nodiscard]] virtual Result<void> insert_clicks(std::span<const ClickRecord> batch,
+                                                   std::span<const RollupDelta> rollups) = 0;
+  // Sums of one dimension over hours [from_hour, to_hour): one row per key,
+  // or per (hour, key) when `per_hour`. Reads aggregates only, never raw
+  // clicks, so its cost does not grow with the number of clicks stored.
+  [[nodiscard]] virtual Result<std::vector<RollupRow>> load_rollups(
+      StatsScope scope, std::int64_t scope_id, std::string_view dimension, std::int64_t from_hour,
+      std::int64_t to_hour, bool per_hour) = 0;
+  // Raw clicks served by (or entering through) a link, oldest first, for
+  // CSV export; at most `limit` rows.
+  [[nodiscard]] virtual Result<std::vector<ClickRecord>> load_clicks(LinkId link_id, Timestamp from,
+                                                                     Timestamp to,
+                                                                     std::size_t limit) = 0;
+  // Forgets a link's statistics: its rollups and the raw clicks it served.
+  [[nodiscard]] virtual Result<void> reset_link_stats(LinkId link_id) = 0;
+  // Deletes raw clicks older than `before` (rollups are kept); returns the count.
+  [[nodiscard]] virtual Result<std::int64_t> purge_clicks(Timestamp before) = 0;
 };
 
 // Opens (creating and migrating when needed) the store named by `url`:

@@ -174,7 +174,8 @@ TEST_F(CentralTest, FixedVisitorsKeepTheirAttendantWithoutMovingTheRotation) {
       const Response r = click("central", {{"Cookie", "theme=dark; sqv=" + cookies[v] + "; x=1"}});
       ASSERT_EQ(r.status, 302);
       EXPECT_EQ(wa_number(r.header_or_empty("Location")), kPhones[static_cast<std::size_t>(v)]);
-      EXPECT_TRUE(r.header_values("Set-Cookie").empty()) << "a known visitor keeps the cookie";
+      const std::string again = visitor_cookie(r);
+      EXPECT_TRUE(again.empty() || again == cookies[v]) << "a known visitor keeps their id";
     }
   }
   // The rotation did not move: the next new visitor gets attendant 1 again.

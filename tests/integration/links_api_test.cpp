@@ -468,6 +468,31 @@ TEST_F(LinksApiTest, ExpectContinueChunkedBodiesAndHttp10Work) {
   EXPECT_NE(answer.find("Location: https://wa.me/5511999990001"), std::string::npos) << answer;
 }
 
+TEST_F(LinksApiTest, PreviewFieldsFeedTheOpenGraphPage) {
+  const ApiResponse r =
+      api().post("/api/v1/links", {{"slug", "promo"},
+                                   {"phone", "5511999990001"},
+                                   {"label", "interno"},
+                                   {"preview_title", "Promo \"Black\" <Friday>"},
+                                   {"preview_description", "Até 50% & frete grátis"},
+                                   {"preview_image", "https://cdn.example.com/p.png?a=1&b=2"}});
+  ASSERT_EQ(r.status, 201) << r.raw.body;
+  const Response page = client().get("/promo", {{"User-Agent", "facebookexternalhit/1.1"}});
+  EXPECT_EQ(page.status, 200);
+  EXPECT_NE(page.body.find("&lt;Friday&gt;"), std::string::npos) << page.body;
+  EXPECT_EQ(page.body.find("<Friday>"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("Até 50% &amp; frete grátis"), std::string::npos) << page.body;
+  EXPECT_NE(page.body.find("content=\"https://cdn.example.com/p.png?a=1&amp;b=2\""),
+            std::string::npos)
+      << page.body;
+  EXPECT_NE(page.body.find("og:image"), std::string::npos);
+
+  expect_field_error(api().post("/api/v1/links", {{"slug", "x2"},
+                                                  {"phone", "5511999990001"},
+                                                  {"preview_image", "javascript:alert(1)"}}),
+                     400, "preview_image");
+}
+
 // RFC 7235 section 2.1: the authentication scheme is a case-insensitive token.
 TEST_F(LinksApiTest, BearerSchemeIsCaseInsensitive) {
   HttpClient http(port());

@@ -25,7 +25,8 @@ TEST(RoutingTableTest, FindsSlugsIgnoringCase) {
 }
 
 TEST(RoutingTableTest, LocationIsPrecomputed) {
-  EXPECT_EQ(link("a", "Olá & #1")->location, "https://wa.me/5511999990001?text=Ol%C3%A1%20%26%20%231");
+  EXPECT_EQ(link("a", "Olá & #1")->location,
+            "https://wa.me/5511999990001?text=Ol%C3%A1%20%26%20%231");
   EXPECT_EQ(link("a")->location, "https://wa.me/5511999990001");
 }
 

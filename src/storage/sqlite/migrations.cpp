@@ -68,8 +68,51 @@ CREATE INDEX assignments_by_last_seen ON assignments (last_seen);
 CREATE INDEX assignments_by_link ON assignments (link_id);
 )sql";
 
+// Version 2: the click log and its per-hour rollups (reports). Raw clicks
+// have no foreign keys: a report of last year outlives a deleted link.
+constexpr std::string_view kVersion2 = R"sql(
+CREATE TABLE clicks (
+  id            INTEGER PRIMARY KEY,
+  at            INTEGER NOT NULL,
+  kind          INTEGER NOT NULL CHECK (kind IN (0, 1)),  -- 0 click, 1 preview
+  central_id    INTEGER NOT NULL DEFAULT 0,
+  entry_link_id INTEGER NOT NULL,
+  link_id       INTEGER NOT NULL DEFAULT 0,
+  visitor_hi    INTEGER NOT NULL,
+  visitor_lo    INTEGER NOT NULL,
+  new_visitor   INTEGER NOT NULL CHECK (new_visitor IN (0, 1)),
+  outcome       TEXT    NOT NULL DEFAULT '',
+  device        TEXT    NOT NULL DEFAULT '',
+  browser       TEXT    NOT NULL DEFAULT '',
+  referrer      TEXT    NOT NULL DEFAULT '',
+  utm_source    TEXT    NOT NULL DEFAULT '',
+  utm_medium    TEXT    NOT NULL DEFAULT '',
+  utm_campaign  TEXT    NOT NULL DEFAULT '',
+  utm_term      TEXT    NOT NULL DEFAULT '',
+  utm_content   TEXT    NOT NULL DEFAULT '',
+  gclid         INTEGER NOT NULL DEFAULT 0,
+  fbclid        INTEGER NOT NULL DEFAULT 0,
+  source        INTEGER NOT NULL DEFAULT 0,  -- 0 link, 1 qr
+  ref           TEXT    NOT NULL DEFAULT ''
+) STRICT;
+CREATE INDEX clicks_by_at ON clicks (at);
+CREATE INDEX clicks_by_link ON clicks (link_id, at);
+CREATE INDEX clicks_by_entry ON clicks (entry_link_id, at);
+
+CREATE TABLE click_rollups (
+  scope     INTEGER NOT NULL,  -- 0 link, 1 central
+  scope_id  INTEGER NOT NULL,
+  dimension TEXT    NOT NULL,
+  hour      INTEGER NOT NULL,  -- unix seconds / 3600
+  key       TEXT    NOT NULL,
+  count     INTEGER NOT NULL,
+  PRIMARY KEY (scope, scope_id, dimension, hour, key)
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
+    {2, kVersion2},
 };
 
 // The highest applied version; 0 for a new file.

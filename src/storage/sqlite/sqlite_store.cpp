@@ -518,4 +518,157 @@ Result<std::int64_t> SqliteStore::purge_assignments(Timestamp seen_before) {
   return db_.changes();
 }
 
+Result<void> SqliteStore::insert_clicks(std::span<const ClickRecord> batch,
+                                        std::span<const RollupDelta> rollups) {
+  if (batch.empty() && rollups.empty()) return {};
+  Lock lock(mu_);
+  auto tx = Transaction::begin(db_, Transaction::Kind::kWrite);
+  if (!tx) return fail(std::move(tx.error()));
+  for (const ClickRecord& c : batch) {
+    auto q = db_.query(
+        "INSERT INTO clicks (at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo,"
+        " new_visitor, outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign,"
+        " utm_term, utm_content, gclid, fbclid, source, ref)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
+        " ?19, ?20, ?21)");
+    if (!q) return fail(std::move(q.error()));
+    q->bind_int(1, to_db(c.at))
+        .bind_int(2, static_cast<std::int64_t>(c.kind))
+        .bind_int(3, c.central_id)
+        .bind_int(4, c.entry_link_id)
+        .bind_int(5, c.link_id)
+        .bind_int(6, to_db(c.visitor.hi))
+        .bind_int(7, to_db(c.visitor.lo))
+        .bind_int(8, c.new_visitor ? 1 : 0)
+        .bind_text(9, c.outcome)
+        .bind_text(10, c.device)
+        .bind_text(11, c.browser)
+        .bind_text(12, c.referrer)
+        .bind_text(13, c.utm_source)
+        .bind_text(14, c.utm_medium)
+        .bind_text(15, c.utm_campaign)
+        .bind_text(16, c.utm_term)
+        .bind_text(17, c.utm_content)
+        .bind_int(18, c.gclid ? 1 : 0)
+        .bind_int(19, c.fbclid ? 1 : 0)
+        .bind_int(20, static_cast<std::int64_t>(c.source))
+        .bind_text(21, c.ref);
+    if (auto done = q->run(); !done) return fail(std::move(done.error()));
+  }
+  for (const RollupDelta& r : rollups) {
+    auto q = db_.query(
+        "INSERT INTO click_rollups (scope, scope_id, dimension, hour, key, count)"
+        " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
+        " ON CONFLICT (scope, scope_id, dimension, hour, key) DO UPDATE"
+        " SET count = count + excluded.count");
+    if (!q) return fail(std::move(q.error()));
+    q->bind_int(1, static_cast<std::int64_t>(r.scope))
+        .bind_int(2, r.scope_id)
+        .bind_text(3, r.dimension)
+        .bind_int(4, r.hour)
+        .bind_text(5, r.key)
+        .bind_int(6, r.count);
+    if (auto done = q->run(); !done) return fail(std::move(done.error()));
+  }
+  return tx->commit();
+}
+
+Result<std::vector<RollupRow>> SqliteStore::load_rollups(StatsScope scope, std::int64_t scope_id,
+                                                         std::string_view dimension,
+                                                         std::int64_t from_hour,
+                                                         std::int64_t to_hour, bool per_hour) {
+  Lock lock(mu_);
+  auto q = db_.query(per_hour ? std::string_view("SELECT hour, key, sum(count) FROM click_rollups"
+                                                 " WHERE scope = ?1 AND scope_id = ?2"
+                                                 " AND dimension = ?3 AND hour >= ?4 AND hour < ?5"
+                                                 " GROUP BY hour, key ORDER BY hour, key")
+                              : std::string_view("SELECT -1, key, sum(count) FROM click_rollups"
+                                                 " WHERE scope = ?1 AND scope_id = ?2"
+                                                 " AND dimension = ?3 AND hour >= ?4 AND hour < ?5"
+                                                 " GROUP BY key ORDER BY sum(count) DESC, key"));
+  if (!q) return fail(std::move(q.error()));
+  q->bind_int(1, static_cast<std::int64_t>(scope))
+      .bind_int(2, scope_id)
+      .bind_text(3, dimension)
+      .bind_int(4, from_hour)
+      .bind_int(5, to_hour);
+  std::vector<RollupRow> rows;
+  while (true) {
+    auto row = q->step();
+    if (!row) return fail(std::move(row.error()));
+    if (!*row) break;
+    rows.push_back({q->int_at(0), q->text_at(1), q->int_at(2)});
+  }
+  return rows;
+}
+
+Result<std::vector<ClickRecord>> SqliteStore::load_clicks(LinkId link_id, Timestamp from,
+                                                          Timestamp to, std::size_t limit) {
+  Lock lock(mu_);
+  auto q = db_.query(
+      "SELECT at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo, new_visitor,"
+      " outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign, utm_term,"
+      " utm_content, gclid, fbclid, source, ref FROM clicks"
+      " WHERE (link_id = ?1 OR entry_link_id = ?1) AND at >= ?2 AND at < ?3"
+      " ORDER BY at, id LIMIT ?4");
+  if (!q) return fail(std::move(q.error()));
+  q->bind_int(1, link_id)
+      .bind_int(2, to_db(from))
+      .bind_int(3, to_db(to))
+      .bind_int(4, static_cast<std::int64_t>(limit));
+  std::vector<ClickRecord> out;
+  while (true) {
+    auto row = q->step();
+    if (!row) return fail(std::move(row.error()));
+    if (!*row) break;
+    ClickRecord c;
+    c.at = timestamp_from_db(q->int_at(0));
+    c.kind = q->int_at(1) == 1 ? ClickKind::kPreview : ClickKind::kClick;
+    c.central_id = q->int_at(2);
+    c.entry_link_id = q->int_at(3);
+    c.link_id = q->int_at(4);
+    c.visitor = {u64_from_db(q->int_at(5)), u64_from_db(q->int_at(6))};
+    c.new_visitor = q->int_at(7) != 0;
+    c.outcome = q->text_at(8);
+    c.device = q->text_at(9);
+    c.browser = q->text_at(10);
+    c.referrer = q->text_at(11);
+    c.utm_source = q->text_at(12);
+    c.utm_medium = q->text_at(13);
+    c.utm_campaign = q->text_at(14);
+    c.utm_term = q->text_at(15);
+    c.utm_content = q->text_at(16);
+    c.gclid = q->int_at(17) != 0;
+    c.fbclid = q->int_at(18) != 0;
+    c.source = q->int_at(19) == 1 ? ClickSource::kQr : ClickSource::kLink;
+    c.ref = q->text_at(20);
+    out.push_back(std::move(c));
+  }
+  return out;
+}
+
+Result<void> SqliteStore::reset_link_stats(LinkId link_id) {
+  Lock lock(mu_);
+  auto tx = Transaction::begin(db_, Transaction::Kind::kWrite);
+  if (!tx) return fail(std::move(tx.error()));
+  auto rollups = db_.query("DELETE FROM click_rollups WHERE scope = 0 AND scope_id = ?1");
+  if (!rollups) return fail(std::move(rollups.error()));
+  rollups->bind_int(1, link_id);
+  if (auto done = rollups->run(); !done) return fail(std::move(done.error()));
+  auto clicks = db_.query("DELETE FROM clicks WHERE link_id = ?1");
+  if (!clicks) return fail(std::move(clicks.error()));
+  clicks->bind_int(1, link_id);
+  if (auto done = clicks->run(); !done) return fail(std::move(done.error()));
+  return tx->commit();
+}
+
+Result<std::int64_t> SqliteStore::purge_clicks(Timestamp before) {
+  Lock lock(mu_);
+  auto q = db_.query("DELETE FROM clicks WHERE at < ?1");
+  if (!q) return fail(std::move(q.error()));
+  q->bind_int(1, to_db(before));
+  if (auto done = q->run(); !done) return fail(std::move(done.error()));
+  return db_.changes();
+}
+
 }  // namespace sequencial::sqlite

@@ -51,6 +51,19 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<void> save_assignments(std::span<const Assignment> batch) override;
   [[nodiscard]] Result<std::int64_t> purge_assignments(Timestamp seen_before) override;
 
+  [[nodiscard]] Result<void> insert_clicks(std::span<const ClickRecord> batch,
+                                           std::span<const RollupDelta> rollups) override;
+  [[nodiscard]] Result<std::vector<RollupRow>> load_rollups(StatsScope scope, std::int64_t scope_id,
+                                                            std::string_view dimension,
+                                                            std::int64_t from_hour,
+                                                            std::int64_t to_hour,
+                                                            bool per_hour) override;
+  [[nodiscard]] Result<std::vector<ClickRecord>> load_clicks(LinkId link_id, Timestamp from,
+                                                             Timestamp to,
+                                                             std::size_t limit) override;
+  [[nodiscard]] Result<void> reset_link_stats(LinkId link_id) override;
+  [[nodiscard]] Result<std::int64_t> purge_clicks(Timestamp before) override;
+
  private:
   explicit SqliteStore(Db db) : db_(std::move(db)) {}
 

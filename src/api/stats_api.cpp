@@ -1,0 +1,200 @@
+// Reports from the per-hour rollups.
+#include "api/stats_api.h"
+
+#include <algorithm>
+#include <charconv>
+#include <map>
+#include <nlohmann/json.hpp>
+
+#include "api/json_codec.h"
+#include "core/text.h"
+#include "routing/time_zone.h"
+#include "storage/rollups.h"
+
+namespace sequencial::api {
+namespace {
+
+using nlohmann::json;
+
+constexpr std::size_t kMaxExportRows = 1'000'000;
+
+// Report dimensions of API.md (plus utm_medium and outcome); day and hour
+// are groupings of the "clicks" rollup by local time.
+bool valid_by(std::string_view by) {
+  return by == "day" || by == "hour" ||
+         (by != "clicks" && by != "previews" && by != "visitor" && is_rollup_dimension(by));
+}
+
+struct Range {
+  std::string tz;
+  std::string from_text, to_text;  // as given ("" = open)
+  Timestamp from{}, to{};          // [from, to)
+};
+
+Result<Range> parse_range(const http::HttpRequest& request, const std::string& default_tz,
+                          Timestamp now) {
+  Range range;
+  range.tz = query_param(request.query(), "tz").value_or(default_tz);
+  range.from = Timestamp(std::chrono::seconds(0));
+  range.to = now + std::chrono::hours(24 * 366);  // open end: include anything recorded
+  if (auto from = query_param(request.query(), "from"); from && !from->empty()) {
+    auto day = parse_date(*from, "from");
+    if (!day) return fail(day.error());
+    auto start = routing::local_day_start(range.tz, *day);
+    if (!start) return fail(start.error());
+    range.from = *start;
+    range.from_text = *from;
+  }
+  if (auto to = query_param(request.query(), "to"); to && !to->empty()) {
+    auto day = parse_date(*to, "to");
+    if (!day) return fail(day.error());
+    const std::chrono::year_month_day next{std::chrono::sys_days(*day) + std::chrono::days(1)};
+    auto end = routing::local_day_start(range.tz, next);
+    if (!end) return fail(end.error());
+    range.to = *end;
+    range.to_text = *to;
+  }
+  if (range.to <= range.from) return fail(Error::invalid("to", "to must not be before from"));
+  if (auto tz = query_param(request.query(), "tz"); tz) {
+    if (auto check = routing::local_day_start(*tz, std::chrono::year{2026} / 1 / 1); !check) {
+      return fail(check.error());
+    }
+  }
+  return range;
+}
+
+std::int64_t first_hour(Timestamp t) { return hour_of(t); }
+std::int64_t end_hour(Timestamp t) {
+  return hour_of(t - std::chrono::seconds(1)) + 1;  // hours touching [.., t)
+}
+
+std::string csv_field(std::string_view value) {
+  const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
+  std::string out;
+  if (quote) out += '"';
+  for (char c : value) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  if (quote) out += '"';
+  return out;
+}
+
+}  // namespace
+
+Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::HttpRequest& request,
+                              http::HttpResponse& response) {
+  const std::string by = query_param(request.query(), "by").value_or("day");
+  if (!valid_by(by)) {
+    return fail(Error::invalid("by",
+                               "by must be one of attendant, day, hour, device, browser, referrer, "
+                               "utm_source, utm_medium, utm_campaign, source, outcome"));
+  }
+  const std::string format = query_param(request.query(), "format").value_or("json");
+  if (format != "json" && format != "csv") {
+    return fail(Error::invalid("format", "format must be json or csv"));
+  }
+  auto range = parse_range(request, default_tz_, clock_.now());
+  if (!range) return fail(range.error());
+  const std::int64_t from = first_hour(range->from);
+  const std::int64_t to = end_hour(range->to);
+
+  const auto sum = [&](std::string_view dimension) -> Result<std::map<std::string, std::int64_t>> {
+    auto rows = store_.load_rollups(scope, id, dimension, from, to, false);
+    if (!rows) return fail(rows.error());
+    std::map<std::string, std::int64_t> out;
+    for (auto& r : *rows) out[r.key] += r.count;
+    return out;
+  };
+  auto clicks = sum("clicks");
+  if (!clicks) return fail(clicks.error());
+  auto previews = sum("previews");
+  if (!previews) return fail(previews.error());
+  auto visitors = sum("visitor");
+  if (!visitors) return fail(visitors.error());
+
+  std::vector<std::pair<std::string, std::int64_t>> rows;
+  if (by == "day" || by == "hour") {
+    auto per_hour = store_.load_rollups(scope, id, "clicks", from, to, true);
+    if (!per_hour) return fail(per_hour.error());
+    std::map<std::string, std::int64_t> grouped;  // labels sort chronologically
+    for (const auto& r : *per_hour) {
+      const Timestamp at{std::chrono::hours(r.hour)};
+      grouped[by == "day" ? routing::local_date_label(range->tz, at)
+                          : routing::local_hour_label(range->tz, at)] += r.count;
+    }
+    rows.assign(grouped.begin(), grouped.end());
+  } else {
+    auto summed = store_.load_rollups(scope, id, by, from, to, false);
+    if (!summed) return fail(summed.error());
+    for (auto& r : *summed) {
+      std::string key = std::move(r.key);
+      if (by == "attendant") {
+        LinkId link = 0;
+        std::from_chars(key.data(), key.data() + key.size(), link);
+        const std::string slug = slug_of_(link);
+        key = slug.empty() ? "#" + key : slug;  // a deleted link keeps its numbers
+      }
+      rows.emplace_back(std::move(key), r.count);
+    }
+  }
+
+  const std::int64_t total = (*clicks)[""];
+  response.status = 200;
+  response.add_header("Cache-Control", "no-store");
+  if (format == "csv") {
+    response.add_header("Content-Type", "text/csv; charset=utf-8");
+    response.add_header("Content-Disposition", "attachment; filename=\"stats-" + by + ".csv\"");
+    std::string& body = response.body;
+    body = csv_field(by) + ",clicks\r\n";
+    for (const auto& [key, count] : rows)
+      body += csv_field(key) + "," + std::to_string(count) + "\r\n";
+    return {};
+  }
+  json items = json::array();
+  for (const auto& [key, count] : rows) items.push_back({{"key", key}, {"clicks", count}});
+  json body = {{"total", total},
+               {"previews", (*previews)[""]},
+               {"new_visitors", (*visitors)["new"]},
+               {"returning_visitors", (*visitors)["returning"]},
+               {"by", by},
+               {"tz", range->tz},
+               {"from", range->from_text.empty() ? json(nullptr) : json(range->from_text)},
+               {"to", range->to_text.empty() ? json(nullptr) : json(range->to_text)},
+               {"rows", std::move(items)}};
+  response.add_header("Content-Type", "application/json");
+  response.body = body.dump();
+  return {};
+}
+
+Result<void> StatsApi::export_clicks(LinkId id, const http::HttpRequest& request,
+                                     http::HttpResponse& response) {
+  auto range = parse_range(request, default_tz_, clock_.now());
+  if (!range) return fail(range.error());
+  auto clicks = store_.load_clicks(id, range->from, range->to, kMaxExportRows);
+  if (!clicks) return fail(clicks.error());
+  std::string& body = response.body;
+  body =
+      "time,kind,central_id,entry_link,link,new_visitor,outcome,device,browser,referrer,"
+      "utm_source,utm_medium,utm_campaign,utm_term,utm_content,gclid,fbclid,source,ref\r\n";
+  for (const auto& c : *clicks) {
+    body += format_time(c.at) + "," + (c.kind == ClickKind::kPreview ? "preview" : "click") + "," +
+            std::to_string(c.central_id) + "," + csv_field(slug_of_(c.entry_link_id)) + "," +
+            csv_field(c.link_id == 0 ? std::string() : slug_of_(c.link_id)) + "," +
+            (c.new_visitor ? "1" : "0") + "," + csv_field(c.outcome) + "," + csv_field(c.device) +
+            "," + csv_field(c.browser) + "," + csv_field(c.referrer) + "," +
+            csv_field(c.utm_source) + "," + csv_field(c.utm_medium) + "," +
+            csv_field(c.utm_campaign) + "," + csv_field(c.utm_term) + "," +
+            csv_field(c.utm_content) + "," + (c.gclid ? "1" : "0") + "," + (c.fbclid ? "1" : "0") +
+            "," + (c.source == ClickSource::kQr ? "qr" : "link") + "," + csv_field(c.ref) + "\r\n";
+  }
+  response.status = 200;
+  response.add_header("Cache-Control", "no-store");
+  response.add_header("Content-Type", "text/csv; charset=utf-8");
+  response.add_header("Content-Disposition", "attachment; filename=\"clicks.csv\"");
+  return {};
+}
+
+Result<void> StatsApi::reset(LinkId id) { return store_.reset_link_stats(id); }
+
+}  // namespace sequencial::api

@@ -1,0 +1,50 @@
+// Reports (Relatórios) of the admin API: per link and per central, for any
+// date range, by attendant/day/hour/device/browser/referrer/UTM/source, as
+// JSON or CSV, read from the per-hour rollups (never from raw clicks, so a
+// report costs the same with ten or ten million clicks stored). Also the
+// raw click export of a link and the "reset statistics" of a link.
+//
+// Dates are local dates in the report's time zone (the server's default
+// zone, or ?tz=...), `to` inclusive.
+//
+// Thread-safety: stateless; safe from every event loop.
+#pragma once
+
+#include <functional>
+#include <string>
+#include <string_view>
+
+#include "core/clock.h"
+#include "core/error.h"
+#include "http/message.h"
+#include "storage/store.h"
+
+namespace sequencial::api {
+
+class StatsApi {
+ public:
+  StatsApi(Store& store, std::string default_tz, const Clock& clock,
+           std::function<std::string(LinkId)> slug_of)
+      : store_(store),
+        default_tz_(std::move(default_tz)),
+        clock_(clock),
+        slug_of_(std::move(slug_of)) {}
+
+  // GET .../stats: the report of one scope. Fills the response (JSON or CSV)
+  // or returns the error to answer.
+  [[nodiscard]] Result<void> report(StatsScope scope, std::int64_t id,
+                                    const http::HttpRequest& request, http::HttpResponse& response);
+  // GET /api/v1/links/{id}/clicks: raw clicks as CSV (or JSON).
+  [[nodiscard]] Result<void> export_clicks(LinkId id, const http::HttpRequest& request,
+                                           http::HttpResponse& response);
+  // DELETE /api/v1/links/{id}/stats
+  [[nodiscard]] Result<void> reset(LinkId id);
+
+ private:
+  Store& store_;
+  std::string default_tz_;
+  const Clock& clock_;
+  std::function<std::string(LinkId)> slug_of_;
+};
+
+}  // namespace sequencial::api

@@ -1,0 +1,33 @@
+// The public base URL of the links ("https://zap.minhaloja.com.br"), shared
+// by the pages, QR codes and the admin API. It is set once more after the
+// server has bound when it defaults to the listen address with port 0, so it
+// is held behind a lock.
+//
+// Thread-safety: safe for concurrent use. Not read on the redirect path.
+#pragma once
+
+#include <mutex>
+#include <string>
+
+namespace sequencial::app {
+
+class PublicUrl {
+ public:
+  explicit PublicUrl(std::string url) { set(std::move(url)); }
+  [[nodiscard]] std::string get() const {
+    std::lock_guard lock(mutex_);
+    return url_;
+  }
+  // Trailing slashes are dropped so "<url>/<slug>" is always right.
+  void set(std::string url) {
+    while (!url.empty() && url.back() == '/') url.pop_back();
+    std::lock_guard lock(mutex_);
+    url_ = std::move(url);
+  }
+
+ private:
+  mutable std::mutex mutex_;
+  std::string url_;  // guarded by mutex_
+};
+
+}  // namespace sequencial::app

@@ -1,0 +1,24 @@
+// Calendar helpers in an IANA time zone, for reports: the instant a local
+// date starts, and the local date/hour label of an instant. Thin wrappers
+// over date-tz (system tzdata) so callers need not include it.
+#pragma once
+
+#include <chrono>
+#include <string>
+#include <string_view>
+
+#include "core/error.h"
+#include "core/model.h"
+
+namespace sequencial::routing {
+
+// The first instant of local date `day` in `tz` (kInvalid on field "tz"
+// when the zone is unknown).
+[[nodiscard]] Result<Timestamp> local_day_start(std::string_view tz,
+                                                std::chrono::year_month_day day);
+
+// "2026-11-25" / "2026-11-25T14:00" of `instant` in `tz` (UTC if unknown).
+[[nodiscard]] std::string local_date_label(std::string_view tz, Timestamp instant);
+[[nodiscard]] std::string local_hour_label(std::string_view tz, Timestamp instant);
+
+}  // namespace sequencial::routing

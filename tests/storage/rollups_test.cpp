@@ -1,0 +1,108 @@
+// Tests of click aggregation into rollups, and reports read back from a
+// real SQLite store matching a brute-force count over the raw clicks.
+#include "storage/rollups.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+#include <random>
+
+#include "temp_dir.h"
+
+namespace sequencial {
+namespace {
+
+ClickRecord click(std::int64_t at, CentralId central, LinkId entry, LinkId served,
+                  const char* device, const char* source = "") {
+  ClickRecord c;
+  c.at = Timestamp(std::chrono::seconds(at));
+  c.central_id = central;
+  c.entry_link_id = entry;
+  c.link_id = served;
+  c.device = device;
+  c.utm_source = source;
+  c.outcome = central ? "rotation" : "link";
+  return c;
+}
+
+TEST(RollupsTest, OneClickCountsForItsLinkAndItsCentral) {
+  const ClickRecord c = click(7200, 3, 10, 11, "ios", "instagram");
+  const auto rows = rollups_of(std::span(&c, 1));
+  std::map<std::tuple<StatsScope, std::int64_t, std::string, std::string>, std::int64_t> by;
+  for (const auto& r : rows) {
+    EXPECT_EQ(r.hour, 2);
+    by[{r.scope, r.scope_id, r.dimension, r.key}] += r.count;
+  }
+  EXPECT_EQ((by[{StatsScope::kLink, 11, "clicks", ""}]), 1);
+  EXPECT_EQ((by[{StatsScope::kCentral, 3, "clicks", ""}]), 1);
+  EXPECT_EQ((by[{StatsScope::kCentral, 3, "attendant", "11"}]), 1);
+  EXPECT_EQ((by[{StatsScope::kLink, 11, "device", "ios"}]), 1);
+  EXPECT_EQ((by[{StatsScope::kLink, 11, "utm_source", "instagram"}]), 1);
+  EXPECT_EQ((by[{StatsScope::kLink, 11, "referrer", "(direct)"}]), 1);
+  EXPECT_EQ((by[{StatsScope::kLink, 11, "visitor", "new"}]), 1);
+  EXPECT_EQ(by.count({StatsScope::kLink, 10, "clicks", ""}), 0u);  // the anchor served nobody
+}
+
+TEST(RollupsTest, PreviewsAreCountedApart) {
+  ClickRecord p = click(0, 3, 10, 0, "other");
+  p.kind = ClickKind::kPreview;
+  const auto rows = rollups_of(std::span(&p, 1));
+  ASSERT_EQ(rows.size(), 2u);
+  for (const auto& r : rows) EXPECT_EQ(r.dimension, "previews");
+}
+
+TEST(RollupsTest, StoredReportsMatchBruteForceOnRandomClicks) {
+  test_support::TempDir dir;
+  auto store = open_store((dir.path() / "r.db").string());
+  ASSERT_TRUE(store.has_value());
+  std::mt19937 rng(42);
+  const char* devices[] = {"android", "ios", "windows", "other"};
+  std::vector<ClickRecord> all;
+  for (int i = 0; i < 5000; ++i) {
+    const LinkId served = 1 + static_cast<LinkId>(rng() % 4);
+    all.push_back(click(static_cast<std::int64_t>(rng() % (72 * 3600)), served <= 2 ? 9 : 0,
+                        served <= 2 ? 100 : served, served, devices[rng() % 4]));
+  }
+  // Written in uneven batches, as the pipeline would.
+  for (std::size_t i = 0; i < all.size();) {
+    const std::size_t n = std::min<std::size_t>(1 + rng() % 700, all.size() - i);
+    std::span<const ClickRecord> batch(all.data() + i, n);
+    ASSERT_TRUE((*store)->insert_clicks(batch, rollups_of(batch)).has_value());
+    i += n;
+  }
+  const std::int64_t from = 5, to = 50;  // hours
+  for (const char* device : devices) {
+    for (LinkId link = 1; link <= 4; ++link) {
+      std::int64_t expected = 0;
+      for (const auto& c : all) {
+        const auto h = hour_of(c.at);
+        expected += (c.link_id == link && c.device == device && h >= from && h < to) ? 1 : 0;
+      }
+      auto rows = (*store)->load_rollups(StatsScope::kLink, link, "device", from, to, false);
+      ASSERT_TRUE(rows.has_value());
+      std::int64_t got = 0;
+      for (const auto& r : *rows) got += r.key == device ? r.count : 0;
+      EXPECT_EQ(got, expected) << device << " link " << link;
+    }
+  }
+  std::int64_t central_expected = 0;
+  for (const auto& c : all) central_expected += c.central_id == 9 ? 1 : 0;
+  auto central = (*store)->load_rollups(StatsScope::kCentral, 9, "clicks", 0, 1000, false);
+  ASSERT_TRUE(central.has_value());
+  ASSERT_EQ(central->size(), 1u);
+  EXPECT_EQ((*central)[0].count, central_expected);
+
+  auto raw = (*store)->load_clicks(3, Timestamp{}, Timestamp(std::chrono::hours(100)), 100000);
+  ASSERT_TRUE(raw.has_value());
+  std::int64_t raw_expected = 0;
+  for (const auto& c : all) raw_expected += c.link_id == 3 ? 1 : 0;
+  EXPECT_EQ(static_cast<std::int64_t>(raw->size()), raw_expected);
+
+  ASSERT_TRUE((*store)->reset_link_stats(3).has_value());
+  EXPECT_TRUE((*store)->load_rollups(StatsScope::kLink, 3, "clicks", 0, 1000, false)->empty());
+  EXPECT_FALSE((*store)->load_rollups(StatsScope::kLink, 4, "clicks", 0, 1000, false)->empty());
+  EXPECT_GT(*(*store)->purge_clicks(Timestamp(std::chrono::hours(24))), 0);
+}
+
+}  // namespace
+}  // namespace sequencial
