@@ -142,8 +142,10 @@ void AdminApi::links(Call& call) {
     }
     return;
   }
-  const auto id = parse_id(call.parts[1]);
-  if (!id) return call.error(Error::not_found("no link with id " + std::string(call.parts[1])));
+  // Links are named by id or by slug (API.md).
+  const auto id = catalog_.find_link(call.parts[1]);
+  if (!id)
+    return call.error(Error::not_found("no link with id or slug " + std::string(call.parts[1])));
   if (call.parts.size() == 3 && (call.parts[2] == "stats" || call.parts[2] == "clicks")) {
     return stats(call, StatsScope::kLink, *id);
   }

@@ -133,7 +133,11 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
         LinkId link = 0;
         std::from_chars(key.data(), key.data() + key.size(), link);
         const std::string slug = slug_of_(link);
-        key = slug.empty() ? "#" + key : slug;  // a deleted link keeps its numbers
+        if (slug.empty()) {
+          key.insert(0, "#");  // a deleted link keeps its numbers
+        } else {
+          key = slug;
+        }
       }
       rows.emplace_back(std::move(key), r.count);
     }

@@ -118,6 +118,12 @@ std::vector<Link> Catalog::links() const {
   return out;
 }
 
+std::optional<LinkId> Catalog::find_link(std::string_view ref) const {
+  std::lock_guard lock(mutex_);
+  auto id = resolve_locked(ref, "id");
+  return id ? std::optional(*id) : std::nullopt;
+}
+
 Result<Link> Catalog::link(LinkId id) const {
   std::lock_guard lock(mutex_);
   const auto it = links_.find(id);

@@ -58,6 +58,8 @@ class Catalog {
   [[nodiscard]] Result<void> load();
 
   [[nodiscard]] std::vector<Link> links() const;
+  // The id of the link named `ref` (numeric id or slug, any case).
+  [[nodiscard]] std::optional<LinkId> find_link(std::string_view ref) const;
   [[nodiscard]] Result<Link> link(LinkId id) const;
   [[nodiscard]] Result<Link> create_link(const LinkInput& input);
   [[nodiscard]] Result<Link> update_link(LinkId id, const LinkInput& input);
