@@ -49,12 +49,24 @@ std::string_view openapi_document() {
         "when_closed": {"type": "string", "enum": ["anchor", "page", "ignore_hours"], "default": "anchor"}}}
     },
     "responses": {
+      "Stats": {"description": "a report (JSON, or text/csv with a header row \"<by>,clicks\" when format=csv)", "content": {
+        "application/json": {"schema": {"type": "object", "properties": {
+          "total": {"type": "integer"}, "previews": {"type": "integer"}, "new_visitors": {"type": "integer"}, "returning_visitors": {"type": "integer"},
+          "by": {"type": "string"}, "tz": {"type": "string"}, "from": {"type": "string", "nullable": true}, "to": {"type": "string", "nullable": true},
+          "rows": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "clicks": {"type": "integer"}}}}}}},
+        "text/csv": {"schema": {"type": "string"}}}},
       "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Link": {"description": "a link", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Link"}}}},
       "Central": {"description": "a central", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Central"}}}}
     },
     "parameters": {
       "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
+      "link": {"name": "id", "in": "path", "required": true, "schema": {"oneOf": [{"type": "integer"}, {"type": "string"}]}, "description": "link id or slug"},
+      "from": {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "first local date (inclusive); omitted = all time"},
+      "to": {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "last local date (inclusive)"},
+      "tz": {"name": "tz", "in": "query", "schema": {"type": "string"}, "description": "zone of from/to and of day/hour keys; default the server's default zone"},
+      "by": {"name": "by", "in": "query", "schema": {"type": "string", "default": "day", "enum": ["attendant", "day", "hour", "device", "browser", "referrer", "utm_source", "utm_medium", "utm_campaign", "source", "outcome"]}},
+      "format": {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
       "slug": {"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}, "description": "member link slug or id"}
     }
   },
@@ -65,11 +77,22 @@ std::string_view openapi_document() {
                "responses": {"201": {"$ref": "#/components/responses/Link"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "413": {"$ref": "#/components/responses/Error"}}}
     },
     "/links/{id}": {
-      "parameters": [{"$ref": "#/components/parameters/id"}],
+      "parameters": [{"$ref": "#/components/parameters/link"}],
       "get": {"summary": "Read a link", "responses": {"200": {"$ref": "#/components/responses/Link"}, "404": {"$ref": "#/components/responses/Error"}}},
       "patch": {"summary": "Change any of slug, phone, message, label, active, preview fields", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/LinkInput"}}}},
                 "responses": {"200": {"$ref": "#/components/responses/Link"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}}},
       "delete": {"summary": "Delete a link (removed from the centrals it is a member of)", "responses": {"204": {"description": "deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"description": "the link is a central's anchor", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+    },
+    "/links/{id}/stats": {
+      "parameters": [{"$ref": "#/components/parameters/link"}],
+      "get": {"summary": "Report of every click the link served, directly or through a central", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}],
+              "responses": {"200": {"$ref": "#/components/responses/Stats"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Reset the link's statistics", "responses": {"204": {"description": "reset"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/links/{id}/clicks": {
+      "parameters": [{"$ref": "#/components/parameters/link"}],
+      "get": {"summary": "Raw clicks served by or entering through the link, as CSV (kept --click-retention-days)", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}],
+              "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}, "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/centrals": {
       "get": {"summary": "List centrals", "responses": {"200": {"description": "centrals", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Central"}}}}}}}}},
@@ -82,6 +105,11 @@ std::string_view openapi_document() {
       "patch": {"summary": "Change any of members, fixed, when_closed", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CentralInput"}}}},
                 "responses": {"200": {"$ref": "#/components/responses/Central"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}},
       "delete": {"summary": "Delete a central; its anchor becomes a plain link", "responses": {"204": {"description": "deleted"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/centrals/{id}/stats": {
+      "parameters": [{"$ref": "#/components/parameters/id"}],
+      "get": {"summary": "Report of the clicks on the central's anchor", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}],
+              "responses": {"200": {"$ref": "#/components/responses/Stats"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/centrals/{id}/members/{slug}/hours": {
       "parameters": [{"$ref": "#/components/parameters/id"}, {"$ref": "#/components/parameters/slug"}],

@@ -14,6 +14,11 @@ void text(http::HttpResponse& response, int status, std::string_view body) {
 }  // namespace
 
 void FrontDoor::handle(const http::HttpRequest& request, http::HttpResponse& response) {
+  dispatch(request, response);
+  if (metrics_ != nullptr) metrics_->add_response(request.loop_index, response.status);
+}
+
+void FrontDoor::dispatch(const http::HttpRequest& request, http::HttpResponse& response) {
   const std::string_view path = request.path();
   if (path.starts_with("/api/") || path == "/api") {
     api_.handle(request, response);

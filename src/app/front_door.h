@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/admin_api.h"
+#include "app/metrics.h"
 #include "app/redirect_handler.h"
 #include "http/message.h"
 
@@ -23,13 +24,17 @@ class FrontDoor final : public http::RequestHandler {
       : redirects_(redirects), api_(api), render_metrics_(std::move(render_metrics)) {}
 
   void handle(const http::HttpRequest& request, http::HttpResponse& response) override;
+  // Counts every response by status class.
+  void set_metrics(Metrics* metrics) { metrics_ = metrics; }
   // /readyz answers 200 only between set_ready(true) and set_ready(false).
   void set_ready(bool ready) { ready_.store(ready); }
 
  private:
+  void dispatch(const http::HttpRequest& request, http::HttpResponse& response);
   RedirectHandler& redirects_;
   api::AdminApi& api_;
   std::function<std::string()> render_metrics_;
+  Metrics* metrics_ = nullptr;
   std::atomic<bool> ready_{false};
 };
 

@@ -48,6 +48,18 @@ std::string Metrics::render() const {
     out += fmt::format("# HELP {} {}\n# TYPE {} counter\n{} {}\n", c.name, c.help, c.name, c.name,
                        total(c.counter));
   }
+  out +=
+      "# HELP sequencial_http_responses_total HTTP responses by status class.\n"
+      "# TYPE sequencial_http_responses_total counter\n";
+  for (std::size_t k = 0; k < 5; ++k) {
+    std::uint64_t sum = 0;
+    for (const auto& s : slots_) sum += s.responses[k].load();
+    out += fmt::format("sequencial_http_responses_total{{code=\"{}xx\"}} {}\n", k + 1, sum);
+  }
+  out += fmt::format(
+      "# HELP sequencial_active_connections Open client connections.\n"
+      "# TYPE sequencial_active_connections gauge\nsequencial_active_connections {}\n",
+      connections.load());
   out += fmt::format(
       "# HELP sequencial_links Links stored.\n# TYPE sequencial_links gauge\nsequencial_links {}\n",
       links.load());

@@ -37,6 +37,12 @@ class Metrics {
   void add_redirect(std::size_t loop, routing::Outcome outcome) {
     bump(slots_[slot(loop)].redirects[static_cast<std::size_t>(outcome)]);
   }
+  // Counts one HTTP response by status class (1xx..5xx).
+  void add_response(std::size_t loop, int status) {
+    const int klass = status / 100;
+    if (klass >= 1 && klass <= 5)
+      bump(slots_[slot(loop)].responses[static_cast<std::size_t>(klass - 1)]);
+  }
   [[nodiscard]] std::uint64_t redirects(routing::Outcome outcome) const;
   [[nodiscard]] std::uint64_t total(Counter counter) const;
 
@@ -44,6 +50,7 @@ class Metrics {
   std::atomic<std::uint64_t> links{0};
   std::atomic<std::uint64_t> centrals{0};
   std::atomic<std::uint64_t> assignments{0};
+  std::atomic<std::uint64_t> connections{0};
 
   [[nodiscard]] std::string render() const;
 
@@ -57,6 +64,7 @@ class Metrics {
   struct alignas(64) Slot {
     std::array<std::atomic<std::uint64_t>, static_cast<std::size_t>(Counter::kCount)> counters{};
     std::array<std::atomic<std::uint64_t>, routing::kOutcomeCount> redirects{};
+    std::array<std::atomic<std::uint64_t>, 5> responses{};  // 1xx..5xx
   };
   std::vector<Slot> slots_;  // one per loop, plus one shared by other threads
 };

@@ -4,6 +4,7 @@
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
+#include <atomic>
 #include <charconv>
 #include <fstream>
 #include <thread>
@@ -154,7 +155,11 @@ int run_serve(const ServeConfig& config) {
   api::StatsApi stats(**store, config.default_tz, *clock,
                       [&catalog](LinkId id) { return catalog.slug_of(id); });
   api::AdminApi admin({config.default_tz}, public_url, catalog, stats, auth, *clock);
+  // Read by /metrics on the loops; set once the server is up.
+  std::atomic<http::HttpServer*> live_server{nullptr};
   FrontDoor front(redirects, admin, [&] {
+    const http::HttpServer* running = live_server.load();
+    metrics.connections.store(running ? running->active_connections() : 0);
     metrics.links.store(catalog.links().size());
     metrics.centrals.store(catalog.centrals().size());
     metrics.assignments.store(assignments.size());
@@ -167,31 +172,35 @@ int run_serve(const ServeConfig& config) {
   options.host = listen->host;
   options.port = listen->port;
   options.threads = loops;
-  auto server = http::start_server(options, front);
-  if (!server) {
-    spdlog::error("event=listen_failed error=\"{}\"", server.error().message);
+  front.set_metrics(&metrics);
+  auto started = http::start_server(options, front);
+  if (!started) {
+    spdlog::error("event=listen_failed error=\"{}\"", started.error().message);
     click_pipeline.stop();
     write_behind.stop();
     return 1;
   }
+  std::unique_ptr<http::HttpServer> server = std::move(*started);
+  live_server.store(server.get());
   if (config.public_url.empty()) {
     // The default names the port actually bound (port 0 picks one).
     const bool ipv6 = listen->host.find(':') != std::string::npos;
     public_url.set("http://" + (ipv6 ? "[" + listen->host + "]" : listen->host) + ":" +
-                   std::to_string((*server)->port()));
+                   std::to_string(server->port()));
   }
   front.set_ready(true);
   spdlog::info(
       "event=listening address={}:{} port={} loops={} db=\"{}\" links={} centrals={} "
       "assignments={} public_url={}",
-      listen->host, (*server)->port(), (*server)->port(), loops, config.db, catalog.links().size(),
+      listen->host, server->port(), server->port(), loops, config.db, catalog.links().size(),
       catalog.centrals().size(), assignments.size(), public_url.get());
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
   spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   front.set_ready(false);
-  (*server)->stop();
+  server->stop();
+  live_server.store(nullptr);
   click_pipeline.stop();
   write_behind.stop();
   spdlog::info("event=stopped clicks_written={} clicks_dropped={}", click_pipeline.written(),

@@ -307,7 +307,12 @@ class Server final : public HttpServer {
 
   [[nodiscard]] std::uint16_t port() const override { return port_; }
   [[nodiscard]] std::size_t loop_count() const override { return loops_.size(); }
+  [[nodiscard]] std::size_t active_connections() const override {
+    return active_connections_.load(std::memory_order_relaxed);
+  }
   void stop() override;
+
+  std::atomic<std::size_t> active_connections_{0};  // summed over loops, for metrics
 
  private:
   const ServerOptions options_;  // a copy: loops refer to it
@@ -671,6 +676,7 @@ void Loop::add(Session* s) {
   if (sessions_) sessions_->prev = s;
   sessions_ = s;
   ++session_count_;
+  server_.active_connections_.fetch_add(1, std::memory_order_relaxed);
 }
 
 void Loop::remove(Session* s) {
@@ -678,6 +684,7 @@ void Loop::remove(Session* s) {
   if (s->next) s->next->prev = s->prev;
   if (sessions_ == s) sessions_ = s->next;
   --session_count_;
+  server_.active_connections_.fetch_sub(1, std::memory_order_relaxed);
   if (draining_ && session_count_ == 0 && !drain_reported_) {
     drain_reported_ = true;
     server_.loop_drained();
@@ -690,6 +697,7 @@ void Loop::delete_sessions() {
     sessions_ = s->next;
     delete s;
   }
+  server_.active_connections_.fetch_sub(session_count_, std::memory_order_relaxed);
   session_count_ = 0;
 }
 

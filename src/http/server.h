@@ -39,6 +39,8 @@ class HttpServer {
   // The bound port (useful with port 0).
   [[nodiscard]] virtual std::uint16_t port() const = 0;
   [[nodiscard]] virtual std::size_t loop_count() const = 0;
+  // Open client connections over all loops (a gauge for /metrics).
+  [[nodiscard]] virtual std::size_t active_connections() const = 0;
   // Graceful stop: close the acceptors, let requests in flight finish and be
   // answered (with Connection: close), close idle connections, join the loop
   // threads. Connections still busy after shutdown_grace are cut. Idempotent.
