@@ -30,13 +30,6 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
-}
-
 }  // namespace
 
 // One request being answered: the parsed path and helpers to reply.
@@ -217,7 +210,7 @@ void AdminApi::centrals(Call& call) {
     }
     return;
   }
-  const auto id = parse_id(call.parts[1]);
+  const auto id = parse_positive_id(call.parts[1]);
   if (!id) return call.error(Error::not_found("no central with id " + std::string(call.parts[1])));
   if (call.parts.size() == 5 && call.parts[2] == "members" && call.parts[4] == "hours") {
     return hours(call, *id, call.parts[3]);

@@ -30,18 +30,6 @@ Result<std::optional<bool>> optional_bool(const json& body, const char* field) {
   return std::optional<bool>(it->get<bool>());
 }
 
-const char* when_closed_name(WhenClosed w) {
-  switch (w) {
-    case WhenClosed::kAnchor:
-      return "anchor";
-    case WhenClosed::kPage:
-      return "page";
-    case WhenClosed::kIgnoreHours:
-      return "ignore_hours";
-  }
-  return "anchor";
-}
-
 Result<std::vector<TimeRange>> parse_ranges(const json& value, const std::string& field) {
   if (!value.is_array()) {
     return fail(Error::invalid(field, "must be a list of [\"HH:MM\", \"HH:MM\"] pairs"));
@@ -204,17 +192,13 @@ Result<app::CentralInput> parse_central_input(const json& body) {
   in.fixed = *fixed;
   auto when = optional_string(body, "when_closed");
   if (!when) return fail(when.error());
-  if (const std::string name = when->value_or(""); !name.empty() || when->has_value()) {
-    if (name == "anchor") {
-      in.when_closed = WhenClosed::kAnchor;
-    } else if (name == "page") {
-      in.when_closed = WhenClosed::kPage;
-    } else if (name == "ignore_hours") {
-      in.when_closed = WhenClosed::kIgnoreHours;
-    } else {
+  if (*when) {
+    const auto parsed = when_closed_from_name(**when);
+    if (!parsed) {
       return fail(
           Error::invalid("when_closed", "when_closed must be anchor, page or ignore_hours"));
     }
+    in.when_closed = *parsed;
   }
   return in;
 }

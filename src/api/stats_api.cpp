@@ -55,6 +55,17 @@ Result<Range> parse_range(const http::HttpRequest& request, const std::string& d
     range.to_text = *to;
   }
   if (range.to <= range.from) return fail(Error::invalid("to", "to must not be before from"));
+  // Rollups are per UTC hour: a zone like Asia/Kolkata (+05:30) would split
+  // its local days inside an hour, so its reports could not be exact.
+  for (const Timestamp at : {range.from, std::min(range.to, now)}) {
+    if (routing::local_day_start(range.tz, std::chrono::year{2026} / 1 / 1) &&
+        !routing::whole_hour_offset(range.tz, at)) {
+      return fail(Error::invalid("tz",
+                                 "reports need a time zone whose UTC offset is a whole "
+                                 "number of hours; \"" +
+                                     range.tz + "\" is not"));
+    }
+  }
   if (auto tz = query_param(request.query(), "tz"); tz) {
     if (auto check = routing::local_day_start(*tz, std::chrono::year{2026} / 1 / 1); !check) {
       return fail(check.error());
@@ -167,7 +178,8 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
                {"to", range->to_text.empty() ? json(nullptr) : json(range->to_text)},
                {"rows", std::move(items)}};
   response.add_header("Content-Type", "application/json");
-  response.body = body.dump();
+  // Stored values come from URLs; never let a stray byte fail the report.
+  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
   return {};
 }
 
@@ -199,6 +211,9 @@ Result<void> StatsApi::export_clicks(LinkId id, const http::HttpRequest& request
   return {};
 }
 
-Result<void> StatsApi::reset(LinkId id) { return store_.reset_link_stats(id); }
+Result<void> StatsApi::reset(LinkId id) {
+  flush_clicks_();
+  return store_.reset_link_stats(id);
+}
 
 }  // namespace sequencial::api

@@ -23,12 +23,15 @@ namespace sequencial::api {
 
 class StatsApi {
  public:
+  // `flush_clicks` writes the clicks still queued (so a reset also covers
+  // them); `slug_of` names links in reports.
   StatsApi(Store& store, std::string default_tz, const Clock& clock,
-           std::function<std::string(LinkId)> slug_of)
+           std::function<std::string(LinkId)> slug_of, std::function<void()> flush_clicks)
       : store_(store),
         default_tz_(std::move(default_tz)),
         clock_(clock),
-        slug_of_(std::move(slug_of)) {}
+        slug_of_(std::move(slug_of)),
+        flush_clicks_(std::move(flush_clicks)) {}
 
   // GET .../stats: the report of one scope. Fills the response (JSON or CSV)
   // or returns the error to answer.
@@ -45,6 +48,7 @@ class StatsApi {
   std::string default_tz_;
   const Clock& clock_;
   std::function<std::string(LinkId)> slug_of_;
+  std::function<void()> flush_clicks_;
 };
 
 }  // namespace sequencial::api

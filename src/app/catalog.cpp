@@ -5,6 +5,7 @@
 #include <charconv>
 #include <set>
 
+#include "core/text.h"
 #include "core/validation.h"
 #include "routing/business_hours.h"
 
@@ -47,13 +48,6 @@ Result<void> apply_link_input(Link& link, const LinkInput& in) {
     link.preview_image = *in.preview_image;
   }
   return {};
-}
-
-std::optional<std::int64_t> parse_id(std::string_view text) {
-  std::int64_t id = 0;
-  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
-  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
-  return id;
 }
 
 }  // namespace
@@ -193,7 +187,7 @@ Result<Central> Catalog::central(CentralId id) const {
 }
 
 Result<LinkId> Catalog::resolve_locked(std::string_view ref, std::string_view field) const {
-  if (const auto id = parse_id(ref); id && links_.contains(*id)) return *id;
+  if (const auto id = parse_positive_id(ref); id && links_.contains(*id)) return *id;
   const std::string key = slug_key(ref);
   for (const auto& [id, link] : links_) {
     if (slug_key(link.slug) == key) return id;

@@ -4,6 +4,7 @@
 #include "app/pages.h"
 #include "clicks/visitor_agent.h"
 #include "core/text.h"
+#include "core/validation.h"
 #include "qr/qr_code.h"
 #include "routing/business_hours.h"
 #include "routing/request_kind.h"
@@ -30,16 +31,27 @@ std::string click_ref(const VisitorId& random) {
   return ref;
 }
 
+constexpr std::size_t kMaxUtmChars = 200;
+
+// A campaign parameter as stored and put into messages: valid UTF-8 of at
+// most 200 characters, or empty (anything else came from a crafted URL).
+std::string utm_value(std::string_view query, std::string_view key) {
+  std::string value = query_param(query, key).value_or("");
+  const long length = utf8_length(value);
+  if (length < 0 || static_cast<std::size_t>(length) > kMaxUtmChars) value.clear();
+  return value;
+}
+
 // What the request tells about the click: campaign parameters, click ids,
 // QR marker, device, browser and referrer.
 void describe_click(const http::HttpRequest& request, ClickRecord& click) {
   const std::string_view query = request.query();
   if (!query.empty()) {
-    click.utm_source = query_param(query, "utm_source").value_or("");
-    click.utm_medium = query_param(query, "utm_medium").value_or("");
-    click.utm_campaign = query_param(query, "utm_campaign").value_or("");
-    click.utm_term = query_param(query, "utm_term").value_or("");
-    click.utm_content = query_param(query, "utm_content").value_or("");
+    click.utm_source = utm_value(query, "utm_source");
+    click.utm_medium = utm_value(query, "utm_medium");
+    click.utm_campaign = utm_value(query, "utm_campaign");
+    click.utm_term = utm_value(query, "utm_term");
+    click.utm_content = utm_value(query, "utm_content");
     click.gclid = query_param(query, "gclid").has_value();
     click.fbclid = query_param(query, "fbclid").has_value();
     if (query_param(query, "src") == "qr") click.source = ClickSource::kQr;
@@ -166,7 +178,7 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
 void RedirectHandler::handle_qr(const http::HttpRequest& request, std::string_view slug,
                                 std::string_view format, http::HttpResponse& response) {
   const routing::RoutingTable::Entry* entry = tables_.current(request.loop_index).find(slug);
-  if (entry == nullptr) {
+  if (entry == nullptr || !entry->link->link.active) {
     not_found(request, response);
     return;
   }

@@ -152,8 +152,9 @@ int run_serve(const ServeConfig& config) {
                             public_url, tables, assignments, write_behind, click_pipeline,
                             visitor_ids, metrics, *clock);
   api::TokenAuthenticator auth(**store);
-  api::StatsApi stats(**store, config.default_tz, *clock,
-                      [&catalog](LinkId id) { return catalog.slug_of(id); });
+  api::StatsApi stats(
+      **store, config.default_tz, *clock, [&catalog](LinkId id) { return catalog.slug_of(id); },
+      [&click_pipeline] { click_pipeline.flush(); });
   api::AdminApi admin({config.default_tz}, public_url, catalog, stats, auth, *clock);
   // Read by /metrics on the loops; set once the server is up.
   std::atomic<http::HttpServer*> live_server{nullptr};

@@ -9,6 +9,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <vector>
 
 namespace sequencial {
@@ -63,6 +64,25 @@ struct Member {
 
 // What a central does when no member is available (rule 4).
 enum class WhenClosed { kAnchor, kPage, kIgnoreHours };
+
+// "anchor" / "page" / "ignore_hours": the name in the API and in storage.
+[[nodiscard]] constexpr std::string_view when_closed_name(WhenClosed when) {
+  switch (when) {
+    case WhenClosed::kPage:
+      return "page";
+    case WhenClosed::kIgnoreHours:
+      return "ignore_hours";
+    case WhenClosed::kAnchor:
+      break;
+  }
+  return "anchor";
+}
+[[nodiscard]] constexpr std::optional<WhenClosed> when_closed_from_name(std::string_view name) {
+  if (name == "anchor") return WhenClosed::kAnchor;
+  if (name == "page") return WhenClosed::kPage;
+  if (name == "ignore_hours") return WhenClosed::kIgnoreHours;
+  return std::nullopt;
+}
 
 struct Central {
   CentralId id = 0;

@@ -2,6 +2,7 @@
 #include "core/text.h"
 
 #include <array>
+#include <charconv>
 #include <cstddef>
 #include <cstdint>
 
@@ -188,6 +189,13 @@ bool icontains(std::string_view haystack, std::string_view needle) {
     if (j == needle.size()) return true;
   }
   return false;
+}
+
+std::optional<std::int64_t> parse_positive_id(std::string_view text) {
+  std::int64_t id = 0;
+  const auto [end, ec] = std::from_chars(text.data(), text.data() + text.size(), id);
+  if (ec != std::errc() || end != text.data() + text.size() || id <= 0) return std::nullopt;
+  return id;
 }
 
 }  // namespace sequencial

@@ -4,6 +4,7 @@
 // redirect path can reuse it without allocating.
 #pragma once
 
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -27,6 +28,9 @@ void append_percent_encoded(std::string& out, std::string_view text);
 // Escapes & < > " ' for HTML text and attribute values.
 void append_html_escaped(std::string& out, std::string_view text);
 [[nodiscard]] std::string html_escape(std::string_view text);
+
+// A positive decimal integer (an id in a URL or a reference), nullopt otherwise.
+[[nodiscard]] std::optional<std::int64_t> parse_positive_id(std::string_view text);
 
 // ASCII case-insensitive comparisons (header names, user agents).
 [[nodiscard]] bool iequals(std::string_view a, std::string_view b);

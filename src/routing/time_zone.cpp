@@ -39,6 +39,12 @@ Result<Timestamp> local_day_start(std::string_view tz, std::chrono::year_month_d
       zone->to_sys(midnight, date::choose::earliest));
 }
 
+bool whole_hour_offset(std::string_view tz, Timestamp instant) {
+  const date::time_zone* zone = find_zone(tz);
+  if (zone == nullptr) return false;
+  return zone->get_info(instant).offset.count() % 3600 == 0;
+}
+
 std::string local_date_label(std::string_view tz, Timestamp instant) {
   return label(tz, instant, "%F");
 }

@@ -40,25 +40,6 @@ std::string slug_key(std::string_view slug) {
   return key;
 }
 
-std::string_view when_closed_name(WhenClosed when) {
-  switch (when) {
-    case WhenClosed::kAnchor:
-      return "anchor";
-    case WhenClosed::kPage:
-      return "page";
-    case WhenClosed::kIgnoreHours:
-      return "ignore_hours";
-  }
-  return "anchor";
-}
-
-std::optional<WhenClosed> when_closed_from(std::string_view name) {
-  if (name == "anchor") return WhenClosed::kAnchor;
-  if (name == "page") return WhenClosed::kPage;
-  if (name == "ignore_hours") return WhenClosed::kIgnoreHours;
-  return std::nullopt;
-}
-
 Error link_not_found(LinkId id) {
   return Error::not_found("link " + std::to_string(id) + " not found");
 }
@@ -246,7 +227,7 @@ Result<std::vector<Central>> SqliteStore::load_centrals() {
       central.anchor_id = q->int_at(1);
       central.fixed = q->int_at(2) != 0;
       const std::string when = q->text_at(3);
-      auto when_closed = when_closed_from(when);
+      auto when_closed = when_closed_from_name(when);
       if (!when_closed) {
         return fail(Error::internal("central " + std::to_string(central.id) +
                                     " has an unknown when_closed \"" + when + "\""));
@@ -655,7 +636,9 @@ Result<void> SqliteStore::reset_link_stats(LinkId link_id) {
   if (!rollups) return fail(std::move(rollups.error()));
   rollups->bind_int(1, link_id);
   if (auto done = rollups->run(); !done) return fail(std::move(done.error()));
-  auto clicks = db_.query("DELETE FROM clicks WHERE link_id = ?1");
+  // The clicks it served, and the previews of its own slug (kind 1).
+  auto clicks =
+      db_.query("DELETE FROM clicks WHERE link_id = ?1 OR (kind = 1 AND entry_link_id = ?1)");
   if (!clicks) return fail(std::move(clicks.error()));
   clicks->bind_int(1, link_id);
   if (auto done = clicks->run(); !done) return fail(std::move(done.error()));
