@@ -8,7 +8,7 @@ set -euo pipefail
 packages=(
   g++ cmake make pkg-config tzdata ca-certificates
   libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
-  libcli11-dev libsodium-dev libhowardhinnant-date-dev
+  libcli11-dev libtomlplusplus-dev libsodium-dev libhowardhinnant-date-dev
   libqrencode-dev libpng-dev
 )
 if [[ "${1:-}" == "--test" ]]; then

@@ -7,6 +7,7 @@
 #include <iostream>
 
 #include "api/tokens.h"
+#include "app/config_file.h"
 #include "app/serve.h"
 #include "storage/store.h"
 
@@ -37,7 +38,11 @@ int main(int argc, char** argv) {
 
   sequencial::app::ServeConfig serve;
   CLI::App* serve_cmd = app.add_subcommand("serve", "Run the redirect server and the admin API");
-  serve_cmd->set_config("--config", "", "Read options from a TOML file (keys as the long flags)");
+  std::string config_file;
+  serve_cmd
+      ->add_option("--config", config_file,
+                   "TOML file of options (keys as the long flags; flags and environment win)")
+      ->envname("SEQUENCIAL_CONFIG");
   serve_cmd->add_option("--listen", serve.listen, "Address to listen on; port 0 picks a free port")
       ->envname("SEQUENCIAL_LISTEN")
       ->capture_default_str();
@@ -108,7 +113,15 @@ int main(int argc, char** argv) {
 
   CLI11_PARSE(app, argc, argv);
 
-  if (serve_cmd->parsed()) return sequencial::app::run_serve(serve);
+  if (serve_cmd->parsed()) {
+    if (!config_file.empty()) {
+      if (auto ok = sequencial::app::apply_config_file(*serve_cmd, config_file); !ok) {
+        std::cerr << "error: " << ok.error().message << "\n";
+        return 2;
+      }
+    }
+    return sequencial::app::run_serve(serve);
+  }
   if (token_create->parsed()) return create_token(token_db, token_name);
   return 1;
 }
