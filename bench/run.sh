@@ -5,6 +5,8 @@
 # Both servers run on loopback, are driven by the same wrk settings in the same
 # run, alternating A B A B (nginx, ours, nginx, ours...) so that machine noise
 # hits both alike. Reports the median over rounds and the ratio ours/nginx.
+# With --clicks-off, a second `sequencial serve` with click logging emulated
+# off joins every round (A B C), and a second table compares logging on/off.
 # See bench/README.md for how to read the output.
 set -euo pipefail
 
@@ -24,6 +26,7 @@ server_threads="${BENCH_SERVER_THREADS:-$(nproc)}"
 scenarios="${BENCH_SCENARIOS:-plain central}"
 out_md="${BENCH_OUT:-$script_dir/results/latest.md}"
 do_build="${BENCH_BUILD:-0}"
+clicks_off="${BENCH_CLICKS_OFF:-0}"
 build_dir="$repo_root/build-bench"
 
 usage() {
@@ -53,6 +56,11 @@ Options (environment variable in brackets):
   -s, --scenarios LIST    scenario ids to run [BENCH_SCENARIOS] (default "plain central")
                           available: $(printf '%s ' "${scenario_ids[@]}")
   -o, --out FILE          markdown output [BENCH_OUT] (default bench/results/latest.md)
+      --clicks-off        also start a second sequencial with click logging
+                          emulated off (--click-queue-capacity 1, flush once a
+                          day: every click record is built, then dropped), run
+                          it in every round after ours, and print a table of
+                          logging on vs off [BENCH_CLICKS_OFF=1]
   -h, --help              this help
 
 Exit status: 0 when every run of ours answered only 2xx/3xx and the server
@@ -80,6 +88,7 @@ while (($#)); do
     --server-threads) server_threads="$2"; shift 2 ;;
     -s | --scenarios) scenarios="$2"; shift 2 ;;
     -o | --out) out_md="$2"; shift 2 ;;
+    --clicks-off) clicks_off=1; shift ;;
     -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) positional_bin="$1"; shift ;;
   esac
@@ -134,6 +143,7 @@ fi
 tmp="$(mktemp -d "${TMPDIR:-/tmp}/sequencial-bench.XXXXXX")"
 nginx_pid=""
 ours_pid=""
+nolog_pid=""
 wrk_pid=""
 # shellcheck disable=SC2317  # called from the traps
 stop_pid() { # pid signal
@@ -155,6 +165,7 @@ cleanup() {
   trap - EXIT INT TERM
   stop_pid "$wrk_pid" TERM
   stop_pid "$ours_pid" TERM
+  stop_pid "$nolog_pid" TERM
   stop_pid "$nginx_pid" QUIT
   if [[ "${BENCH_KEEP_TMP:-0}" == 1 ]]; then
     echo "bench: kept $tmp" >&2
@@ -189,8 +200,8 @@ nginx_rss_kb() { # master + workers
 
 fmt_rss() { awk -v kb="$1" 'BEGIN { printf "%.1f MB", kb / 1024 }'; }
 
-metric() { # name (first sample whose line starts with it, summed over labels)
-  { curl -sS "http://127.0.0.1:$ours_port/metrics" 2>/dev/null || true; } |
+metric() { # name [port] (samples whose name is `name`, summed over labels)
+  { curl -sS "http://127.0.0.1:${2:-$ours_port}/metrics" 2>/dev/null || true; } |
     awk -v name="$1" '$1 == name || index($1, name "{") == 1 { sum += $NF; found = 1 }
                       END { if (found) printf "%d\n", sum; else print "" }'
 }
@@ -280,26 +291,51 @@ EOF
   >"$tmp/nginx/logs/stdout.log" 2>&1 &
 nginx_pid=$!
 
-db="$tmp/bench.db"
-token="$("$bin" token create --db "$db" --name bench 2>"$tmp/token.err" | tail -n 1)" ||
-  { cat "$tmp/token.err" >&2; die "token create failed"; }
-[[ -n "$token" ]] || die "token create printed nothing"
-
 # Keep the operator's SEQUENCIAL_* settings out of the server under test.
 while read -r var; do unset "$var"; done < <(compgen -e | grep '^SEQUENCIAL_' || true)
-"$bin" serve --listen 127.0.0.1:0 --db "$db" --threads "$server_threads" \
-  >"$tmp/sequencial.log" 2>&1 &
-ours_pid=$!
 
-ours_port=""
-for _ in $(seq 1 100); do
-  kill -0 "$ours_pid" 2>/dev/null || { cat "$tmp/sequencial.log" >&2; die "sequencial serve exited at start-up"; }
-  ours_port="$(grep -m1 'event=listening' "$tmp/sequencial.log" 2>/dev/null |
-    sed -E 's/.*[[:space:]]port=([0-9]+).*/\1/' || true)"
-  [[ -n "$ours_port" ]] && break
-  sleep 0.1
-done
-[[ -n "$ours_port" ]] || { cat "$tmp/sequencial.log" >&2; die "sequencial serve did not log event=listening"; }
+# Starts `sequencial serve` on a new database in $tmp/<name>.db, with a new
+# admin token and any extra flags; sets started_pid, started_port and
+# started_token.
+start_sequencial() { # name extra-serve-args...
+  local name="$1" log="$tmp/$1.log" db="$tmp/$1.db"
+  shift
+  started_token="$("$bin" token create --db "$db" --name bench 2>"$tmp/token.err" | tail -n 1)" ||
+    { cat "$tmp/token.err" >&2; die "token create failed"; }
+  [[ -n "$started_token" ]] || die "token create printed nothing"
+  "$bin" serve --listen 127.0.0.1:0 --db "$db" --threads "$server_threads" "$@" >"$log" 2>&1 &
+  started_pid=$!
+  started_port=""
+  for _ in $(seq 1 100); do
+    kill -0 "$started_pid" 2>/dev/null || { cat "$log" >&2; die "sequencial serve ($name) exited at start-up"; }
+    started_port="$(grep -m1 'event=listening' "$log" 2>/dev/null |
+      sed -E 's/.*[[:space:]]port=([0-9]+).*/\1/' || true)"
+    [[ -n "$started_port" ]] && return 0
+    sleep 0.1
+  done
+  cat "$log" >&2
+  die "sequencial serve ($name) did not log event=listening"
+}
+
+start_sequencial sequencial
+ours_pid=$started_pid
+ours_port=$started_port
+token=$started_token
+
+# Click logging "off": the server has no switch for it, so the second
+# instance gets a click queue of one record per event loop that is flushed
+# once a day (and never woken by a full batch). Each redirect still builds
+# its click record and offers it to the queue, which drops it and counts it
+# in sequencial_clicks_dropped_total: what is saved is the queueing, the
+# writer thread, rollups_of() and the SQLite writes.
+nolog_flags=(--click-queue-capacity 1 --click-flush-interval-ms 86400000 --click-flush-batch 1000000)
+nolog_port=""
+if [[ "$clicks_off" == 1 ]]; then
+  start_sequencial sequencial-nolog "${nolog_flags[@]}"
+  nolog_pid=$started_pid
+  nolog_port=$started_port
+  nolog_token=$started_token
+fi
 
 for _ in $(seq 1 50); do
   curl -s -o /dev/null "http://127.0.0.1:$nginx_port/" && break
@@ -308,15 +344,28 @@ for _ in $(seq 1 50); do
 done
 
 for s in $scenarios; do
-  if declare -F "setup_$s" >/dev/null; then "setup_$s"; fi
+  if declare -F "setup_$s" >/dev/null; then
+    "setup_$s"
+    if [[ "$clicks_off" == 1 ]]; then api_port=$nolog_port api_token=$nolog_token "setup_$s"; fi
+  fi
 done
+
+servers=(nginx ours)
+if [[ "$clicks_off" == 1 ]]; then servers+=(nolog); fi
+port_of() { # server -> port
+  case "$1" in
+    nginx) echo "$nginx_port" ;;
+    ours) echo "$ours_port" ;;
+    nolog) echo "$nolog_port" ;;
+  esac
+}
 
 # Sanity: both answer 302 to wa.me on every scenario path; keep the headers
 # so that the report shows what each server actually sends.
 headers_md=""
 for s in $scenarios; do
-  for who in nginx ours; do
-    if [[ $who == nginx ]]; then port=$nginx_port; else port=$ours_port; fi
+  for who in "${servers[@]}"; do
+    port="$(port_of "$who")"
     hdrs="$(curl -sS -o /dev/null -D - "http://127.0.0.1:$port${scenario_path[$s]}" | tr -d '\r')"
     status="$(head -n1 <<<"$hdrs" | awk '{print $2}')"
     location="$(awk -F': ' 'tolower($1) == "location" {print $2}' <<<"$hdrs")"
@@ -330,13 +379,47 @@ done
 
 # --------------------------------------------------------------- the runs --
 echo "bench: nginx on 127.0.0.1:$nginx_port (pid $nginx_pid, $server_threads workers), sequencial on 127.0.0.1:$ours_port (pid $ours_pid, --threads $server_threads)" >&2
-echo "bench: wrk -t$wrk_threads -d${duration}s --latency, connections: $connections, rounds: $rounds, scenarios: $scenarios" >&2
+if [[ "$clicks_off" == 1 ]]; then
+  echo "bench: sequencial with click logging off on 127.0.0.1:$nolog_port (pid $nolog_pid, ${nolog_flags[*]})" >&2
+fi
+echo "bench: wrk -t$wrk_threads -d${duration}s --latency, connections: $connections, rounds: $rounds, scenarios: $scenarios, servers per round: ${servers[*]}" >&2
 
 raw_tsv="$tmp/runs.tsv"
-printf 'scenario\tconns\tround\tserver\trps\tp50_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\ttimeouts\trss_kb\n' >"$raw_tsv"
+printf 'scenario\tconns\tround\tserver\trps\tp50_ms\tp99_ms\trequests\tnon2xx3xx\tsocket_errors\ttimeouts\trss_kb\tbusy_after_s\tcpu_us_per_redirect\tclicks_dropped\n' >"$raw_tsv"
 declare -a table_rows=()
+declare -a log_rows=()
 declare -a notes=()
 failed=0
+
+# After a run, a server may still be busy with work it deferred: clicks in
+# its queue, assignments in its write-behind, a WAL checkpoint. Wait until
+# its process is idle (at most one clock tick of CPU in 0.3 s) so that this
+# work is not charged to the next run (of nginx or of the other server),
+# and is counted in its own CPU time. Prints the seconds waited.
+clk_tck="$(getconf CLK_TCK)"
+cpu_ticks() { # pid -> user + system clock ticks of all its threads
+  awk '{ print $14 + $15 }' "/proc/$1/stat" 2>/dev/null || echo 0
+}
+wait_idle() { # pid -> seconds
+  local start before after
+  start="$(date +%s.%N)"
+  after="$(cpu_ticks "$1")"
+  for _ in $(seq 1 400); do
+    before=$after
+    sleep 0.3
+    after="$(cpu_ticks "$1")"
+    ((after - before <= 1)) && break
+  done
+  awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { printf "%.1f\n", b - a - 0.3 }'
+}
+
+server_alive() { # who -> 0 if its process is running
+  case "$1" in
+    nginx) kill -0 "$nginx_pid" 2>/dev/null ;;
+    ours) kill -0 "$ours_pid" 2>/dev/null ;;
+    nolog) kill -0 "$nolog_pid" 2>/dev/null ;;
+  esac
+}
 
 for s in $scenarios; do
   path="${scenario_path[$s]}"
@@ -344,93 +427,160 @@ for s in $scenarios; do
   for c in $connections; do
     if ((warmup > 0)); then
       echo "bench: [$s c=$c] warm-up ${warmup}s each" >&2
-      run_wrk /dev/null "http://127.0.0.1:$nginx_port$path" "$c" "$warmup" "$lua"
-      run_wrk /dev/null "http://127.0.0.1:$ours_port$path" "$c" "$warmup" "$lua"
+      for who in "${servers[@]}"; do
+        run_wrk /dev/null "http://127.0.0.1:$(port_of "$who")$path" "$c" "$warmup" "$lua"
+      done
     fi
-    declare -a o_rps=() o_p50=() o_p99=() n_rps=() n_p50=() n_p99=()
-    o_rss=0
-    n_rss=0
+    # Per server: space-separated figures of every round, and the largest RSS.
+    declare -A l_rps=() l_p50=() l_p99=() l_rss=() l_busy=() l_cpu=() l_dropped=()
     for r in $(seq 1 "$rounds"); do
-      for who in nginx ours; do
-        if [[ $who == nginx ]]; then port=$nginx_port; else port=$ours_port; fi
+      for who in "${servers[@]}"; do
+        port="$(port_of "$who")"
         before_redirects=""
-        if [[ $who == ours ]]; then before_redirects="$(metric sequencial_redirects_total)"; fi
+        before_dropped=""
+        pid=""
+        if [[ $who != nginx ]]; then
+          pid=$ours_pid
+          [[ $who == nolog ]] && pid=$nolog_pid
+          before_redirects="$(metric sequencial_redirects_total "$port")"
+          before_dropped="$(metric sequencial_clicks_dropped_total "$port")"
+          before_ticks="$(cpu_ticks "$pid")"
+        fi
         wrk_out="$tmp/wrk-$s-$c-$r-$who.txt"
         run_wrk "$wrk_out" "http://127.0.0.1:$port$path" "$c" "$duration" "$lua"
         out="$(cat "$wrk_out")"
-        if ! kill -0 "$nginx_pid" 2>/dev/null; then
-          notes+=("$s, $c conns, round $r: nginx DIED (error log: $(tail -n 3 "$tmp/nginx/logs/error.log" 2>/dev/null | tr '\n' ' '))")
-          failed=1
-          break 3
-        fi
-        if ! kill -0 "$ours_pid" 2>/dev/null; then
-          notes+=("$s, $c conns, round $r: sequencial serve DIED (log tail: $(tail -n 3 "$tmp/sequencial.log" | tr '\n' ' '))")
-          failed=1
-          break 3
-        fi
+        for w in "${servers[@]}"; do
+          if ! server_alive "$w"; then
+            if [[ $w == nginx ]]; then
+              notes+=("$s, $c conns, round $r: nginx DIED (error log: $(tail -n 3 "$tmp/nginx/logs/error.log" 2>/dev/null | tr '\n' ' '))")
+            else
+              log="$tmp/sequencial.log"
+              [[ $w == nolog ]] && log="$tmp/sequencial-nolog.log"
+              notes+=("$s, $c conns, round $r: sequencial serve ($w) DIED (log tail: $(tail -n 3 "$log" | tr '\n' ' '))")
+            fi
+            failed=1
+            break 4
+          fi
+        done
         if ! parsed="$(parse_wrk <<<"$out")"; then
           notes+=("$s, $c conns, round $r, $who: wrk produced no result: $(tr '\n' ' ' <<<"$out" | cut -c1-300)")
           failed=1
           continue
         fi
         read -r rps p50 p99 reqs non3xx errs touts <<<"$parsed"
-        if [[ $who == ours ]]; then
-          rss="$(rss_kb "$ours_pid")"
-          if ((rss > o_rss)); then o_rss=$rss; fi
-          o_rps+=("$rps"); o_p50+=("$p50"); o_p99+=("$p99")
-          if ((non3xx > 0)); then
-            notes+=("$s, $c conns, round $r: ours answered $non3xx non-2xx/3xx responses (of $reqs)")
-            failed=1
+        busy=""
+        cpu_us=""
+        dropped=""
+        if [[ $who != nginx ]]; then
+          busy="$(wait_idle "$pid")"
+          after_ticks="$(cpu_ticks "$pid")"
+          l_busy[$who]+=" $busy"
+          after_dropped="$(metric sequencial_clicks_dropped_total "$port")"
+          if [[ -n "$before_dropped" && -n "$after_dropped" ]]; then
+            dropped=$((after_dropped - before_dropped))
+            l_dropped[$who]=$((${l_dropped[$who]:-0} + dropped))
+            if [[ $who == ours ]] && ((dropped > 0)); then
+              notes+=("$s, $c conns, round $r: ours DROPPED $dropped click records (queue full: the writer fell behind)")
+            fi
           fi
-          after_redirects="$(metric sequencial_redirects_total)"
+        fi
+        case "$who" in
+          nginx) rss="$(nginx_rss_kb)" ;;
+          ours) rss="$(rss_kb "$ours_pid")" ;;
+          nolog) rss="$(rss_kb "$nolog_pid")" ;;
+        esac
+        if ((rss > ${l_rss[$who]:-0})); then l_rss[$who]=$rss; fi
+        l_rps[$who]+=" $rps"
+        l_p50[$who]+=" $p50"
+        l_p99[$who]+=" $p99"
+        if ((non3xx > 0)); then
+          notes+=("$s, $c conns, round $r: $who answered $non3xx non-2xx/3xx responses (of $reqs)")
+          if [[ $who != nginx ]]; then failed=1; fi
+        fi
+        if [[ $who != nginx ]]; then
+          after_redirects="$(metric sequencial_redirects_total "$port")"
           if [[ -n "$before_redirects" && -n "$after_redirects" ]]; then
             counted=$((after_redirects - before_redirects))
+            # CPU time of the server process (every thread, including the
+            # deferred work waited for above) per redirect it counted.
+            if ((counted > 0)); then
+              cpu_us="$(awk -v t="$((after_ticks - before_ticks))" -v hz="$clk_tck" -v n="$counted" \
+                'BEGIN { printf "%.1f", t / hz * 1e6 / n }')"
+              l_cpu[$who]+=" $cpu_us"
+            fi
             # wrk counts only completed requests; the server may have answered
             # a few more that were in flight when wrk stopped.
             if ((counted < reqs)); then
-              notes+=("$s, $c conns, round $r: ours counted $counted redirects in /metrics but wrk completed $reqs requests")
+              notes+=("$s, $c conns, round $r: $who counted $counted redirects in /metrics but wrk completed $reqs requests")
             fi
-          fi
-        else
-          rss="$(nginx_rss_kb)"
-          if ((rss > n_rss)); then n_rss=$rss; fi
-          n_rps+=("$rps"); n_p50+=("$p50"); n_p99+=("$p99")
-          if ((non3xx > 0)); then
-            notes+=("$s, $c conns, round $r: nginx answered $non3xx non-2xx/3xx responses (of $reqs)")
           fi
         fi
         if ((errs > 0 || touts > 0)); then
           notes+=("$s, $c conns, round $r, $who: wrk socket errors $errs (connect/read/write), timeouts $touts")
         fi
-        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
-          "$s" "$c" "$r" "$who" "$rps" "$p50" "$p99" "$reqs" "$non3xx" "$errs" "$touts" "$rss" >>"$raw_tsv"
-        printf 'bench: [%s c=%s round %s] %-5s %10.0f req/s  p50 %.3f ms  p99 %.3f ms%s\n' \
+        printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' \
+          "$s" "$c" "$r" "$who" "$rps" "$p50" "$p99" "$reqs" "$non3xx" "$errs" "$touts" "$rss" "$busy" "$cpu_us" "$dropped" >>"$raw_tsv"
+        printf 'bench: [%s c=%s round %s] %-5s %10.0f req/s  p50 %.3f ms  p99 %.3f ms%s%s\n' \
           "$s" "$c" "$r" "$who" "$rps" "$p50" "$p99" \
-          "$( ((non3xx + errs + touts > 0)) && echo "  non-3xx $non3xx, errors $errs, timeouts $touts")" >&2
+          "$( ((non3xx + errs + touts > 0)) && echo "  non-3xx $non3xx, errors $errs, timeouts $touts")" \
+          "${busy:+  (busy ${busy} s after the run; ${cpu_us:-?} CPU µs/redirect; ${dropped:-?} clicks dropped)}" >&2
       done
     done
-    if ((${#o_rps[@]} > 0 && ${#n_rps[@]} > 0)); then
-      mo_rps="$(median "${o_rps[@]}")"
-      mn_rps="$(median "${n_rps[@]}")"
+    med() { # server figure -> median over rounds
+      local -a v
+      case "$2" in
+        rps) read -ra v <<<"${l_rps[$1]:-}" ;;
+        p50) read -ra v <<<"${l_p50[$1]:-}" ;;
+        p99) read -ra v <<<"${l_p99[$1]:-}" ;;
+        busy) read -ra v <<<"${l_busy[$1]:-}" ;;
+        cpu) read -ra v <<<"${l_cpu[$1]:-}" ;;
+      esac
+      median "${v[@]}"
+    }
+    if [[ -n "${l_rps[ours]:-}" && -n "${l_rps[nginx]:-}" ]]; then
+      mo_rps="$(med ours rps)"
+      mn_rps="$(med nginx rps)"
       ratio="$(awk -v a="$mo_rps" -v b="$mn_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')"
       table_rows+=("$(printf '%s|%s|%.0f|%.0f|%s|%.3f ms|%.3f ms|%.3f ms|%.3f ms|%s' \
         "${scenario_title[$s]}" "$c" "$mo_rps" "$mn_rps" "$ratio" \
-        "$(median "${o_p50[@]}")" "$(median "${o_p99[@]}")" \
-        "$(median "${n_p50[@]}")" "$(median "${n_p99[@]}")" "$(fmt_rss "$o_rss")")")
-      notes+=("$s, $c conns: nginx RSS (master + workers) $(fmt_rss "$n_rss")")
+        "$(med ours p50)" "$(med ours p99)" \
+        "$(med nginx p50)" "$(med nginx p99)" "$(fmt_rss "${l_rss[ours]:-0}")")")
+      notes+=("$s, $c conns: nginx RSS (master + workers) $(fmt_rss "${l_rss[nginx]:-0}")")
     fi
-    unset o_rps o_p50 o_p99 n_rps n_p50 n_p99
+    if [[ -n "${l_rps[ours]:-}" && -n "${l_rps[nolog]:-}" ]]; then
+      mo_rps="$(med ours rps)"
+      mf_rps="$(med nolog rps)"
+      # on/off of the medians, and of each round's pair (ours then nolog, back to back).
+      read -ra on_v <<<"${l_rps[ours]}"
+      read -ra off_v <<<"${l_rps[nolog]}"
+      pair_ratios=()
+      for i in "${!on_v[@]}"; do
+        [[ -n "${off_v[$i]:-}" ]] || continue
+        pair_ratios+=("$(awk -v a="${on_v[$i]}" -v b="${off_v[$i]}" 'BEGIN { if (b > 0) printf "%.3f", a / b }')")
+      done
+      mo_cpu="$(med ours cpu)"
+      mf_cpu="$(med nolog cpu)"
+      log_rows+=("$(printf '%s|%s|%.0f|%.0f|%s|%s|%s|%.1f|%.1f|%s|%.3f ms|%.3f ms|%.3f ms|%.3f ms|%.1f s|%.1f s|%s' \
+        "${scenario_title[$s]}" "$c" "$mo_rps" "$mf_rps" \
+        "$(awk -v a="$mo_rps" -v b="$mf_rps" 'BEGIN { if (b > 0) printf "%.2f", a / b; else print "n/a" }')" \
+        "$(awk -v a="$mo_rps" -v b="$mf_rps" 'BEGIN { if (b > 0) printf "%.0f%%", (1 - a / b) * 100; else print "n/a" }')" \
+        "$(printf '%s ' "${pair_ratios[@]}" | sed 's/ $//')" \
+        "$mo_cpu" "$mf_cpu" \
+        "$(awk -v a="$mo_cpu" -v b="$mf_cpu" 'BEGIN { if (a > 0) printf "%.0f%%", (1 - b / a) * 100; else print "n/a" }')" \
+        "$(med ours p50)" "$(med nolog p50)" "$(med ours p99)" "$(med nolog p99)" \
+        "$(med ours busy)" "$(med nolog busy)" "${l_dropped[ours]:-?}")")
+    fi
+    unset l_rps l_p50 l_p99 l_rss l_busy l_cpu l_dropped
   done
 done
 
 # ------------------------------------------------------------------ report --
 header="scenario|conns|ours req/s|nginx req/s|ratio|ours p50|ours p99|nginx p50|nginx p99|ours RSS"
+log_header="scenario|conns|on req/s|off req/s|on/off|cost|on/off each round|on CPU µs/redirect|off CPU µs/redirect|CPU cost|on p50|off p50|on p99|off p99|on busy after|off busy after|on dropped"
 
-# Plain-text table on stdout.
-{
-  echo "$header"
-  printf '%s\n' "${table_rows[@]}"
-} | awk -F'|' '
+# Plain-text table on stdout: header, then rows, each |-separated.
+print_table() { # header rows...
+  printf '%s\n' "$@" | awk -F'|' '
   { for (i = 1; i <= NF; i++) { cell[NR, i] = $i; if (length($i) > w[i]) w[i] = length($i) } n = NF; rows = NR }
   END {
     for (r = 1; r <= rows; r++) {
@@ -443,15 +593,42 @@ header="scenario|conns|ours req/s|nginx req/s|ratio|ours p50|ours p99|nginx p50|
       if (r == 1) { sep = ""; for (i = 1; i <= n; i++) sep = sep (i > 1 ? "  " : "") sprintf("%" w[i] "s", "") ; gsub(/ /, "-", sep); print sep }
     }
   }'
+}
+md_table() { # header rows...
+  local row
+  echo "| ${1//|/ | } |"
+  echo "|$(awk -F'|' '{ s = ""; for (i = 1; i <= NF; i++) s = s " --- |"; print s }' <<<"$1")"
+  shift
+  for row in "$@"; do echo "| ${row//|/ | } |"; done
+}
+print_table "$header" "${table_rows[@]}"
 
 assignments="$(metric sequencial_assignments)"
 new_visitors="$(metric sequencial_new_visitors_total)"
 redirects="$(metric sequencial_redirects_total)"
 final_rss="$(rss_kb "$ours_pid")"
+clicks_line="ours clicks: $(metric sequencial_clicks_written_total) written, $(metric sequencial_clicks_dropped_total) dropped"
+log_md=""
+if [[ "$clicks_off" == 1 ]]; then
+  clicks_line+="; logging off: $(metric sequencial_clicks_written_total "$nolog_port") written, $(metric sequencial_clicks_dropped_total "$nolog_port") dropped (by design)"
+  log_md="$(
+    echo "## Click logging on vs off"
+    echo
+    echo "Same binary, same data; \"off\" = \`serve ${nolog_flags[*]}\` (every click record is built, then dropped). on/off = ratio of the median req/s; cost = 1 − on/off (negative: noise in favour of logging on). CPU µs/redirect = CPU time of the server process (all threads, including work it finished after wrk stopped) per redirect, median over rounds; CPU cost = 1 − off/on: the less noisy figure on a shared machine. busy after = median seconds the server kept working after wrk stopped (the bench waits for it before the next run). on dropped = click records lost to a full queue during the row."
+    echo
+    md_table "$log_header" "${log_rows[@]}"
+  )"
+fi
 
 echo
 echo "Medians over $rounds round(s) of wrk -t$wrk_threads -d${duration}s; ratio = ours/nginx req/s."
 echo "ours at the end: RSS $(fmt_rss "$final_rss"), ${redirects:-?} redirects, ${new_visitors:-?} new visitors, ${assignments:-?} assignments in memory."
+echo "$clicks_line."
+if [[ "$clicks_off" == 1 ]]; then
+  echo
+  echo "Click logging on (ours) vs off (${nolog_flags[*]}); medians; cost = 1 - on/off:"
+  print_table "$log_header" "${log_rows[@]}"
+fi
 if ((${#notes[@]} > 0)); then
   echo "notes:"
   printf '  - %s\n' "${notes[@]}"
@@ -467,16 +644,18 @@ if git -C "$repo_root" status --porcelain -- src 2>/dev/null | grep -q .; then g
   echo
   echo "- commit: $git_rev$git_dirty; binary: \`$bin\`"
   echo "- machine: $nproc_count cores ($(awk -F': ' '/model name/ {print $2; exit}' /proc/cpuinfo)), load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
-  echo "- wrk -t$wrk_threads -d${duration}s --latency, warm-up ${warmup}s, $rounds round(s) alternating nginx/ours; medians shown"
+  echo "- wrk -t$wrk_threads -d${duration}s --latency, warm-up ${warmup}s, $rounds round(s) alternating ${servers[*]}; medians shown"
   echo "- nginx $("$nginx_bin" -v 2>&1 | sed 's/.*nginx\///') with $server_threads workers; sequencial serve --threads $server_threads"
   echo "- shared, noisy machine: compare the ratio, not absolute figures (±20% between runs)"
   echo
-  echo "| ${header//|/ | } |"
-  echo "|$(awk -F'|' '{ s = ""; for (i = 1; i <= NF; i++) s = s " --- |"; print s }' <<<"$header")"
-  for row in "${table_rows[@]}"; do echo "| ${row//|/ | } |"; done
+  md_table "$header" "${table_rows[@]}"
   echo
-  echo "ours at the end: RSS $(fmt_rss "$final_rss"), ${redirects:-?} redirects, ${new_visitors:-?} new visitors, ${assignments:-?} assignments in memory (one server process for the whole run: RSS and assignments accumulate across scenarios)."
+  echo "ours at the end: RSS $(fmt_rss "$final_rss"), ${redirects:-?} redirects, ${new_visitors:-?} new visitors, ${assignments:-?} assignments in memory (one server process for the whole run: RSS and assignments accumulate across scenarios). $clicks_line."
   echo
+  if [[ -n "$log_md" ]]; then
+    echo "$log_md"
+    echo
+  fi
   if ((${#notes[@]} > 0)); then
     echo "## Notes"
     echo

@@ -11,6 +11,8 @@
 # 1,000 members, hours...), append its id to scenario_ids and fill the maps.
 #
 # The caller provides: $token (admin API token), $ours_port, $tmp (a temp dir).
+# To set up another server (run.sh --clicks-off starts a second one), set
+# $api_port and $api_token for the duration of the setup_<id> calls.
 
 scenario_ids=(plain central)
 declare -A scenario_title=(
@@ -41,8 +43,8 @@ setup_central() {
 api_post() { # path json
   local code
   code="$(curl -sS -o "$tmp/api-response" -w '%{http_code}' \
-    -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
-    --data-binary "$2" "http://127.0.0.1:$ours_port$1")"
+    -H "Authorization: Bearer ${api_token:-$token}" -H 'Content-Type: application/json' \
+    --data-binary "$2" "http://127.0.0.1:${api_port:-$ours_port}$1")"
   if [[ "$code" != 201 ]]; then
     echo "bench: POST $1 answered $code: $(cat "$tmp/api-response")" >&2
     exit 1
