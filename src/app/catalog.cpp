@@ -112,6 +112,16 @@ std::vector<Link> Catalog::links() const {
   return out;
 }
 
+std::size_t Catalog::link_count() const {
+  std::lock_guard lock(mutex_);
+  return links_.size();
+}
+
+std::size_t Catalog::central_count() const {
+  std::lock_guard lock(mutex_);
+  return centrals_.size();
+}
+
 std::optional<LinkId> Catalog::find_link(std::string_view ref) const {
   std::lock_guard lock(mutex_);
   auto id = resolve_locked(ref, "id");
@@ -188,9 +198,8 @@ Result<Central> Catalog::central(CentralId id) const {
 
 Result<LinkId> Catalog::resolve_locked(std::string_view ref, std::string_view field) const {
   if (const auto id = parse_positive_id(ref); id && links_.contains(*id)) return *id;
-  const std::string key = slug_key(ref);
   for (const auto& [id, link] : links_) {
-    if (slug_key(link.slug) == key) return id;
+    if (iequals(link.slug, ref)) return id;
   }
   return fail(Error{ErrorCode::kUnprocessable,
                     "no link with slug or id \"" + std::string(ref) + "\"", std::string(field)});

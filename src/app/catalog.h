@@ -58,6 +58,8 @@ class Catalog {
   [[nodiscard]] Result<void> load();
 
   [[nodiscard]] std::vector<Link> links() const;
+  [[nodiscard]] std::size_t link_count() const;
+  [[nodiscard]] std::size_t central_count() const;
   // The id of the link named `ref` (numeric id or slug, any case).
   [[nodiscard]] std::optional<LinkId> find_link(std::string_view ref) const;
   [[nodiscard]] Result<Link> link(LinkId id) const;

@@ -161,8 +161,8 @@ int run_serve(const ServeConfig& config) {
   FrontDoor front(redirects, admin, [&] {
     const http::HttpServer* running = live_server.load();
     metrics.connections.store(running ? running->active_connections() : 0);
-    metrics.links.store(catalog.links().size());
-    metrics.centrals.store(catalog.centrals().size());
+    metrics.links.store(catalog.link_count());
+    metrics.centrals.store(catalog.central_count());
     metrics.assignments.store(assignments.size());
     std::string text = metrics.render();
     click_pipeline.append_metrics(text);
@@ -193,8 +193,8 @@ int run_serve(const ServeConfig& config) {
   spdlog::info(
       "event=listening address={}:{} port={} loops={} db=\"{}\" links={} centrals={} "
       "assignments={} public_url={}",
-      listen->host, server->port(), server->port(), loops, config.db, catalog.links().size(),
-      catalog.centrals().size(), assignments.size(), public_url.get());
+      listen->host, server->port(), server->port(), loops, config.db, catalog.link_count(),
+      catalog.central_count(), assignments.size(), public_url.get());
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);

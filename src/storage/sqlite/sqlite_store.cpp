@@ -10,6 +10,7 @@
 #include <unordered_set>
 #include <utility>
 
+#include "core/validation.h"
 #include "storage/schedule_codec.h"
 #include "storage/sqlite/migrations.h"
 
@@ -29,15 +30,6 @@ std::uint64_t u64_from_db(std::int64_t v) { return std::bit_cast<std::uint64_t>(
 
 Timestamp now() {
   return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-// Links match case-insensitively in ASCII only (slugs are [A-Za-z0-9_-]).
-std::string slug_key(std::string_view slug) {
-  std::string key(slug);
-  for (char& c : key) {
-    if (c >= 'A' && c <= 'Z') c = static_cast<char>(c - 'A' + 'a');
-  }
-  return key;
 }
 
 Error link_not_found(LinkId id) {
