@@ -95,6 +95,10 @@ class Store {
   [[nodiscard]] virtual Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) = 0;
   [[nodiscard]] virtual Result<void> save_assignments(std::span<const Assignment> batch) = 0;
   [[nodiscard]] virtual Result<std::int64_t> purge_assignments(Timestamp seen_before) = 0;
+  // The stored assignment of one visitor, for a visitor missing from the
+  // in-memory cache (evicted, or assigned by another node).
+  [[nodiscard]] virtual Result<std::optional<Assignment>> find_assignment(
+      CentralId central, const VisitorId& visitor) = 0;
 
   // Clicks and reports. insert_clicks stores the raw records and adds
   // `rollups` (computed from the same batch by storage/rollups.h) to the

@@ -649,6 +649,14 @@ TEST_P(StoreTest, AssignmentsUpsertLoadAndPurge) {
   EXPECT_TRUE(
       std::ranges::any_of(*all, [&](const Assignment& x) { return same_assignment(x, batch[1]); }));
 
+  auto found = store_->find_assignment(central.id, v1);
+  ASSERT_TRUE(found) << why(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_TRUE(same_assignment(**found, update[0]));
+  auto missing = store_->find_assignment(central.id, VisitorId{.hi = 5, .lo = 5});
+  ASSERT_TRUE(missing) << why(missing);
+  EXPECT_FALSE(missing->has_value());
+
   auto purged = store_->purge_assignments(Timestamp{3000s});  // strictly before
   ASSERT_TRUE(purged) << why(purged);
   EXPECT_EQ(*purged, 1);  // v2

@@ -491,6 +491,23 @@ Result<std::int64_t> SqliteStore::purge_assignments(Timestamp seen_before) {
   return db_.changes();
 }
 
+Result<std::optional<Assignment>> SqliteStore::find_assignment(CentralId central,
+                                                               const VisitorId& visitor) {
+  Lock lock(mu_);
+  auto q = db_.query(
+      "SELECT link_id, last_seen FROM assignments"
+      " WHERE central_id = ?1 AND visitor_hi = ?2 AND visitor_lo = ?3");
+  if (!q) return fail(std::move(q.error()));
+  q->bind_int(1, central).bind_int(2, to_db(visitor.hi)).bind_int(3, to_db(visitor.lo));
+  auto row = q->step();
+  if (!row) return fail(std::move(row.error()));
+  if (!*row) return std::optional<Assignment>{};
+  return Assignment{.central_id = central,
+                    .visitor = visitor,
+                    .link_id = q->int_at(0),
+                    .last_seen = timestamp_from_db(q->int_at(1))};
+}
+
 Result<void> SqliteStore::insert_clicks(std::span<const ClickRecord> batch,
                                         std::span<const RollupDelta> rollups) {
   if (batch.empty() && rollups.empty()) return {};

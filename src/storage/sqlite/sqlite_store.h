@@ -50,6 +50,8 @@ class SqliteStore final : public Store {
   // Assignments naming a central or link that no longer exists are skipped.
   [[nodiscard]] Result<void> save_assignments(std::span<const Assignment> batch) override;
   [[nodiscard]] Result<std::int64_t> purge_assignments(Timestamp seen_before) override;
+  [[nodiscard]] Result<std::optional<Assignment>> find_assignment(
+      CentralId central, const VisitorId& visitor) override;
 
   [[nodiscard]] Result<void> insert_clicks(std::span<const ClickRecord> batch,
                                            std::span<const RollupDelta> rollups) override;
