@@ -36,6 +36,9 @@ struct Error {
   static Error conflict(std::string field, std::string message) {
     return {ErrorCode::kConflict, std::move(message), std::move(field)};
   }
+  static Error unavailable(std::string message) {
+    return {ErrorCode::kUnavailable, std::move(message), {}};
+  }
   static Error internal(std::string message) {
     return {ErrorCode::kInternal, std::move(message), {}};
   }

@@ -1,6 +1,6 @@
 // The storage interface: everything Sequencial persists goes through Store.
 // SQLite (the embedded default) implements it in storage/sqlite/; a
-// PostgreSQL backend will implement the same interface. open_store() picks
+// PostgreSQL backend implements the same interface in storage/postgres/. open_store() picks
 // the backend from the --db value.
 //
 // Thread-safety: a Store may be used from several threads; implementations
@@ -9,6 +9,7 @@
 // assignments and clicks from background threads.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -48,6 +49,19 @@ struct RollupRow {
   std::int64_t hour = -1;
   std::string key;
   std::int64_t count = 0;
+};
+
+// Change feed for several nodes: the PostgreSQL backend's write methods
+// NOTIFY channel `sequencial_changes` in the same transaction, with payload
+// "links", "centrals", "tokens", "users" or "settings".
+class ChangeListener {
+ public:
+  virtual ~ChangeListener() = default;
+  // Waits up to `timeout` for notifications; returns their payloads (empty on
+  // timeout). An error means the connection is lost: the caller reloads in
+  // full and opens a new listener.
+  [[nodiscard]] virtual Result<std::vector<std::string>> wait(
+      std::chrono::milliseconds timeout) = 0;
 };
 
 struct ApiToken {
@@ -99,6 +113,24 @@ class Store {
   // in-memory cache (evicted, or assigned by another node).
   [[nodiscard]] virtual Result<std::optional<Assignment>> find_assignment(
       CentralId central, const VisitorId& visitor) = 0;
+  // Insert-if-absent: stores `a` unless (central, visitor) already has an
+  // assignment, and returns the stored one, so two nodes racing on one
+  // visitor agree on the winner. kNotFound when the central or link no
+  // longer exists.
+  [[nodiscard]] virtual Result<Assignment> claim_assignment(const Assignment& a) = 0;
+
+  // Several nodes share one rotation counter per central. The next ticket of
+  // `central`: 0, 1, 2, ... across every node and process; nullopt when the
+  // backend has no shared counter (SQLite: one node, whose in-memory cursor
+  // is exact). PostgreSQL: a sequence per central, nextval (no row lock, no
+  // serialisation of transactions). kNotFound for an unknown central.
+  [[nodiscard]] virtual Result<std::optional<std::uint64_t>> next_rotation_ticket(
+      CentralId central) = 0;
+
+  // A dedicated listening connection for the change feed (see
+  // ChangeListener); nullptr when the backend has no other node to hear
+  // (SQLite).
+  [[nodiscard]] virtual Result<std::unique_ptr<ChangeListener>> open_change_listener() = 0;
 
   // Clicks and reports. insert_clicks stores the raw records and adds
   // `rollups` (computed from the same batch by storage/rollups.h) to the
@@ -123,7 +155,7 @@ class Store {
 };
 
 // Opens (creating and migrating when needed) the store named by `url`:
-// a SQLite file path, or a postgres:// URL once that backend exists.
+// a SQLite file path, or a postgres:// / postgresql:// URL (libpq syntax).
 [[nodiscard]] Result<std::unique_ptr<Store>> open_store(std::string_view url);
 
 }  // namespace sequencial

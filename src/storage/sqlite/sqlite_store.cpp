@@ -508,6 +508,53 @@ Result<std::optional<Assignment>> SqliteStore::find_assignment(CentralId central
                     .last_seen = timestamp_from_db(q->int_at(1))};
 }
 
+Result<Assignment> SqliteStore::claim_assignment(const Assignment& a) {
+  Lock lock(mu_);
+  auto tx = Transaction::begin(db_, Transaction::Kind::kWrite);
+  if (!tx) return fail(std::move(tx.error()));
+  {
+    auto q = db_.query(
+        "INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+        " SELECT ?1, ?2, ?3, ?4, ?5"
+        " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = ?1)"
+        "   AND EXISTS (SELECT 1 FROM links WHERE id = ?4)"
+        " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING");
+    if (!q) return fail(std::move(q.error()));
+    q->bind_int(1, a.central_id)
+        .bind_int(2, to_db(a.visitor.hi))
+        .bind_int(3, to_db(a.visitor.lo))
+        .bind_int(4, a.link_id)
+        .bind_int(5, to_db(a.last_seen));
+    if (auto done = q->run(); !done) return fail(std::move(done.error()));
+  }
+  Assignment stored = a;
+  {
+    auto q = db_.query(
+        "SELECT link_id, last_seen FROM assignments"
+        " WHERE central_id = ?1 AND visitor_hi = ?2 AND visitor_lo = ?3");
+    if (!q) return fail(std::move(q.error()));
+    q->bind_int(1, a.central_id).bind_int(2, to_db(a.visitor.hi)).bind_int(3, to_db(a.visitor.lo));
+    auto row = q->step();
+    if (!row) return fail(std::move(row.error()));
+    if (!*row) {
+      return fail(Error::not_found("central " + std::to_string(a.central_id) + " or link " +
+                                   std::to_string(a.link_id) + " not found"));
+    }
+    stored.link_id = q->int_at(0);
+    stored.last_seen = timestamp_from_db(q->int_at(1));
+  }
+  if (auto done = tx->commit(); !done) return fail(std::move(done.error()));
+  return stored;
+}
+
+Result<std::optional<std::uint64_t>> SqliteStore::next_rotation_ticket(CentralId /*central*/) {
+  return std::optional<std::uint64_t>{};
+}
+
+Result<std::unique_ptr<ChangeListener>> SqliteStore::open_change_listener() {
+  return std::unique_ptr<ChangeListener>{};
+}
+
 Result<void> SqliteStore::insert_clicks(std::span<const ClickRecord> batch,
                                         std::span<const RollupDelta> rollups) {
   if (batch.empty() && rollups.empty()) return {};

@@ -52,6 +52,12 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::int64_t> purge_assignments(Timestamp seen_before) override;
   [[nodiscard]] Result<std::optional<Assignment>> find_assignment(
       CentralId central, const VisitorId& visitor) override;
+  [[nodiscard]] Result<Assignment> claim_assignment(const Assignment& a) override;
+  // Always nullopt: one node's in-memory cursor is exact.
+  [[nodiscard]] Result<std::optional<std::uint64_t>> next_rotation_ticket(
+      CentralId central) override;
+  // Always nullptr: one node, nothing to hear.
+  [[nodiscard]] Result<std::unique_ptr<ChangeListener>> open_change_listener() override;
 
   [[nodiscard]] Result<void> insert_clicks(std::span<const ClickRecord> batch,
                                            std::span<const RollupDelta> rollups) override;
