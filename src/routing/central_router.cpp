@@ -82,22 +82,39 @@ void CentralRouter::refresh_locked(Timestamp now) {
   mask_stale_ = false;
 }
 
-RouteDecision CentralRouter::route(Timestamp now, std::optional<LinkId> assigned) {
+std::optional<std::size_t> CentralRouter::kept_locked(std::optional<LinkId> assigned) const {
+  if (!fixed_ || !assigned) return std::nullopt;
+  const auto it = index_of_.find(*assigned);
+  if (it == index_of_.end() || !open_[it->second]) return std::nullopt;
+  return it->second;
+}
+
+bool CentralRouter::rotates(Timestamp now, std::optional<LinkId> assigned) {
   std::lock_guard lock(mutex_);
   refresh_locked(now);
-  if (fixed_ && assigned) {
-    const auto it = index_of_.find(*assigned);
-    if (it != index_of_.end() && open_[it->second]) {
-      return {members_[it->second].link, Outcome::kFixed, false};
-    }
+  if (kept_locked(assigned)) return false;
+  if (rotation_->open_slot_count(Rotation::Mask::kOpen) > 0) return true;
+  return when_closed_ == WhenClosed::kIgnoreHours &&
+         rotation_->open_slot_count(Rotation::Mask::kActive) > 0;
+}
+
+RouteDecision CentralRouter::route(Timestamp now, std::optional<LinkId> assigned,
+                                   std::optional<std::uint64_t> ticket) {
+  std::lock_guard lock(mutex_);
+  refresh_locked(now);
+  if (const auto kept = kept_locked(assigned)) {
+    return {members_[*kept].link, Outcome::kFixed, false};
   }
-  if (auto member = rotation_->next(Rotation::Mask::kOpen)) {
+  const auto serve = [&](Rotation::Mask mask) {
+    return ticket ? rotation_->at_ticket(*ticket, mask) : rotation_->next(mask);
+  };
+  if (auto member = serve(Rotation::Mask::kOpen)) {
     cursor_dirty_ = true;
     return {members_[*member].link, Outcome::kRotation, fixed_};
   }
   switch (when_closed_) {
     case WhenClosed::kIgnoreHours:
-      if (auto member = rotation_->next(Rotation::Mask::kActive)) {
+      if (auto member = serve(Rotation::Mask::kActive)) {
         cursor_dirty_ = true;
         return {members_[*member].link, Outcome::kIgnoreHours, fixed_};
       }

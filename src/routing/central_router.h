@@ -70,8 +70,16 @@ class CentralRouter {
                  std::vector<MemberRoute> members);
 
   // Routes one click at `now`. `assigned` is the visitor's attendant when the
-  // central is fixed and the visitor has one.
-  [[nodiscard]] RouteDecision route(Timestamp now, std::optional<LinkId> assigned);
+  // central is fixed and the visitor has one. `ticket` (several nodes) is the
+  // central's next shared rotation ticket: the member is then the ticket's
+  // slot among those open now (Rotation::at_ticket); without one the
+  // node-local cursor is used.
+  [[nodiscard]] RouteDecision route(Timestamp now, std::optional<LinkId> assigned,
+                                    std::optional<std::uint64_t> ticket = std::nullopt);
+  // Whether route(now, assigned) would rotate, i.e. would use a ticket: the
+  // caller asks the shared counter only then (not for a kept visitor, nor
+  // when nobody can be served).
+  [[nodiscard]] bool rotates(Timestamp now, std::optional<LinkId> assigned);
 
   [[nodiscard]] CentralId id() const { return id_; }
   [[nodiscard]] bool fixed() const;
@@ -88,6 +96,8 @@ class CentralRouter {
 
  private:
   void refresh_locked(Timestamp now);  // recompute expired member states
+  // The kept visitor's member index, if they are kept at `now`.
+  [[nodiscard]] std::optional<std::size_t> kept_locked(std::optional<LinkId> assigned) const;
 
   const CentralId id_;
   mutable std::mutex mutex_;

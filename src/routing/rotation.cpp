@@ -37,6 +37,11 @@ void Rotation::set_available(Mask mask, const std::vector<bool>& available) {
   auto& table = next_open_[static_cast<std::size_t>(mask)];
   const std::size_t slots = slot_count();
   table.assign(slots, kNone);
+  auto& open = open_slots_[static_cast<std::size_t>(mask)];
+  open.clear();
+  for (std::size_t i = 0; i < slots; ++i) {
+    if (available[slot_member_[i]]) open.push_back(static_cast<std::uint32_t>(i));
+  }
   if (slots == 0) return;
   // Walk backwards twice around the cycle so every slot sees the first open
   // slot after it, wrapping past the end.
@@ -54,6 +59,14 @@ std::optional<std::size_t> Rotation::next(Mask mask) {
   if (table.empty()) return std::nullopt;
   const std::uint32_t slot = table[cursor_];
   if (slot == kNone) return std::nullopt;
+  cursor_ = (slot + 1) % slot_count();
+  return slot_member_[slot];
+}
+
+std::optional<std::size_t> Rotation::at_ticket(std::uint64_t ticket, Mask mask) {
+  const auto& open = open_slots_[static_cast<std::size_t>(mask)];
+  if (open.empty()) return std::nullopt;
+  const std::uint32_t slot = open[ticket % open.size()];
   cursor_ = (slot + 1) % slot_count();
   return slot_member_[slot];
 }

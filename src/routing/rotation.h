@@ -4,9 +4,14 @@
 // cursor walks that cycle, skipping slots whose member is unavailable.
 //
 // Serving is O(1): for each availability mask the class keeps, per slot, the
-// first open slot at or after it (recomputed in O(slots) only when the mask
-// changes). Two masks exist: kOpen (active and within hours) and kActive
-// (active, hours ignored, for when_closed = ignore_hours).
+// first open slot at or after it, and the list of open slots in cycle order
+// (both recomputed in O(slots) only when the mask changes). Two masks exist:
+// kOpen (active and within hours) and kActive (active, hours ignored, for
+// when_closed = ignore_hours).
+//
+// Ticket mode (several nodes): a shared counter hands out tickets 0, 1, 2...
+// across every node; ticket t serves the (t mod n)-th of the n open slots, so
+// the cluster as a whole walks one exact cycle.
 //
 // Thread-safety: none; CentralRouter serialises access.
 #pragma once
@@ -38,6 +43,14 @@ class Rotation {
   // Serves the first available slot at or after the cursor and moves the
   // cursor past it. nullopt (cursor unchanged) when nobody is available.
   [[nodiscard]] std::optional<std::size_t> next(Mask mask = Mask::kOpen);
+  // Serves the (ticket mod n)-th of the n available slots and moves the
+  // cursor past it (so the local cursor continues from there if tickets stop
+  // coming). nullopt (cursor unchanged) when nobody is available.
+  [[nodiscard]] std::optional<std::size_t> at_ticket(std::uint64_t ticket, Mask mask = Mask::kOpen);
+  // How many slots are available under `mask`.
+  [[nodiscard]] std::size_t open_slot_count(Mask mask) const {
+    return open_slots_[static_cast<std::size_t>(mask)].size();
+  }
 
   // The slot the next click starts looking at. Persisted across restarts.
   [[nodiscard]] std::uint64_t cursor() const { return cursor_; }
@@ -55,6 +68,7 @@ class Rotation {
   std::vector<std::uint32_t> member_first_slot_;  // member -> its first slot
   std::array<std::vector<std::uint32_t>, 2>
       next_open_;  // per mask: slot -> first open slot >= it (cyclic)
+  std::array<std::vector<std::uint32_t>, 2> open_slots_;  // per mask: open slots, in order
   std::uint64_t cursor_ = 0;
 };
 

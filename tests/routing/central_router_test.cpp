@@ -154,5 +154,44 @@ TEST_F(CentralRouterTest, MemberStatesAndNextOpening) {
   EXPECT_EQ(states[1].next_change, Timestamp::max());
 }
 
+TEST_F(CentralRouterTest, TicketsChooseAmongOpenMembers) {
+  configure(false, WhenClosed::kAnchor, {office_hours(), std::nullopt, std::nullopt});
+  std::map<LinkId, int> counts;
+  for (std::uint64_t t = 0; t < 300; ++t) {
+    ASSERT_TRUE(router.rotates(kWednesdayNight, std::nullopt));
+    ++counts[router.route(kWednesdayNight, std::nullopt, t).link->link.id];
+  }
+  EXPECT_EQ(counts[1], 0);  // closed at night
+  EXPECT_EQ(counts[2], 150);
+  EXPECT_EQ(counts[3], 150);
+  counts.clear();
+  const Timestamp thursday_noon = kWednesdayNoon + hours(24);  // the router's time moves forward
+  for (std::uint64_t t = 300; t < 600; ++t) {
+    ++counts[router.route(thursday_noon, std::nullopt, t).link->link.id];
+  }
+  EXPECT_EQ(counts[1], 100);
+  EXPECT_EQ(counts[2], 100);
+  EXPECT_EQ(counts[3], 100);
+  EXPECT_TRUE(router.take_dirty_cursor().has_value());
+}
+
+TEST_F(CentralRouterTest, RotatesIsFalseForAKeptVisitorOrWhenNobodyCanBeServed) {
+  configure(true, WhenClosed::kAnchor, {office_hours(), std::nullopt});
+  EXPECT_FALSE(router.rotates(kWednesdayNoon, LinkId{1}));  // kept
+  EXPECT_TRUE(router.rotates(kWednesdayNight, LinkId{1}));  // their attendant closed
+  EXPECT_TRUE(router.rotates(kWednesdayNoon, std::nullopt));
+  Outcome outcome;
+  EXPECT_EQ(serve(kWednesdayNoon, LinkId{2}, &outcome), 2);
+  EXPECT_EQ(outcome, Outcome::kFixed);
+
+  configure(false, WhenClosed::kAnchor, {office_hours()});
+  EXPECT_FALSE(router.rotates(kWednesdayNight, std::nullopt));
+  configure(false, WhenClosed::kIgnoreHours, {office_hours()});
+  EXPECT_TRUE(router.rotates(kWednesdayNight, std::nullopt));
+  const auto d = router.route(kWednesdayNight, std::nullopt, std::uint64_t{41});
+  EXPECT_EQ(d.outcome, Outcome::kIgnoreHours);
+  EXPECT_EQ(d.link->link.id, 1);
+}
+
 }  // namespace
 }  // namespace sequencial::routing

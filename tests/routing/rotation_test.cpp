@@ -110,5 +110,85 @@ TEST(RotationTest, EmptyRotationServesNobody) {
   EXPECT_FALSE(r.next().has_value());
 }
 
+// Ticket mode: several nodes share one counter; tickets 0..N-1 served by any
+// mix of nodes must give every member exactly its share.
+TEST(RotationTicketTest, TicketsGiveExactCountsOverWeights) {
+  const int weights[] = {1, 2, 3, 1};
+  Rotation r(weights);
+  std::map<std::size_t, int> counts;
+  for (std::uint64_t t = 0; t < 7000; ++t) ++counts[r.at_ticket(t).value_or(999)];
+  EXPECT_EQ(counts[0], 1000);
+  EXPECT_EQ(counts[1], 2000);
+  EXPECT_EQ(counts[2], 3000);
+  EXPECT_EQ(counts[3], 1000);
+  EXPECT_EQ(counts.count(999), 0u);
+}
+
+TEST(RotationTicketTest, TicketsFollowTheCycleOrderLikeTheCursor) {
+  const int weights[] = {5, 1, 1};
+  Rotation by_ticket(weights);
+  Rotation by_cursor(weights);
+  for (std::uint64_t t = 0; t < 21; ++t) {
+    EXPECT_EQ(by_ticket.at_ticket(t), by_cursor.next()) << "ticket " << t;
+  }
+}
+
+TEST(RotationTicketTest, TicketsSkipClosedMembersAndStayExactAmongOpenOnes) {
+  const int weights[] = {1, 1, 2, 1};
+  Rotation r(weights);
+  r.set_available(Rotation::Mask::kOpen, {true, false, true, true});
+  EXPECT_EQ(r.open_slot_count(Rotation::Mask::kOpen), 4u);
+  std::map<std::size_t, int> counts;
+  for (std::uint64_t t = 1000; t < 1400; ++t) ++counts[r.at_ticket(t).value_or(999)];
+  EXPECT_EQ(counts[0], 100);
+  EXPECT_EQ(counts[1], 0);
+  EXPECT_EQ(counts[2], 200);
+  EXPECT_EQ(counts[3], 100);
+}
+
+TEST(RotationTicketTest, MaskChangesAreSeenByTheNextTicket) {
+  const int weights[] = {1, 1, 1};
+  Rotation r(weights);
+  EXPECT_EQ(r.at_ticket(0), 0u);
+  EXPECT_EQ(r.at_ticket(1), 1u);
+  r.set_available(Rotation::Mask::kOpen, {false, true, true});
+  // Open slots are now [1, 2]: ticket 2 -> index 0 -> member 1.
+  EXPECT_EQ(r.at_ticket(2), 1u);
+  EXPECT_EQ(r.at_ticket(3), 2u);
+  r.set_available(Rotation::Mask::kOpen, {false, false, false});
+  EXPECT_FALSE(r.at_ticket(4).has_value());
+  // kActive is independent of kOpen.
+  EXPECT_EQ(r.at_ticket(4, Rotation::Mask::kActive), 1u);
+  r.set_available(Rotation::Mask::kOpen, {true, true, true});
+  std::map<std::size_t, int> counts;
+  for (std::uint64_t t = 5; t < 305; ++t) ++counts[r.at_ticket(t).value_or(999)];
+  EXPECT_EQ(counts[0], 100);
+  EXPECT_EQ(counts[1], 100);
+  EXPECT_EQ(counts[2], 100);
+}
+
+TEST(RotationTicketTest, LocalCursorContinuesAfterTheLastTicket) {
+  const int weights[] = {1, 1, 1, 1};
+  Rotation r(weights);
+  EXPECT_EQ(r.at_ticket(6), 2u);
+  // Database gone: the node-local cursor picks up right after ticket 6's slot.
+  EXPECT_EQ(r.next(), 3u);
+  EXPECT_EQ(r.next(), 0u);
+}
+
+TEST(RotationTicketTest, TwoNodesInterleavingTicketsStayWithinOne) {
+  // Two routers (nodes) draw alternately from one counter in an irregular pattern.
+  const int weights[] = {1, 1, 1};
+  Rotation a(weights), b(weights);
+  std::map<std::size_t, int> counts;
+  for (std::uint64_t t = 0; t < 3001; ++t) {
+    Rotation& node = (t * 7919 % 5) < 2 ? a : b;
+    ++counts[node.at_ticket(t).value_or(999)];
+  }
+  EXPECT_EQ(counts[0], 1001);
+  EXPECT_EQ(counts[1], 1000);
+  EXPECT_EQ(counts[2], 1000);
+}
+
 }  // namespace
 }  // namespace sequencial::routing
