@@ -9,10 +9,11 @@ packages=(
   g++ cmake make pkg-config tzdata ca-certificates
   libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libsodium-dev libhowardhinnant-date-dev
-  libqrencode-dev libpng-dev
+  libqrencode-dev libpng-dev libpq-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
-  packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy-16 nginx-light wrk curl)
+  packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy-16 nginx-light wrk curl
+    postgresql-15)
 fi
 
 missing=()

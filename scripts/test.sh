@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # One command from a fresh Debian 12 clone to a passing test suite: installs
 # the packages, builds with warnings as errors, checks formatting and lint,
-# and runs every test (unit and integration) with CTest.
+# and runs every test (unit and integration) with CTest, the storage tests
+# against SQLite and a private PostgreSQL server (scripts/pg-test-server.sh).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 start=$(date +%s)
@@ -17,6 +18,13 @@ clang-format --dry-run -Werror "${sources[@]}"
 
 echo "== clang-tidy"
 scripts/lint.sh "$build"
+
+echo "== PostgreSQL (private test server, stopped on exit)"
+pgdir=$(mktemp -d)
+chmod 755 "$pgdir"
+trap 'scripts/pg-test-server.sh stop "$pgdir/pg" || true; rm -rf "$pgdir"' EXIT
+SEQUENCIAL_TEST_PG_URL=$(scripts/pg-test-server.sh start "$pgdir/pg")
+export SEQUENCIAL_TEST_PG_URL
 
 echo "== tests"
 (cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 600)
