@@ -2,6 +2,7 @@
 // Thread-safety: a pure factory; each call opens an independent Store.
 #include <string>
 
+#include "storage/postgres/pg_store.h"
 #include "storage/sqlite/sqlite_store.h"
 #include "storage/store.h"
 
@@ -9,7 +10,9 @@ namespace sequencial {
 
 Result<std::unique_ptr<Store>> open_store(std::string_view url) {
   if (url.starts_with("postgres://") || url.starts_with("postgresql://")) {
-    return fail(Error::invalid("db", "PostgreSQL backend is not available in this build yet"));
+    auto store = postgres::PgStore::open(url);
+    if (!store) return fail(std::move(store.error()));
+    return std::unique_ptr<Store>(std::move(*store));
   }
   // Anything else is a SQLite file path, optionally written as a URL.
   std::string_view path = url;

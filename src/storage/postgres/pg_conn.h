@@ -1,0 +1,157 @@
+// A small RAII layer over libpq for the PostgreSQL backend: a connection,
+// a query result, parameters (64-bit integers and booleans sent in binary,
+// text as text), statements prepared once per connection by name, and a
+// transaction that rolls back unless committed. Failures come back as
+// Error values: a lost or refused connection is kUnavailable, anything else
+// kInternal with the server's message; the SQLSTATE and constraint name of a
+// failed statement stay readable on the error's PgFailure.
+//
+// Only src/storage/postgres/*.cpp include this header (libpq stays private
+// to the backend).
+//
+// Thread-safety: a Connection is used by one thread at a time (the pool
+// hands each one to a single caller).
+#pragma once
+
+#include <libpq-fe.h>
+
+#include <cstdint>
+#include <memory>
+#include <optional>
+#include <string>
+#include <string_view>
+#include <unordered_set>
+#include <vector>
+
+#include "core/error.h"
+
+namespace sequencial::postgres {
+
+// Parameters of one statement, in $1, $2, ... order.
+class Params {
+ public:
+  Params& add(std::int64_t value);
+  Params& add(bool value);
+  Params& add(std::string_view text);
+  // Without this a literal would pick add(bool).
+  Params& add(const char* text) { return add(std::string_view(text)); }
+  Params& add_null();
+
+  [[nodiscard]] int size() const { return static_cast<int>(types_.size()); }
+  [[nodiscard]] const unsigned* types() const { return types_.data(); }
+  // Valid until the next add().
+  [[nodiscard]] std::vector<const char*> values() const;
+  [[nodiscard]] const int* lengths() const { return lengths_.data(); }
+  [[nodiscard]] const int* formats() const { return formats_.data(); }
+
+ private:
+  std::vector<unsigned> types_;
+  std::vector<std::string> data_;
+  std::vector<bool> null_;
+  std::vector<int> lengths_;
+  std::vector<int> formats_;
+};
+
+// A successful result (tuples in text format).
+class PgResult {
+ public:
+  explicit PgResult(PGresult* result) : result_(result) {}
+
+  [[nodiscard]] int rows() const { return PQntuples(result_.get()); }
+  [[nodiscard]] bool null_at(int row, int col) const {
+    return PQgetisnull(result_.get(), row, col) != 0;
+  }
+  [[nodiscard]] std::string_view text_at(int row, int col) const;
+  [[nodiscard]] std::int64_t int_at(int row, int col) const;
+  [[nodiscard]] bool bool_at(int row, int col) const { return text_at(row, col) == "t"; }
+  // Rows touched by an INSERT/UPDATE/DELETE.
+  [[nodiscard]] std::int64_t affected() const;
+
+ private:
+  struct Clear {
+    void operator()(PGresult* r) const { PQclear(r); }
+  };
+  std::unique_ptr<PGresult, Clear> result_;
+};
+
+// What the server said about the last failed statement of a Connection.
+struct PgFailure {
+  std::string sqlstate;    // "23505" unique_violation, ...
+  std::string constraint;  // the violated constraint, when any
+};
+
+class Connection {
+ public:
+  // Connects with a libpq connection string or URL. kUnavailable on failure.
+  [[nodiscard]] static Result<Connection> open(const std::string& conninfo);
+
+  Connection(Connection&&) noexcept = default;
+  Connection& operator=(Connection&&) noexcept = default;
+
+  // Runs SQL without parameters (may hold several statements).
+  [[nodiscard]] Result<PgResult> exec(std::string_view sql);
+  // Runs one statement with parameters, unprepared.
+  [[nodiscard]] Result<PgResult> exec(std::string_view sql, const Params& params);
+  // Runs the statement `name`, preparing `sql` under that name on first use
+  // on this connection. The same name must always carry the same SQL and
+  // parameter types.
+  [[nodiscard]] Result<PgResult> exec_prepared(const std::string& name, std::string_view sql,
+                                               const Params& params);
+
+  // False once the connection is lost; such a connection is discarded.
+  [[nodiscard]] bool healthy();
+  // The failure details of the last statement that failed.
+  [[nodiscard]] const PgFailure& last_failure() const { return failure_; }
+  [[nodiscard]] PGconn* raw() { return conn_.get(); }
+
+ private:
+  struct Finish {
+    void operator()(PGconn* c) const { PQfinish(c); }
+  };
+  explicit Connection(PGconn* conn) : conn_(conn) {}
+  [[nodiscard]] Result<PgResult> check(PGresult* result, std::string_view what);
+
+  std::unique_ptr<PGconn, Finish> conn_;
+  std::unordered_set<std::string> prepared_;
+  PgFailure failure_;
+};
+
+// BEGIN on creation; ROLLBACK when destroyed without commit().
+class Transaction {
+ public:
+  // `begin_sql` may ask for another isolation level, e.g. "BEGIN ISOLATION
+  // LEVEL REPEATABLE READ READ ONLY" for a consistent multi-query read.
+  [[nodiscard]] static Result<Transaction> begin(Connection& conn,
+                                                 std::string_view begin_sql = "BEGIN");
+  Transaction(Transaction&& other) noexcept : conn_(other.conn_) { other.conn_ = nullptr; }
+  Transaction& operator=(Transaction&&) = delete;
+  Transaction(const Transaction&) = delete;
+  Transaction& operator=(const Transaction&) = delete;
+  ~Transaction();
+
+  [[nodiscard]] Result<void> commit();
+
+ private:
+  explicit Transaction(Connection& conn) : conn_(&conn) {}
+  Connection* conn_;  // null once committed or rolled back
+};
+
+// A PostgreSQL array literal ("{1,2,NULL}", "{\"a\",\"b\"}") built element by
+// element, so one statement handles a whole batch through unnest($n::type[]).
+class ArrayLiteral {
+ public:
+  ArrayLiteral& add(std::int64_t value);
+  ArrayLiteral& add(std::string_view text);  // quoted and escaped
+  ArrayLiteral& add_null();
+  [[nodiscard]] std::string str() const { return body_ + "}"; }
+
+ private:
+  void separate();
+  std::string body_ = "{";
+  bool empty_ = true;
+};
+
+// True when `sqlstate` says the server or the connection went away.
+[[nodiscard]] bool is_connection_failure(std::string_view sqlstate);
+
+}  // namespace sequencial::postgres

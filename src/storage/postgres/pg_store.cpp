@@ -1,0 +1,812 @@
+// PgStore: the Store interface on PostgreSQL (see pg_store.h). Each public
+// method borrows one pooled connection; writes of more than one statement
+// run in one transaction. Batches (members, cursors, assignments, clicks,
+// rollups) go in one statement each, as arrays expanded by unnest(). Every
+// statement is prepared once per connection under the name it runs with.
+#include "storage/postgres/pg_store.h"
+
+#include <array>
+#include <bit>
+#include <chrono>
+#include <map>
+#include <string>
+#include <unordered_map>
+#include <unordered_set>
+#include <utility>
+
+#include "storage/postgres/pg_listener.h"
+#include "storage/postgres/pg_migrations.h"
+#include "storage/schedule_codec.h"
+
+namespace sequencial::postgres {
+namespace {
+
+// SQLSTATEs the store reacts to.
+constexpr std::string_view kUniqueViolation = "23505";
+constexpr std::string_view kForeignKeyViolation = "23503";
+constexpr std::string_view kUndefinedTable = "42P01";
+
+std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
+Timestamp timestamp_from_db(std::int64_t seconds) {
+  return Timestamp{std::chrono::seconds{seconds}};
+}
+std::int64_t to_db(std::uint64_t v) { return std::bit_cast<std::int64_t>(v); }
+std::uint64_t u64_from_db(std::int64_t v) { return std::bit_cast<std::uint64_t>(v); }
+
+Timestamp now() {
+  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+}
+
+Error link_not_found(LinkId id) {
+  return Error::not_found("link " + std::to_string(id) + " not found");
+}
+Error central_not_found(CentralId id) {
+  return Error::not_found("central " + std::to_string(id) + " not found");
+}
+Error slug_in_use() { return Error::conflict("slug", "slug already in use"); }
+Error anchor_taken() {
+  return Error::conflict("anchor", "link is already the anchor of another central");
+}
+
+bool violated(const Connection& conn, std::string_view sqlstate, std::string_view constraint = {}) {
+  return conn.last_failure().sqlstate == sqlstate &&
+         (constraint.empty() || conn.last_failure().constraint == constraint);
+}
+
+// $1..$8: the editable fields of a link (everything but id and created_at).
+Params link_fields(const Link& link) {
+  Params p;
+  p.add(link.slug)
+      .add(link.phone)
+      .add(link.message)
+      .add(link.label)
+      .add(link.active)
+      .add(link.preview_title)
+      .add(link.preview_description)
+      .add(link.preview_image);
+  return p;
+}
+
+Params one(std::int64_t value) { return std::move(Params().add(value)); }
+
+std::string sequence_ddl(std::string_view verb, CentralId id) {
+  return std::string(verb) + " " + ticket_sequence(id);
+}
+
+}  // namespace
+
+// ---- opening ----
+
+Result<std::unique_ptr<PgStore>> PgStore::open(std::string_view url) {
+  auto parsed = parse_pool_url(url);
+  if (!parsed) return fail(std::move(parsed.error()));
+  std::unique_ptr<PgStore> store(new PgStore(std::move(*parsed)));
+  auto conn = store->pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  if (auto version = migrate(**conn); !version) {
+    Error error = std::move(version.error());
+    error.field = "db";
+    if (error.code == ErrorCode::kInternal) error.code = ErrorCode::kUnavailable;
+    error.message = "cannot use the PostgreSQL database: " + error.message;
+    return fail(std::move(error));
+  }
+  return store;
+}
+
+// ---- links ----
+
+Result<std::vector<Link>> PgStore::load_links() {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared(
+      "load_links",
+      "SELECT id, slug, phone, message, label, active, preview_title, preview_description,"
+      " preview_image, created_at FROM links ORDER BY id",
+      Params());
+  if (!r) return fail(std::move(r.error()));
+  std::vector<Link> links(static_cast<std::size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) {
+    Link& link = links[static_cast<std::size_t>(i)];
+    link.id = r->int_at(i, 0);
+    link.slug = r->text_at(i, 1);
+    link.phone = r->text_at(i, 2);
+    link.message = r->text_at(i, 3);
+    link.label = r->text_at(i, 4);
+    link.active = r->bool_at(i, 5);
+    link.preview_title = r->text_at(i, 6);
+    link.preview_description = r->text_at(i, 7);
+    link.preview_image = r->text_at(i, 8);
+    link.created_at = timestamp_from_db(r->int_at(i, 9));
+  }
+  return links;
+}
+
+Result<Link> PgStore::insert_link(const Link& link) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Link stored = link;
+  if (stored.created_at == Timestamp{}) stored.created_at = now();
+  Params params = link_fields(stored);
+  params.add(to_db(stored.created_at));
+  auto r = (*conn)->exec_prepared(
+      "insert_link",
+      "INSERT INTO links (slug, phone, message, label, active, preview_title,"
+      " preview_description, preview_image, created_at)"
+      " VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) RETURNING id",
+      params);
+  if (!r) {
+    if (violated(**conn, kUniqueViolation, "links_slug_key")) return fail(slug_in_use());
+    return fail(std::move(r.error()));
+  }
+  stored.id = r->int_at(0, 0);
+  return stored;
+}
+
+Result<void> PgStore::update_link(const Link& link) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Params params = link_fields(link);
+  params.add(link.id);
+  auto r = (*conn)->exec_prepared(
+      "update_link",
+      "UPDATE links SET slug = $1, phone = $2, message = $3, label = $4, active = $5,"
+      " preview_title = $6, preview_description = $7, preview_image = $8 WHERE id = $9",
+      params);
+  if (!r) {
+    if (violated(**conn, kUniqueViolation, "links_slug_key")) return fail(slug_in_use());
+    return fail(std::move(r.error()));
+  }
+  if (r->affected() == 0) return fail(link_not_found(link.id));
+  return {};
+}
+
+Result<void> PgStore::delete_link(LinkId id) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  auto tx = Transaction::begin(c);
+  if (!tx) return fail(std::move(tx.error()));
+  auto anchor = c.exec_prepared(
+      "anchor_of", "SELECT id FROM centrals WHERE anchor_id = $1 ORDER BY id LIMIT 1", one(id));
+  if (!anchor) return fail(std::move(anchor.error()));
+  const auto anchoring = [](std::string central) {
+    return Error::conflict(
+        "id", "link is the anchor of central " + central + "; delete the central first");
+  };
+  if (anchor->rows() > 0) return fail(anchoring(std::string(anchor->text_at(0, 0))));
+  // Memberships and assignments go with the link (ON DELETE CASCADE).
+  auto deleted = c.exec_prepared("delete_link", "DELETE FROM links WHERE id = $1", one(id));
+  if (!deleted) {
+    // A central made it its anchor since the check above.
+    if (violated(c, kForeignKeyViolation)) return fail(anchoring("(new)"));
+    return fail(std::move(deleted.error()));
+  }
+  if (deleted->affected() == 0) return fail(link_not_found(id));
+  // Close the gaps the cascade left, keeping the order: positions stay 0..n-1.
+  auto renumbered =
+      c.exec_prepared("renumber_members",
+                      "UPDATE central_members SET position = ranked.new_position"
+                      " FROM (SELECT central_id, link_id,"
+                      "       row_number() OVER (PARTITION BY central_id ORDER BY position) - 1"
+                      "         AS new_position"
+                      "       FROM central_members) AS ranked"
+                      " WHERE central_members.central_id = ranked.central_id"
+                      "   AND central_members.link_id = ranked.link_id"
+                      "   AND central_members.position <> ranked.new_position",
+                      Params());
+  if (!renumbered) return fail(std::move(renumbered.error()));
+  return tx->commit();
+}
+
+// ---- centrals ----
+
+namespace {
+
+// Anchor and members must exist, and no link may be listed twice.
+Result<void> check_references(Connection& c, const Central& central) {
+  ArrayLiteral ids;
+  ids.add(central.anchor_id);
+  for (const Member& m : central.members) ids.add(m.link_id);
+  auto r = c.exec_prepared("existing_links",
+                           "SELECT id FROM links WHERE id = ANY ($1::bigint[]) FOR KEY SHARE",
+                           Params().add(ids.str()));
+  if (!r) return fail(std::move(r.error()));
+  std::unordered_set<LinkId> existing;
+  for (int i = 0; i < r->rows(); ++i) existing.insert(r->int_at(i, 0));
+  if (!existing.contains(central.anchor_id)) {
+    return fail({ErrorCode::kUnprocessable,
+                 "anchor link " + std::to_string(central.anchor_id) + " does not exist", "anchor"});
+  }
+  std::unordered_set<LinkId> seen;
+  for (const Member& member : central.members) {
+    if (!seen.insert(member.link_id).second) {
+      return fail(Error::invalid(
+          "members", "link " + std::to_string(member.link_id) + " appears twice in the members"));
+    }
+    if (!existing.contains(member.link_id)) {
+      return fail({ErrorCode::kUnprocessable,
+                   "member link " + std::to_string(member.link_id) + " does not exist", "members"});
+    }
+  }
+  return {};
+}
+
+Result<void> write_members(Connection& c, const Central& central) {
+  if (central.members.empty()) return {};
+  ArrayLiteral links;
+  ArrayLiteral weights;
+  ArrayLiteral hours;
+  for (const Member& member : central.members) {
+    links.add(member.link_id);
+    weights.add(static_cast<std::int64_t>(member.weight));
+    if (member.hours) {
+      auto encoded = storage::encode_schedule(*member.hours);
+      if (!encoded) return fail(std::move(encoded.error()));
+      hours.add(*encoded);
+    } else {
+      hours.add_null();
+    }
+  }
+  Params params;
+  params.add(central.id).add(links.str()).add(weights.str()).add(hours.str());
+  auto r =
+      c.exec_prepared("insert_members",
+                      "INSERT INTO central_members (central_id, position, link_id, weight, hours)"
+                      " SELECT $1, m.ord - 1, m.link_id, m.weight, m.hours"
+                      " FROM unnest($2::bigint[], $3::integer[], $4::text[]) WITH ORDINALITY"
+                      "   AS m(link_id, weight, hours, ord)",
+                      params);
+  if (!r) return fail(std::move(r.error()));
+  return {};
+}
+
+}  // namespace
+
+Result<std::vector<Central>> PgStore::load_centrals() {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  // One snapshot for both SELECTs, so members always match their centrals.
+  auto tx = Transaction::begin(c, "BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY");
+  if (!tx) return fail(std::move(tx.error()));
+
+  std::vector<Central> centrals;
+  std::unordered_map<CentralId, std::size_t> index;
+  auto r = c.exec_prepared(
+      "load_centrals",
+      "SELECT id, anchor_id, fixed, when_closed, cursor, created_at FROM centrals ORDER BY id",
+      Params());
+  if (!r) return fail(std::move(r.error()));
+  for (int i = 0; i < r->rows(); ++i) {
+    Central& central = centrals.emplace_back();
+    central.id = r->int_at(i, 0);
+    central.anchor_id = r->int_at(i, 1);
+    central.fixed = r->bool_at(i, 2);
+    const std::string_view when = r->text_at(i, 3);
+    auto when_closed = when_closed_from_name(when);
+    if (!when_closed) {
+      return fail(Error::internal("central " + std::to_string(central.id) +
+                                  " has an unknown when_closed \"" + std::string(when) + "\""));
+    }
+    central.when_closed = *when_closed;
+    central.cursor = u64_from_db(r->int_at(i, 4));
+    central.created_at = timestamp_from_db(r->int_at(i, 5));
+    index.emplace(central.id, centrals.size() - 1);
+  }
+  auto m = c.exec_prepared("load_members",
+                           "SELECT central_id, link_id, weight, hours FROM central_members"
+                           " ORDER BY central_id, position",
+                           Params());
+  if (!m) return fail(std::move(m.error()));
+  for (int i = 0; i < m->rows(); ++i) {
+    auto owner = index.find(m->int_at(i, 0));
+    if (owner == index.end()) continue;  // impossible with foreign keys
+    Member member;
+    member.link_id = m->int_at(i, 1);
+    member.weight = static_cast<int>(m->int_at(i, 2));
+    if (!m->null_at(i, 3)) {
+      auto hours = storage::decode_schedule(m->text_at(i, 3));
+      if (!hours) {
+        Error error = std::move(hours.error());
+        error.message = "central " + std::to_string(owner->first) + ", member link " +
+                        std::to_string(member.link_id) + ": " + error.message;
+        return fail(std::move(error));
+      }
+      member.hours = std::move(*hours);
+    }
+    centrals[owner->second].members.push_back(std::move(member));
+  }
+  if (auto done = tx->commit(); !done) return fail(std::move(done.error()));
+  return centrals;
+}
+
+Result<Central> PgStore::insert_central(const Central& central) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  Central stored = central;
+  if (stored.created_at == Timestamp{}) stored.created_at = now();
+
+  auto tx = Transaction::begin(c);
+  if (!tx) return fail(std::move(tx.error()));
+  if (auto ok = check_references(c, stored); !ok) return fail(std::move(ok.error()));
+  Params params;
+  params.add(stored.anchor_id)
+      .add(stored.fixed)
+      .add(when_closed_name(stored.when_closed))
+      .add(to_db(stored.cursor))
+      .add(to_db(stored.created_at));
+  auto r =
+      c.exec_prepared("insert_central",
+                      "INSERT INTO centrals (anchor_id, fixed, when_closed, cursor, created_at)"
+                      " VALUES ($1, $2, $3, $4, $5) RETURNING id",
+                      params);
+  if (!r) {
+    if (violated(c, kUniqueViolation, "centrals_anchor_key")) return fail(anchor_taken());
+    return fail(std::move(r.error()));
+  }
+  stored.id = r->int_at(0, 0);
+  if (auto ok = write_members(c, stored); !ok) return fail(std::move(ok.error()));
+  // The shared rotation counter; MINVALUE 0 so the first ticket is 0, and
+  // the default CACHE 1 so tickets are handed out in order across nodes.
+  if (auto made = c.exec(sequence_ddl("CREATE SEQUENCE", stored.id) + " MINVALUE 0 START 0");
+      !made) {
+    return fail(std::move(made.error()));
+  }
+  if (auto done = tx->commit(); !done) return fail(std::move(done.error()));
+  return stored;
+}
+
+Result<void> PgStore::update_central(const Central& central) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  auto tx = Transaction::begin(c);
+  if (!tx) return fail(std::move(tx.error()));
+  auto found = c.exec_prepared("lock_central", "SELECT 1 FROM centrals WHERE id = $1 FOR UPDATE",
+                               one(central.id));
+  if (!found) return fail(std::move(found.error()));
+  if (found->rows() == 0) return fail(central_not_found(central.id));
+  if (auto ok = check_references(c, central); !ok) return fail(std::move(ok.error()));
+  Params params;
+  params.add(central.anchor_id)
+      .add(central.fixed)
+      .add(when_closed_name(central.when_closed))
+      .add(to_db(central.cursor))
+      .add(central.id);
+  auto r = c.exec_prepared(
+      "update_central",
+      "UPDATE centrals SET anchor_id = $1, fixed = $2, when_closed = $3, cursor = $4"
+      " WHERE id = $5",
+      params);
+  if (!r) {
+    if (violated(c, kUniqueViolation, "centrals_anchor_key")) return fail(anchor_taken());
+    return fail(std::move(r.error()));
+  }
+  auto cleared = c.exec_prepared(
+      "delete_members", "DELETE FROM central_members WHERE central_id = $1", one(central.id));
+  if (!cleared) return fail(std::move(cleared.error()));
+  if (auto ok = write_members(c, central); !ok) return fail(std::move(ok.error()));
+  return tx->commit();
+}
+
+Result<void> PgStore::delete_central(CentralId id) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  auto tx = Transaction::begin(c);
+  if (!tx) return fail(std::move(tx.error()));
+  // Members and assignments cascade; the ticket sequence goes too.
+  auto r = c.exec_prepared("delete_central", "DELETE FROM centrals WHERE id = $1", one(id));
+  if (!r) return fail(std::move(r.error()));
+  if (r->affected() == 0) return fail(central_not_found(id));
+  if (auto dropped = c.exec(sequence_ddl("DROP SEQUENCE IF EXISTS", id)); !dropped) {
+    return fail(std::move(dropped.error()));
+  }
+  return tx->commit();
+}
+
+Result<void> PgStore::save_cursors(std::span<const CursorUpdate> cursors) {
+  if (cursors.empty()) return {};
+  // The last update of a central wins, as if applied in order.
+  std::map<CentralId, std::uint64_t> latest;
+  for (const CursorUpdate& u : cursors) latest[u.central_id] = u.cursor;
+  ArrayLiteral ids;
+  ArrayLiteral values;
+  for (const auto& [id, cursor] : latest) {
+    ids.add(id);
+    values.add(to_db(cursor));
+  }
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Params params;
+  params.add(ids.str()).add(values.str());
+  auto r = (*conn)->exec_prepared(
+      "save_cursors",
+      "UPDATE centrals SET cursor = u.cursor"
+      " FROM unnest($1::bigint[], $2::bigint[]) AS u(id, cursor) WHERE centrals.id = u.id",
+      params);
+  if (!r) return fail(std::move(r.error()));
+  return {};
+}
+
+Result<std::optional<std::uint64_t>> PgStore::next_rotation_ticket(CentralId central) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared("next_ticket", "SELECT nextval($1::regclass)",
+                                  Params().add(ticket_sequence(central)));
+  if (!r) {
+    if (violated(**conn, kUndefinedTable)) return fail(central_not_found(central));
+    return fail(std::move(r.error()));
+  }
+  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(r->int_at(0, 0)));
+}
+
+// ---- API tokens ----
+
+Result<ApiToken> PgStore::insert_token(std::string_view name, std::string_view token_hash) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  ApiToken token{.id = 0, .name = std::string(name), .created_at = now()};
+  Params params;
+  params.add(name).add(token_hash).add(to_db(token.created_at));
+  auto r = (*conn)->exec_prepared(
+      "insert_token",
+      "INSERT INTO api_tokens (name, token_hash, created_at) VALUES ($1, $2, $3) RETURNING id",
+      params);
+  if (!r) {
+    if (violated(**conn, kUniqueViolation, "api_tokens_hash_key")) {
+      return fail(Error::conflict("token", "a token with this hash already exists"));
+    }
+    return fail(std::move(r.error()));
+  }
+  token.id = r->int_at(0, 0);
+  return token;
+}
+
+Result<std::optional<ApiToken>> PgStore::find_token(std::string_view token_hash) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared(
+      "find_token", "SELECT id, name, created_at FROM api_tokens WHERE token_hash = $1",
+      Params().add(token_hash));
+  if (!r) return fail(std::move(r.error()));
+  if (r->rows() == 0) return std::optional<ApiToken>{};
+  return ApiToken{.id = r->int_at(0, 0),
+                  .name = std::string(r->text_at(0, 1)),
+                  .created_at = timestamp_from_db(r->int_at(0, 2))};
+}
+
+// ---- assignments (atendimento fixo) ----
+
+Result<std::vector<Assignment>> PgStore::load_assignments(Timestamp seen_since) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared(
+      "load_assignments",
+      "SELECT central_id, visitor_hi, visitor_lo, link_id, last_seen FROM assignments"
+      " WHERE last_seen >= $1 ORDER BY last_seen",
+      one(to_db(seen_since)));
+  if (!r) return fail(std::move(r.error()));
+  std::vector<Assignment> assignments;
+  assignments.reserve(static_cast<std::size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) {
+    assignments.push_back(
+        {.central_id = r->int_at(i, 0),
+         .visitor = {.hi = u64_from_db(r->int_at(i, 1)), .lo = u64_from_db(r->int_at(i, 2))},
+         .link_id = r->int_at(i, 3),
+         .last_seen = timestamp_from_db(r->int_at(i, 4))});
+  }
+  return assignments;
+}
+
+Result<void> PgStore::save_assignments(std::span<const Assignment> batch) {
+  if (batch.empty()) return {};
+  ArrayLiteral centrals;
+  ArrayLiteral his;
+  ArrayLiteral los;
+  ArrayLiteral links;
+  ArrayLiteral seen;
+  for (const Assignment& a : batch) {
+    centrals.add(a.central_id);
+    his.add(to_db(a.visitor.hi));
+    los.add(to_db(a.visitor.lo));
+    links.add(a.link_id);
+    seen.add(to_db(a.last_seen));
+  }
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Params params;
+  params.add(centrals.str()).add(his.str()).add(los.str()).add(links.str()).add(seen.str());
+  // Skips rows whose central or link was deleted meanwhile; one row per
+  // visitor (the newest sighting, the later one on a tie), and an older
+  // sighting (another node's late flush) never overwrites a newer one.
+  auto r = (*conn)->exec_prepared(
+      "save_assignments",
+      "INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+      " SELECT DISTINCT ON (b.central_id, b.visitor_hi, b.visitor_lo)"
+      "   b.central_id, b.visitor_hi, b.visitor_lo, b.link_id, b.last_seen"
+      " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])"
+      "   WITH ORDINALITY AS b(central_id, visitor_hi, visitor_lo, link_id, last_seen, ord)"
+      " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = b.central_id)"
+      "   AND EXISTS (SELECT 1 FROM links WHERE id = b.link_id)"
+      " ORDER BY b.central_id, b.visitor_hi, b.visitor_lo, b.last_seen DESC, b.ord DESC"
+      " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO UPDATE"
+      " SET link_id = excluded.link_id, last_seen = excluded.last_seen"
+      " WHERE excluded.last_seen >= assignments.last_seen",
+      params);
+  if (!r) return fail(std::move(r.error()));
+  return {};
+}
+
+Result<std::int64_t> PgStore::purge_assignments(Timestamp seen_before) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared(
+      "purge_assignments", "DELETE FROM assignments WHERE last_seen < $1", one(to_db(seen_before)));
+  if (!r) return fail(std::move(r.error()));
+  return r->affected();
+}
+
+namespace {
+
+Params visitor_key(CentralId central, const VisitorId& visitor) {
+  Params p;
+  p.add(central).add(to_db(visitor.hi)).add(to_db(visitor.lo));
+  return p;
+}
+
+constexpr std::string_view kFindAssignment =
+    "SELECT link_id, last_seen FROM assignments"
+    " WHERE central_id = $1 AND visitor_hi = $2 AND visitor_lo = $3";
+
+}  // namespace
+
+Result<std::optional<Assignment>> PgStore::find_assignment(CentralId central,
+                                                           const VisitorId& visitor) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r =
+      (*conn)->exec_prepared("find_assignment", kFindAssignment, visitor_key(central, visitor));
+  if (!r) return fail(std::move(r.error()));
+  if (r->rows() == 0) return std::optional<Assignment>{};
+  return Assignment{.central_id = central,
+                    .visitor = visitor,
+                    .link_id = r->int_at(0, 0),
+                    .last_seen = timestamp_from_db(r->int_at(0, 1))};
+}
+
+Result<Assignment> PgStore::claim_assignment(const Assignment& a) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  Params params = visitor_key(a.central_id, a.visitor);
+  params.add(a.link_id).add(to_db(a.last_seen));
+  // The usual case is one round trip: the row is new and RETURNING gives it.
+  // On a conflict the winner's row is read by a second statement, whose
+  // fresh snapshot (READ COMMITTED) sees it even if it committed after the
+  // INSERT began. A purge may delete it in between: then claim again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto inserted = c.exec_prepared(
+        "claim_assignment",
+        "INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+        " SELECT $1, $2, $3, $4, $5"
+        " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $1)"
+        "   AND EXISTS (SELECT 1 FROM links WHERE id = $4)"
+        " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING RETURNING link_id",
+        params);
+    if (!inserted) {
+      if (violated(c, kForeignKeyViolation)) break;  // deleted meanwhile
+      return fail(std::move(inserted.error()));
+    }
+    if (inserted->rows() == 1) return a;
+    auto stored =
+        c.exec_prepared("find_assignment", kFindAssignment, visitor_key(a.central_id, a.visitor));
+    if (!stored) return fail(std::move(stored.error()));
+    if (stored->rows() == 1) {
+      return Assignment{.central_id = a.central_id,
+                        .visitor = a.visitor,
+                        .link_id = stored->int_at(0, 0),
+                        .last_seen = timestamp_from_db(stored->int_at(0, 1))};
+    }
+    // Neither inserted nor found: the central or link is gone, or a purge
+    // raced us; the EXISTS checks on the next attempt tell which.
+    auto alive = c.exec_prepared("claim_refs_exist",
+                                 "SELECT EXISTS (SELECT 1 FROM centrals WHERE id = $1)"
+                                 " AND EXISTS (SELECT 1 FROM links WHERE id = $2)",
+                                 Params().add(a.central_id).add(a.link_id));
+    if (!alive) return fail(std::move(alive.error()));
+    if (!alive->bool_at(0, 0)) break;
+  }
+  return fail(Error::not_found("central " + std::to_string(a.central_id) + " or link " +
+                               std::to_string(a.link_id) + " not found"));
+}
+
+Result<std::unique_ptr<ChangeListener>> PgStore::open_change_listener() {
+  return open_listener(pool_.conninfo());
+}
+
+// ---- clicks and reports ----
+
+Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
+                                    std::span<const RollupDelta> rollups) {
+  if (batch.empty() && rollups.empty()) return {};
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  auto tx = Transaction::begin(c);
+  if (!tx) return fail(std::move(tx.error()));
+  if (!batch.empty()) {
+    constexpr int kColumns = 21;
+    std::array<ArrayLiteral, kColumns> col;
+    for (const ClickRecord& k : batch) {
+      col[0].add(to_db(k.at));
+      col[1].add(static_cast<std::int64_t>(k.kind));
+      col[2].add(k.central_id);
+      col[3].add(k.entry_link_id);
+      col[4].add(k.link_id);
+      col[5].add(to_db(k.visitor.hi));
+      col[6].add(to_db(k.visitor.lo));
+      col[7].add(std::int64_t{k.new_visitor ? 1 : 0});
+      col[8].add(k.outcome);
+      col[9].add(k.device);
+      col[10].add(k.browser);
+      col[11].add(k.referrer);
+      col[12].add(k.utm_source);
+      col[13].add(k.utm_medium);
+      col[14].add(k.utm_campaign);
+      col[15].add(k.utm_term);
+      col[16].add(k.utm_content);
+      col[17].add(std::int64_t{k.gclid ? 1 : 0});
+      col[18].add(std::int64_t{k.fbclid ? 1 : 0});
+      col[19].add(static_cast<std::int64_t>(k.source));
+      col[20].add(k.ref);
+    }
+    Params params;
+    for (const ArrayLiteral& a : col) params.add(a.str());
+    auto r = c.exec_prepared(
+        "insert_clicks",
+        "INSERT INTO clicks (at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo,"
+        " new_visitor, outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign,"
+        " utm_term, utm_content, gclid, fbclid, source, ref)"
+        " SELECT * FROM unnest($1::bigint[], $2::smallint[], $3::bigint[], $4::bigint[],"
+        " $5::bigint[], $6::bigint[], $7::bigint[], $8::boolean[], $9::text[], $10::text[],"
+        " $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],"
+        " $17::text[], $18::boolean[], $19::boolean[], $20::smallint[], $21::text[])",
+        params);
+    if (!r) return fail(std::move(r.error()));
+  }
+  if (!rollups.empty()) {
+    std::array<ArrayLiteral, 6> col;
+    for (const RollupDelta& d : rollups) {
+      col[0].add(static_cast<std::int64_t>(d.scope));
+      col[1].add(d.scope_id);
+      col[2].add(d.dimension);
+      col[3].add(d.hour);
+      col[4].add(d.key);
+      col[5].add(d.count);
+    }
+    Params params;
+    for (const ArrayLiteral& a : col) params.add(a.str());
+    // Summed per key first (ON CONFLICT cannot touch one row twice), in key
+    // order so that two nodes adding to the same rows do not deadlock.
+    auto r = c.exec_prepared(
+        "add_rollups",
+        "INSERT INTO click_rollups (scope, scope_id, dimension, hour, key, count)"
+        " SELECT d.scope, d.scope_id, d.dimension, d.hour, d.key, sum(d.count)"
+        " FROM unnest($1::smallint[], $2::bigint[], $3::text[], $4::bigint[], $5::text[],"
+        "   $6::bigint[]) AS d(scope, scope_id, dimension, hour, key, count)"
+        " GROUP BY 1, 2, 3, 4, 5 ORDER BY 1, 2, 3, 4, 5"
+        " ON CONFLICT (scope, scope_id, dimension, hour, key) DO UPDATE"
+        " SET count = click_rollups.count + excluded.count",
+        params);
+    if (!r) return fail(std::move(r.error()));
+  }
+  return tx->commit();
+}
+
+Result<std::vector<RollupRow>> PgStore::load_rollups(StatsScope scope, std::int64_t scope_id,
+                                                     std::string_view dimension,
+                                                     std::int64_t from_hour, std::int64_t to_hour,
+                                                     bool per_hour) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Params params;
+  params.add(static_cast<std::int64_t>(scope))
+      .add(scope_id)
+      .add(dimension)
+      .add(from_hour)
+      .add(to_hour);
+  auto r = per_hour
+               ? (*conn)->exec_prepared(
+                     "rollups_per_hour",
+                     "SELECT hour, key, sum(count) FROM click_rollups"
+                     " WHERE scope = $1 AND scope_id = $2 AND dimension = $3"
+                     " AND hour >= $4 AND hour < $5 GROUP BY hour, key ORDER BY hour, key",
+                     params)
+               : (*conn)->exec_prepared("rollups_total",
+                                        "SELECT -1, key, sum(count) FROM click_rollups"
+                                        " WHERE scope = $1 AND scope_id = $2 AND dimension = $3"
+                                        " AND hour >= $4 AND hour < $5"
+                                        " GROUP BY key ORDER BY sum(count) DESC, key",
+                                        params);
+  if (!r) return fail(std::move(r.error()));
+  std::vector<RollupRow> rows;
+  rows.reserve(static_cast<std::size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) {
+    rows.push_back({r->int_at(i, 0), std::string(r->text_at(i, 1)), r->int_at(i, 2)});
+  }
+  return rows;
+}
+
+Result<std::vector<ClickRecord>> PgStore::load_clicks(LinkId link_id, Timestamp from, Timestamp to,
+                                                      std::size_t limit) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Params params;
+  params.add(link_id).add(to_db(from)).add(to_db(to)).add(static_cast<std::int64_t>(limit));
+  auto r = (*conn)->exec_prepared(
+      "load_clicks",
+      "SELECT at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo, new_visitor,"
+      " outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign, utm_term,"
+      " utm_content, gclid, fbclid, source, ref FROM clicks"
+      " WHERE (link_id = $1 OR entry_link_id = $1) AND at >= $2 AND at < $3"
+      " ORDER BY at, id LIMIT $4",
+      params);
+  if (!r) return fail(std::move(r.error()));
+  std::vector<ClickRecord> out;
+  out.reserve(static_cast<std::size_t>(r->rows()));
+  for (int i = 0; i < r->rows(); ++i) {
+    ClickRecord k;
+    k.at = timestamp_from_db(r->int_at(i, 0));
+    k.kind = r->int_at(i, 1) == 1 ? ClickKind::kPreview : ClickKind::kClick;
+    k.central_id = r->int_at(i, 2);
+    k.entry_link_id = r->int_at(i, 3);
+    k.link_id = r->int_at(i, 4);
+    k.visitor = {u64_from_db(r->int_at(i, 5)), u64_from_db(r->int_at(i, 6))};
+    k.new_visitor = r->bool_at(i, 7);
+    k.outcome = r->text_at(i, 8);
+    k.device = r->text_at(i, 9);
+    k.browser = r->text_at(i, 10);
+    k.referrer = r->text_at(i, 11);
+    k.utm_source = r->text_at(i, 12);
+    k.utm_medium = r->text_at(i, 13);
+    k.utm_campaign = r->text_at(i, 14);
+    k.utm_term = r->text_at(i, 15);
+    k.utm_content = r->text_at(i, 16);
+    k.gclid = r->bool_at(i, 17);
+    k.fbclid = r->bool_at(i, 18);
+    k.source = r->int_at(i, 19) == 1 ? ClickSource::kQr : ClickSource::kLink;
+    k.ref = r->text_at(i, 20);
+    out.push_back(std::move(k));
+  }
+  return out;
+}
+
+Result<void> PgStore::reset_link_stats(LinkId link_id) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  auto tx = Transaction::begin(c);
+  if (!tx) return fail(std::move(tx.error()));
+  auto rollups = c.exec_prepared(
+      "reset_rollups", "DELETE FROM click_rollups WHERE scope = 0 AND scope_id = $1", one(link_id));
+  if (!rollups) return fail(std::move(rollups.error()));
+  // The clicks it served, and the previews of its own slug (kind 1).
+  auto clicks = c.exec_prepared(
+      "reset_clicks", "DELETE FROM clicks WHERE link_id = $1 OR (kind = 1 AND entry_link_id = $1)",
+      one(link_id));
+  if (!clicks) return fail(std::move(clicks.error()));
+  return tx->commit();
+}
+
+Result<std::int64_t> PgStore::purge_clicks(Timestamp before) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared("purge_clicks", "DELETE FROM clicks WHERE at < $1",
+                                  one(to_db(before)));
+  if (!r) return fail(std::move(r.error()));
+  return r->affected();
+}
+
+}  // namespace sequencial::postgres

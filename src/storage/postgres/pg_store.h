@@ -1,0 +1,85 @@
+// The PostgreSQL backend: Store on a database shared by several nodes
+// (PRODUCT.md scale-out). Opening connects, creates the schema when new
+// (pg_migrations.h) and keeps a small connection pool (pg_pool.h; size from
+// the URL's pool= parameter, default 4). TLS, password and the other
+// connection options come from the URL and the PG* environment, as libpq
+// reads them.
+//
+// What only this backend does: next_rotation_ticket() draws from a sequence
+// per central (nextval: no row lock, exact across nodes); claim_assignment()
+// lets two nodes racing on one visitor agree (INSERT ... ON CONFLICT DO
+// NOTHING, then read); writes notify channel sequencial_changes (triggers,
+// see pg_migrations.cpp) and open_change_listener() hears them.
+//
+// Errors: a database that cannot be reached, or a connection lost during a
+// call, is kUnavailable; the pool replaces broken connections, so the next
+// call after the server returns works again.
+//
+// Thread-safety: safe for concurrent use; each call borrows one pooled
+// connection for its duration.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "storage/postgres/pg_pool.h"
+#include "storage/store.h"
+
+namespace sequencial::postgres {
+
+class PgStore final : public Store {
+ public:
+  // Connects to `url` (postgres:// or postgresql://, libpq syntax, plus
+  // pool=N) and migrates. kUnavailable on field "db" when the server cannot
+  // be reached or holds a newer schema.
+  [[nodiscard]] static Result<std::unique_ptr<PgStore>> open(std::string_view url);
+
+  PgStore(const PgStore&) = delete;
+  PgStore& operator=(const PgStore&) = delete;
+  ~PgStore() override = default;
+
+  [[nodiscard]] Result<std::vector<Link>> load_links() override;
+  [[nodiscard]] Result<Link> insert_link(const Link& link) override;
+  [[nodiscard]] Result<void> update_link(const Link& link) override;
+  [[nodiscard]] Result<void> delete_link(LinkId id) override;
+
+  [[nodiscard]] Result<std::vector<Central>> load_centrals() override;
+  [[nodiscard]] Result<Central> insert_central(const Central& central) override;
+  [[nodiscard]] Result<void> update_central(const Central& central) override;
+  [[nodiscard]] Result<void> delete_central(CentralId id) override;
+  [[nodiscard]] Result<void> save_cursors(std::span<const CursorUpdate> cursors) override;
+
+  [[nodiscard]] Result<ApiToken> insert_token(std::string_view name,
+                                              std::string_view token_hash) override;
+  [[nodiscard]] Result<std::optional<ApiToken>> find_token(std::string_view token_hash) override;
+
+  [[nodiscard]] Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) override;
+  [[nodiscard]] Result<void> save_assignments(std::span<const Assignment> batch) override;
+  [[nodiscard]] Result<std::int64_t> purge_assignments(Timestamp seen_before) override;
+  [[nodiscard]] Result<std::optional<Assignment>> find_assignment(
+      CentralId central, const VisitorId& visitor) override;
+  [[nodiscard]] Result<Assignment> claim_assignment(const Assignment& a) override;
+  [[nodiscard]] Result<std::optional<std::uint64_t>> next_rotation_ticket(
+      CentralId central) override;
+  [[nodiscard]] Result<std::unique_ptr<ChangeListener>> open_change_listener() override;
+
+  [[nodiscard]] Result<void> insert_clicks(std::span<const ClickRecord> batch,
+                                           std::span<const RollupDelta> rollups) override;
+  [[nodiscard]] Result<std::vector<RollupRow>> load_rollups(StatsScope scope, std::int64_t scope_id,
+                                                            std::string_view dimension,
+                                                            std::int64_t from_hour,
+                                                            std::int64_t to_hour,
+                                                            bool per_hour) override;
+  [[nodiscard]] Result<std::vector<ClickRecord>> load_clicks(LinkId link_id, Timestamp from,
+                                                             Timestamp to,
+                                                             std::size_t limit) override;
+  [[nodiscard]] Result<void> reset_link_stats(LinkId link_id) override;
+  [[nodiscard]] Result<std::int64_t> purge_clicks(Timestamp before) override;
+
+ private:
+  explicit PgStore(PoolUrl url) : pool_(std::move(url)) {}
+
+  Pool pool_;
+};
+
+}  // namespace sequencial::postgres

@@ -1,0 +1,365 @@
+// What only the PostgreSQL backend has (storage/postgres/): the shared
+// rotation ticket sequence, claim races between nodes, the NOTIFY change
+// feed and its listener, the connection pool healing after killed
+// connections, migrations under concurrent starts, and quick kUnavailable
+// for a server that is not there. Each test gets a fresh database on the
+// server of SEQUENCIAL_TEST_PG_URL (pg_test_database.h).
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <atomic>
+#include <barrier>
+#include <chrono>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "pg_test_database.h"
+#include "storage/store.h"
+
+namespace sequencial {
+namespace {
+
+using namespace std::chrono_literals;
+using test_support::PgTestDatabase;
+
+template <typename T>
+std::string why(const Result<T>& result) {
+  if (result) return "ok";
+  const Error& e = result.error();
+  return std::string(error_code_name(e.code)) + " [" + e.field + "] " + e.message;
+}
+
+Link make_link(const std::string& slug) {
+  Link link;
+  link.slug = slug;
+  link.phone = "5511999990001";
+  return link;
+}
+
+class PgStoreTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    auto url = test_support::pg_server_url();
+    if (!url) {
+      if (test_support::running_in_ci()) FAIL() << test_support::kNoPgServer;
+      GTEST_SKIP() << test_support::kNoPgServer;
+    }
+    db_.emplace(*url);
+    ASSERT_TRUE(db_->error().empty()) << db_->error();
+    store_ = open();
+    ASSERT_NE(store_, nullptr);
+  }
+
+  std::unique_ptr<Store> open(const std::string& extra = {}) {
+    auto store = open_store(db_->url() + extra);
+    EXPECT_TRUE(store) << why(store);
+    return store ? std::move(*store) : nullptr;
+  }
+
+  // A central anchored on a new link, with two new member links.
+  Central make_central(const std::string& name) {
+    Central central;
+    central.anchor_id = link(name).id;
+    for (const char* suffix : {"-a", "-b"}) {
+      Member member;
+      member.link_id = link(name + suffix).id;
+      central.members.push_back(member);
+    }
+    auto stored = store_->insert_central(central);
+    EXPECT_TRUE(stored) << why(stored);
+    return stored ? *stored : Central{};
+  }
+
+  Link link(const std::string& slug) {
+    auto stored = store_->insert_link(make_link(slug));
+    EXPECT_TRUE(stored) << why(stored);
+    return stored ? *stored : Link{};
+  }
+
+  // Runs SQL as superuser on the test database; returns the first cell.
+  std::string admin_sql(const std::string& sql) {
+    auto admin = db_->admin();
+    EXPECT_TRUE(admin) << why(admin);
+    if (!admin) return {};
+    auto r = admin->exec(sql);
+    EXPECT_TRUE(r) << sql << ": " << why(r);
+    return r && r->rows() > 0 ? std::string(r->text_at(0, 0)) : std::string();
+  }
+
+  // Ends every other connection to the test database whose last statement
+  // starts with `query_prefix`, and waits until they are gone.
+  int terminate(const std::string& query_prefix) {
+    const std::string where =
+        " FROM pg_stat_activity WHERE datname = current_database()"
+        " AND pid <> pg_backend_pid() AND query LIKE '" +
+        query_prefix + "%'";
+    const int killed = std::stoi(admin_sql("SELECT count(pg_terminate_backend(pid))" + where));
+    for (int i = 0; i < 100 && admin_sql("SELECT count(*)" + where) != "0"; ++i) {
+      std::this_thread::sleep_for(20ms);
+    }
+    return killed;
+  }
+
+  std::optional<PgTestDatabase> db_;
+  std::unique_ptr<Store> store_;
+};
+
+// ---- the shared rotation counter ----
+
+TEST_F(PgStoreTest, TicketsCountFromZeroPerCentral) {
+  const Central first = make_central("loja");
+  const Central second = make_central("outra");
+  for (std::uint64_t expected : {0u, 1u, 2u}) {
+    auto ticket = store_->next_rotation_ticket(first.id);
+    ASSERT_TRUE(ticket) << why(ticket);
+    ASSERT_TRUE(ticket->has_value());
+    EXPECT_EQ(**ticket, expected);
+  }
+  auto other = store_->next_rotation_ticket(second.id);
+  ASSERT_TRUE(other && other->has_value()) << why(other);
+  EXPECT_EQ(**other, 0u);
+
+  // The sequence lives and dies with its central.
+  ASSERT_TRUE(store_->delete_central(first.id));
+  auto gone = store_->next_rotation_ticket(first.id);
+  ASSERT_FALSE(gone);
+  EXPECT_EQ(gone.error().code, ErrorCode::kNotFound);
+  EXPECT_EQ(
+      admin_sql("SELECT to_regclass('central_ticket_" + std::to_string(first.id) + "') IS NULL"),
+      "t");
+  auto unknown = store_->next_rotation_ticket(9999);
+  ASSERT_FALSE(unknown);
+  EXPECT_EQ(unknown.error().code, ErrorCode::kNotFound);
+}
+
+// Two "nodes" (stores with their own pools), two threads each: every ticket
+// is handed out exactly once.
+TEST_F(PgStoreTest, TicketsAreUniqueAcrossThreadsAndNodes) {
+  const Central central = make_central("loja");
+  auto other_node = open();
+  ASSERT_NE(other_node, nullptr);
+  constexpr int kThreads = 4;
+  constexpr int kPerThread = 150;
+  std::vector<std::vector<std::uint64_t>> drawn(kThreads);
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < kThreads; ++t) {
+    Store* node = t % 2 == 0 ? store_.get() : other_node.get();
+    threads.emplace_back([&, node, t] {
+      for (int i = 0; i < kPerThread; ++i) {
+        auto ticket = node->next_rotation_ticket(central.id);
+        if (!ticket || !ticket->has_value()) {
+          ++failures;
+          continue;
+        }
+        drawn[static_cast<std::size_t>(t)].push_back(**ticket);
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  std::vector<std::uint64_t> all;
+  for (const auto& some : drawn) {
+    EXPECT_TRUE(std::ranges::is_sorted(some));  // each caller sees them increase
+    all.insert(all.end(), some.begin(), some.end());
+  }
+  std::ranges::sort(all);
+  ASSERT_EQ(all.size(), static_cast<std::size_t>(kThreads * kPerThread));
+  for (std::size_t i = 0; i < all.size(); ++i) ASSERT_EQ(all[i], i);
+}
+
+// ---- claim races ----
+
+TEST_F(PgStoreTest, RacingClaimsAgreeOnOneWinner) {
+  const Central central = make_central("loja");
+  auto other_node = open();
+  ASSERT_NE(other_node, nullptr);
+  constexpr int kVisitors = 40;
+  std::barrier sync(2);
+  std::vector<Assignment> got_a(kVisitors);
+  std::vector<Assignment> got_b(kVisitors);
+  std::atomic<int> failures{0};
+  auto racer = [&](Store* node, LinkId link_id, std::vector<Assignment>& got) {
+    for (int v = 0; v < kVisitors; ++v) {
+      const Assignment claim{.central_id = central.id,
+                             .visitor = {.hi = 7, .lo = static_cast<std::uint64_t>(v)},
+                             .link_id = link_id,
+                             .last_seen = Timestamp{1000s}};
+      sync.arrive_and_wait();
+      auto won = node->claim_assignment(claim);
+      if (!won) {
+        ++failures;
+        continue;
+      }
+      got[static_cast<std::size_t>(v)] = *won;
+    }
+  };
+  std::thread a(racer, store_.get(), central.members[0].link_id, std::ref(got_a));
+  std::thread b(racer, other_node.get(), central.members[1].link_id, std::ref(got_b));
+  a.join();
+  b.join();
+  ASSERT_EQ(failures.load(), 0);
+  for (int v = 0; v < kVisitors; ++v) {
+    const auto i = static_cast<std::size_t>(v);
+    EXPECT_EQ(got_a[i].link_id, got_b[i].link_id) << "visitor " << v;
+    auto stored = store_->find_assignment(central.id, {.hi = 7, .lo = i});
+    ASSERT_TRUE(stored && stored->has_value()) << why(stored);
+    EXPECT_EQ((*stored)->link_id, got_a[i].link_id);
+  }
+}
+
+// ---- change feed ----
+
+// Collects payloads until every one of `wanted` arrived or 3 s passed.
+std::set<std::string> hear(ChangeListener& listener, const std::set<std::string>& wanted) {
+  std::set<std::string> heard;
+  const auto deadline = std::chrono::steady_clock::now() + 3s;
+  while (!std::ranges::includes(heard, wanted) && std::chrono::steady_clock::now() < deadline) {
+    auto got = listener.wait(200ms);
+    EXPECT_TRUE(got) << why(got);
+    if (!got) break;
+    heard.insert(got->begin(), got->end());
+  }
+  return heard;
+}
+
+TEST_F(PgStoreTest, WritesNotifyListeners) {
+  auto opened = store_->open_change_listener();
+  ASSERT_TRUE(opened) << why(opened);
+  ASSERT_NE(*opened, nullptr);
+  ChangeListener& listener = **opened;
+  auto quiet = listener.wait(50ms);
+  ASSERT_TRUE(quiet) << why(quiet);
+  EXPECT_TRUE(quiet->empty());
+
+  const Link joao = link("joao");
+  EXPECT_EQ(hear(listener, {"links"}), std::set<std::string>{"links"});
+  const Central central = make_central("loja");
+  EXPECT_TRUE(hear(listener, {"links", "centrals"}).contains("centrals"));
+  ASSERT_TRUE(store_->insert_token("ci", "hash"));
+  EXPECT_EQ(hear(listener, {"tokens"}), std::set<std::string>{"tokens"});
+
+  // Cursor saves and click writes are node-local churn: nobody is told.
+  const std::vector<CursorUpdate> cursors = {{.central_id = central.id, .cursor = 9}};
+  ASSERT_TRUE(store_->save_cursors(cursors));
+  const Assignment claim{.central_id = central.id,
+                         .visitor = {1, 1},
+                         .link_id = central.members[0].link_id,
+                         .last_seen = Timestamp{5s}};
+  ASSERT_TRUE(store_->claim_assignment(claim));
+  // A failed write (slug taken) is rolled back: nothing to hear either.
+  ASSERT_FALSE(store_->insert_link(make_link("JOAO")));
+  auto none = listener.wait(300ms);
+  ASSERT_TRUE(none) << why(none);
+  EXPECT_TRUE(none->empty()) << none->front();
+
+  // Deleting a member link changes the link list and a central.
+  ASSERT_TRUE(store_->delete_link(central.members[1].link_id));
+  EXPECT_EQ(hear(listener, {"links", "centrals"}), (std::set<std::string>{"links", "centrals"}));
+  (void)joao;
+}
+
+TEST_F(PgStoreTest, ListenerFailsWhenItsConnectionIsKilled) {
+  auto opened = store_->open_change_listener();
+  ASSERT_TRUE(opened) << why(opened);
+  ASSERT_EQ(terminate("LISTEN"), 1);
+  const auto start = std::chrono::steady_clock::now();
+  auto got = (*opened)->wait(5s);
+  ASSERT_FALSE(got);
+  EXPECT_EQ(got.error().code, ErrorCode::kUnavailable);
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+  // A new listener works again.
+  auto again = store_->open_change_listener();
+  ASSERT_TRUE(again) << why(again);
+  link("joao");
+  EXPECT_TRUE(hear(**again, {"links"}).contains("links"));
+}
+
+// ---- pool ----
+
+TEST_F(PgStoreTest, PoolReplacesKilledConnections) {
+  link("joao");
+  ASSERT_TRUE(store_->load_links());
+  ASSERT_GE(terminate(""), 1);
+  auto links = store_->load_links();
+  ASSERT_TRUE(links) << why(links);
+  EXPECT_EQ(links->size(), 1u);
+}
+
+TEST_F(PgStoreTest, PoolSizeComesFromTheUrl) {
+  auto small = open("&pool=2");
+  ASSERT_NE(small, nullptr);
+  std::vector<std::thread> threads;
+  std::atomic<int> failures{0};
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      for (int i = 0; i < 20; ++i) {
+        if (!small->load_links()) ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  // store_ (1 connection used so far), small (at most 2), and this admin query.
+  EXPECT_LE(std::stoi(admin_sql(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()")),
+            4);
+  for (const char* bad : {"&pool=0", "&pool=x", "&pool=65"}) {
+    auto store = open_store(db_->url() + bad);
+    ASSERT_FALSE(store) << bad;
+    EXPECT_EQ(store.error().code, ErrorCode::kInvalid) << bad;
+    EXPECT_EQ(store.error().field, "db") << bad;
+  }
+}
+
+// ---- migrations and outages ----
+
+TEST_F(PgStoreTest, MigrationsRunOnceEvenWhenNodesStartTogether) {
+  PgTestDatabase fresh(*test_support::pg_server_url());
+  ASSERT_TRUE(fresh.error().empty()) << fresh.error();
+  std::atomic<int> failures{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < 4; ++t) {
+    threads.emplace_back([&] {
+      auto store = open_store(fresh.url());
+      if (!store) {
+        ADD_FAILURE() << why(store);
+        ++failures;
+      }
+    });
+  }
+  for (auto& thread : threads) thread.join();
+  EXPECT_EQ(failures.load(), 0);
+  auto reopened = open_store(fresh.url());
+  ASSERT_TRUE(reopened) << why(reopened);
+  auto admin = fresh.admin();
+  ASSERT_TRUE(admin) << why(admin);
+  auto versions = admin->exec(
+      "SELECT string_agg(version::text, ',' ORDER BY version)"
+      " FROM schema_version");
+  ASSERT_TRUE(versions) << why(versions);
+  EXPECT_EQ(versions->text_at(0, 0), "1,2");
+}
+
+TEST_F(PgStoreTest, NewerSchemaIsRefused) {
+  admin_sql("INSERT INTO schema_version (version, applied_at) VALUES (99, 0)");
+  auto store = open_store(db_->url());
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(store.error().field, "db");
+  EXPECT_NE(store.error().message.find("99"), std::string::npos) << store.error().message;
+}
+
+TEST_F(PgStoreTest, MissingServerIsUnavailableQuickly) {
+  const auto start = std::chrono::steady_clock::now();
+  auto store = open_store("postgres://postgres@/x?host=/nonexistent-sequencial-dir&port=5432");
+  ASSERT_FALSE(store);
+  EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
+  EXPECT_EQ(store.error().field, "db");
+  EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+}  // namespace
+}  // namespace sequencial
