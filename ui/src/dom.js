@@ -4,6 +4,7 @@
 'use strict';
 
 window.SQ = window.SQ || {};
+window.SQ.pages = window.SQ.pages || {};
 
 (function (SQ) {
   // Properties set as DOM properties rather than attributes.
@@ -109,10 +110,16 @@ window.SQ = window.SQ || {};
     ]).then((r) => r === true);
   };
 
-  // A labelled form field: <label><span>Label</span>input<small>hint</small></label>
+  let fieldIds = 0;
+  // A labelled form field: <div><label for>Label</label>input<small>hint</small></div>;
+  // the hint describes the input without becoming part of its name.
   SQ.field = function field(label, input, hint) {
-    return SQ.h('label', {class: 'field'}, SQ.h('span', {class: 'field-label', text: label}), input,
-      hint ? SQ.h('small', {class: 'hint', text: hint}) : null);
+    fieldIds += 1;
+    if (!input.id) input.id = 'f' + fieldIds;
+    const note = hint ? SQ.h('small', {class: 'hint', id: input.id + '-hint', text: hint}) : null;
+    if (note) input.setAttribute('aria-describedby', note.id);
+    return SQ.h('div', {class: 'field'}, SQ.h('label', {class: 'field-label', htmlFor: input.id, text: label}),
+      input, note);
   };
 
   // Shows an API error on a form: the message next to the named field when

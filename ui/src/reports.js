@@ -15,8 +15,10 @@
     },
   };
 
-  function chart(canvas, type, labels, values, label) {
+  function chart(canvas, kind, labels, values, label) {
     if (!window.Chart) return;
+    const horizontal = kind === 'hbar';
+    const type = horizontal ? 'bar' : kind;
     const bars = type === 'bar' || type === 'line';
     live.push(new window.Chart(canvas, {
       type,
@@ -35,10 +37,11 @@
       },
       options: {
         animation: false,
+        indexAxis: horizontal ? 'y' : 'x',
         responsive: true,
         maintainAspectRatio: false,
         plugins: {legend: {display: !bars, position: 'bottom'}},
-        scales: bars ? {y: {beginAtZero: true, ticks: {precision: 0}}} : {},
+        scales: bars ? {[horizontal ? 'x' : 'y']: {beginAtZero: true, ticks: {precision: 0}}} : {},
       },
     }));
   }
@@ -168,7 +171,7 @@
         const secondBy = dims[1];
         const cards = [
           chartCard('chart-day', SQ.t('reports.overTime'), 'bar', dayRows, csv('day'), SQ.t('reports.day'), false),
-          chartCard('chart-' + secondBy, SQ.t('reports.by.' + secondBy), 'bar', rowsOf(second, secondBy),
+          chartCard('chart-' + secondBy, SQ.t('reports.by.' + secondBy), 'hbar', rowsOf(second, secondBy),
             csv(secondBy), SQ.t('reports.keyLabel.' + secondBy), true),
           chartCard('chart-device', SQ.t('reports.by.device'), 'doughnut', rowsOf(devices, 'device'), csv('device'),
             SQ.t('reports.keyLabel.device'), true),

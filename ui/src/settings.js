@@ -153,7 +153,7 @@
   SQ.pages.settings = {
     async render(view) {
       const sections = await Promise.all([generalSection(), usersSection(), tokensSection()]);
-      view.append(h('div', {class: 'page-head'}, h('h1', {text: SQ.t('page.settings')})), sections);
+      view.append(h('div', {class: 'page-head'}, h('h1', {text: SQ.t('page.settings')})), ...sections);
     },
   };
 })(window.SQ);
