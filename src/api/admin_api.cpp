@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 #include <vector>
 
+#include "api/api_reply.h"
 #include "api/json_codec.h"
 #include "api/openapi.h"
 #include "core/text.h"
@@ -48,14 +49,7 @@ struct AdminApi::Call {
     response.status = 204;
     response.add_header("Cache-Control", "no-store");
   }
-  void error(const Error& e) {
-    static constexpr int kStatus[] = {400, 401, 403, 404, 409, 413, 422, 503, 500};
-    response.status = kStatus[static_cast<int>(e.code)];
-    response.add_header("Content-Type", "application/json");
-    response.add_header("Cache-Control", "no-store");
-    if (e.code == ErrorCode::kUnauthorized) response.add_header("WWW-Authenticate", "Bearer");
-    response.body = error_body(e);
-  }
+  void error(const Error& e) { reply_error(response, e); }
   void method_not_allowed(std::string_view allow) {
     error({ErrorCode::kInvalid, "method " + std::string(request.method) + " not allowed here", ""});
     response.status = 405;
@@ -77,12 +71,13 @@ struct AdminApi::Call {
 };
 
 AdminApi::AdminApi(AdminApiOptions options, const app::PublicUrl& public_url, app::Catalog& catalog,
-                   StatsApi& stats, TokenAuthenticator& auth, const Clock& clock)
+                   StatsApi& stats, ApiAuth& auth, AccountRoutes accounts, const Clock& clock)
     : options_(std::move(options)),
       public_url_(public_url),
       catalog_(catalog),
       stats_(stats),
       auth_(auth),
+      accounts_(accounts),
       clock_(clock) {}
 
 void AdminApi::handle(const http::HttpRequest& request, http::HttpResponse& response) {
@@ -99,16 +94,25 @@ void AdminApi::handle(const http::HttpRequest& request, http::HttpResponse& resp
     response.body = std::string(openapi_document());
     return;
   }
-  if (auto ok = auth_.check(request.header("Authorization")); !ok) {
-    call.error(ok.error());
+  // Logging in needs no credentials; the session API checks its own cookie.
+  if (call.parts.size() == 1 && call.parts[0] == "session") {
+    accounts_.session.handle(request, response);
     return;
   }
+  const std::optional<Caller> caller = auth_.authenticate(request, response);
+  if (!caller) return;
   if (call.parts.empty()) {
     call.error(Error::not_found("no such API route"));
   } else if (call.parts[0] == "links") {
     links(call);
   } else if (call.parts[0] == "centrals") {
     centrals(call);
+  } else if (call.parts[0] == "users" && call.parts.size() <= 2) {
+    accounts_.users.handle(request, response, call.parts, *caller);
+  } else if (call.parts[0] == "tokens" && call.parts.size() <= 2) {
+    accounts_.tokens.handle(request, response, call.parts);
+  } else if (call.parts[0] == "settings" && call.parts.size() == 1) {
+    accounts_.settings.handle(request, response);
   } else {
     call.error(Error::not_found("no such API route: /api/v1/" + std::string(call.parts[0])));
   }
@@ -248,7 +252,7 @@ void AdminApi::hours(Call& call, CentralId id, std::string_view slug) {
   if (method == "PUT") {
     auto body = call.body();
     if (!body) return;
-    auto parsed = parse_schedule(*body, options_.default_tz);
+    auto parsed = parse_schedule(*body, options_.default_tz());
     if (!parsed) return call.error(parsed.error());
     schedule = std::move(*parsed);
   } else if (method != "DELETE") {

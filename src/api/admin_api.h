@@ -1,15 +1,22 @@
-// The admin REST API (/api/v1, API.md): bearer-token authentication, JSON in
-// and out, every error as {"error":{"code","message","field"}}. Handlers
-// translate JSON into catalog calls; they hold no state of their own.
+// The admin REST API (/api/v1, API.md): bearer-token or session-cookie
+// authentication (api_auth.h), JSON in and out, every error as
+// {"error":{"code","message","field"}}. Handlers translate JSON into catalog
+// calls; they hold no state of their own. The admin UI's endpoints (session,
+// users, tokens, settings) live in their own modules, routed from here.
 //
 // Thread-safety: handle() may be called concurrently from every event loop.
 #pragma once
 
+#include <functional>
 #include <string>
 #include <string_view>
 
+#include "api/api_auth.h"
+#include "api/session_api.h"
+#include "api/settings_api.h"
 #include "api/stats_api.h"
-#include "api/tokens.h"
+#include "api/tokens_api.h"
+#include "api/users_api.h"
 #include "app/catalog.h"
 #include "app/public_url.h"
 #include "core/clock.h"
@@ -18,13 +25,22 @@
 namespace sequencial::api {
 
 struct AdminApiOptions {
-  std::string default_tz = "America/Sao_Paulo";
+  // The zone of business hours given without "tz" (may change at run time).
+  std::function<std::string()> default_tz = [] { return std::string("America/Sao_Paulo"); };
+};
+
+// The admin UI's endpoints.
+struct AccountRoutes {
+  SessionApi& session;
+  UsersApi& users;
+  TokensApi& tokens;
+  SettingsApi& settings;
 };
 
 class AdminApi {
  public:
   AdminApi(AdminApiOptions options, const app::PublicUrl& public_url, app::Catalog& catalog,
-           StatsApi& stats, TokenAuthenticator& auth, const Clock& clock);
+           StatsApi& stats, ApiAuth& auth, AccountRoutes accounts, const Clock& clock);
 
   // Answers any request whose path starts with /api/.
   void handle(const http::HttpRequest& request, http::HttpResponse& response);
@@ -41,7 +57,8 @@ class AdminApi {
   const app::PublicUrl& public_url_;
   app::Catalog& catalog_;
   StatsApi& stats_;
-  TokenAuthenticator& auth_;
+  ApiAuth& auth_;
+  AccountRoutes accounts_;
   const Clock& clock_;
 };
 

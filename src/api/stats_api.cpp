@@ -105,7 +105,7 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
   if (format != "json" && format != "csv") {
     return fail(Error::invalid("format", "format must be json or csv"));
   }
-  auto range = parse_range(request, default_tz_, clock_.now());
+  auto range = parse_range(request, default_tz_(), clock_.now());
   if (!range) return fail(range.error());
   const std::int64_t from = first_hour(range->from);
   const std::int64_t to = end_hour(range->to);
@@ -185,7 +185,7 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
 
 Result<void> StatsApi::export_clicks(LinkId id, const http::HttpRequest& request,
                                      http::HttpResponse& response) {
-  auto range = parse_range(request, default_tz_, clock_.now());
+  auto range = parse_range(request, default_tz_(), clock_.now());
   if (!range) return fail(range.error());
   auto clicks = store_.load_clicks(id, range->from, range->to, kMaxExportRows);
   if (!clicks) return fail(clicks.error());

@@ -24,14 +24,21 @@ namespace sequencial::api {
 class StatsApi {
  public:
   // `flush_clicks` writes the clicks still queued (so a reset also covers
-  // them); `slug_of` names links in reports.
-  StatsApi(Store& store, std::string default_tz, const Clock& clock,
+  // them); `slug_of` names links in reports; `default_tz` is called for every
+  // report without ?tz= (the zone may change at run time, app/settings.h).
+  StatsApi(Store& store, std::function<std::string()> default_tz, const Clock& clock,
            std::function<std::string(LinkId)> slug_of, std::function<void()> flush_clicks)
       : store_(store),
         default_tz_(std::move(default_tz)),
         clock_(clock),
         slug_of_(std::move(slug_of)),
         flush_clicks_(std::move(flush_clicks)) {}
+  // With a fixed default zone.
+  StatsApi(Store& store, std::string default_tz, const Clock& clock,
+           std::function<std::string(LinkId)> slug_of, std::function<void()> flush_clicks)
+      : StatsApi(
+            store, [zone = std::move(default_tz)] { return zone; }, clock, std::move(slug_of),
+            std::move(flush_clicks)) {}
 
   // GET .../stats: the report of one scope. Fills the response (JSON or CSV)
   // or returns the error to answer.
@@ -45,7 +52,7 @@ class StatsApi {
 
  private:
   Store& store_;
-  std::string default_tz_;
+  std::function<std::string()> default_tz_;
   const Clock& clock_;
   std::function<std::string(LinkId)> slug_of_;
   std::function<void()> flush_clicks_;

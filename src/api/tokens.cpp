@@ -52,8 +52,15 @@ Result<void> TokenAuthenticator::check(std::string_view header) {
   if (!found) return fail(found.error());
   if (!*found) return unauthorized("invalid API token");
   std::lock_guard lock(mutex_);
-  known_.insert(hash);
+  if (revoked_.contains((*found)->id)) return unauthorized("invalid API token");
+  known_.emplace(hash, (*found)->id);
   return {};
+}
+
+void TokenAuthenticator::revoke(std::int64_t token_id) {
+  std::lock_guard lock(mutex_);
+  revoked_.insert(token_id);
+  std::erase_if(known_, [token_id](const auto& entry) { return entry.second == token_id; });
 }
 
 }  // namespace sequencial::api

@@ -8,6 +8,7 @@
 #include <mutex>
 #include <string>
 #include <string_view>
+#include <unordered_map>
 #include <unordered_set>
 
 #include "core/error.h"
@@ -27,11 +28,15 @@ class TokenAuthenticator {
  public:
   explicit TokenAuthenticator(Store& store) : store_(store) {}
   [[nodiscard]] Result<void> check(std::string_view authorization_header);
+  // Forgets a revoked token at once (call after Store::delete_token).
+  void revoke(std::int64_t token_id);
 
  private:
   Store& store_;
   std::mutex mutex_;
-  std::unordered_set<std::string> known_;  // guarded by mutex_
+  std::unordered_map<std::string, std::int64_t> known_;  // hash -> token id; guarded by mutex_
+  // Revoked ids, so a lookup racing with revoke() cannot cache the token again.
+  std::unordered_set<std::int64_t> revoked_;  // guarded by mutex_
 };
 
 }  // namespace sequencial::api

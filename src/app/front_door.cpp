@@ -1,6 +1,8 @@
 // Top-level request dispatch.
 #include "app/front_door.h"
 
+#include "ui/security_headers.h"
+
 namespace sequencial::app {
 namespace {
 
@@ -22,6 +24,16 @@ void FrontDoor::dispatch(const http::HttpRequest& request, http::HttpResponse& r
   const std::string_view path = request.path();
   if (path.starts_with("/api/") || path == "/api") {
     api_.handle(request, response);
+    ui::add_security_headers(response);
+    return;
+  }
+  if (ui::AdminPage::owns(path)) {
+    if (admin_page_ != nullptr) {
+      admin_page_->handle(request, response);
+    } else {
+      text(response, 404, "the admin UI is not available\n");
+    }
+    ui::add_security_headers(response);
     return;
   }
   const bool read_only = request.method == "GET" || request.method == "HEAD";

@@ -1,6 +1,8 @@
 // The request dispatcher the HTTP edge calls: operational endpoints
-// (/healthz, /readyz, /metrics), the admin API (/api/...), and everything
-// else as a link slug for the redirect handler.
+// (/healthz, /readyz, /metrics), the admin API (/api/...), the admin UI
+// (/admin, /admin/...), and everything else as a link slug for the redirect
+// handler. Admin API and UI responses carry the security headers
+// (ui/security_headers.h).
 //
 // Thread-safety: handle() is called concurrently by every event loop.
 #pragma once
@@ -13,6 +15,7 @@
 #include "app/metrics.h"
 #include "app/redirect_handler.h"
 #include "http/message.h"
+#include "ui/admin_page.h"
 
 namespace sequencial::app {
 
@@ -26,6 +29,8 @@ class FrontDoor final : public http::RequestHandler {
   void handle(const http::HttpRequest& request, http::HttpResponse& response) override;
   // Counts every response by status class.
   void set_metrics(Metrics* metrics) { metrics_ = metrics; }
+  // Serves /admin; without it /admin is 404.
+  void set_admin_page(const ui::AdminPage* page) { admin_page_ = page; }
   // /readyz answers 200 only between set_ready(true) and set_ready(false).
   void set_ready(bool ready) { ready_.store(ready); }
 
@@ -35,6 +40,7 @@ class FrontDoor final : public http::RequestHandler {
   api::AdminApi& api_;
   std::function<std::string()> render_metrics_;
   Metrics* metrics_ = nullptr;
+  const ui::AdminPage* admin_page_ = nullptr;
   std::atomic<bool> ready_{false};
 };
 

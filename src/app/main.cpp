@@ -1,4 +1,4 @@
-// The `sequencial` command line (API.md): serve, token create. Every flag
+// The `sequencial` command line (API.md): serve, token create, user create. Every flag
 // also reads an environment variable (SEQUENCIAL_<FLAG>) and a key of the
 // --config file (TOML: `listen = "0.0.0.0:8080"`).
 #include <spdlog/spdlog.h>
@@ -6,6 +6,7 @@
 
 #include <iostream>
 
+#include "accounts/first_admin.h"
 #include "api/tokens.h"
 #include "app/config_file.h"
 #include "app/serve.h"
@@ -26,6 +27,23 @@ int create_token(const std::string& db, const std::string& name) {
     return 1;
   }
   std::cout << token << "\n";
+  return 0;
+}
+
+int create_user(const std::string& db, const std::string& email, const std::string& password) {
+  auto store = sequencial::open_store(db);
+  if (!store) {
+    std::cerr << "error: cannot open database \"" << db << "\": " << store.error().message << "\n";
+    return 1;
+  }
+  auto created = sequencial::accounts::create_user(
+      **store, email, password, sequencial::accounts::PasswordCost::kInteractive);
+  if (!created) {
+    std::cerr << "error: " << created.error().message << "\n";
+    return created.error().code == sequencial::ErrorCode::kInternal ? 1 : 2;
+  }
+  if (!created->generated_password.empty()) std::cout << created->generated_password << "\n";
+  std::cerr << "user " << created->user.email << " created (id " << created->user.id << ")\n";
   return 0;
 }
 
@@ -93,9 +111,20 @@ int main(int argc, char** argv) {
       ->envname("SEQUENCIAL_LOG_LEVEL")
       ->check(CLI::IsMember({"trace", "debug", "info", "warn", "error", "critical", "off"}))
       ->capture_default_str();
+  serve_cmd
+      ->add_option("--admin-email", serve.admin_email,
+                   "E-mail of the first admin, created at start when there is no user")
+      ->envname("SEQUENCIAL_ADMIN_EMAIL")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--admin-password", serve.admin_password,
+                   "Password of the first admin (default: generated and logged once)")
+      ->envname("SEQUENCIAL_ADMIN_PASSWORD");
 #ifdef SEQUENCIAL_TEST_HOOKS
   serve_cmd->add_option("--test-clock-file", serve.test_clock_file,
                         "TEST BUILDS ONLY: read the current unix time from this file");
+  serve_cmd->add_flag("--test-fast-passwords", serve.test_fast_passwords,
+                      "TEST BUILDS ONLY: hash passwords with the minimum Argon2id cost");
 #endif
 
   std::string token_db = "sequencial.db";
@@ -111,6 +140,22 @@ int main(int argc, char** argv) {
       ->envname("SEQUENCIAL_TOKEN_NAME")
       ->capture_default_str();
 
+  std::string user_db = "sequencial.db";
+  std::string user_email;
+  std::string user_password;
+  CLI::App* user_cmd = app.add_subcommand("user", "Manage admin UI users");
+  user_cmd->require_subcommand(1);
+  CLI::App* user_create = user_cmd->add_subcommand(
+      "create", "Create an admin UI user (prints the password when it is generated)");
+  user_create->add_option("--db", user_db, "SQLite file path (or postgres:// URL)")
+      ->envname("SEQUENCIAL_DB")
+      ->capture_default_str();
+  user_create->add_option("--email", user_email, "The user's e-mail (login)")->required();
+  user_create
+      ->add_option("--password", user_password,
+                   "At least 10 characters (default: generate one and print it)")
+      ->envname("SEQUENCIAL_USER_PASSWORD");
+
   CLI11_PARSE(app, argc, argv);
 
   if (serve_cmd->parsed()) {
@@ -123,5 +168,6 @@ int main(int argc, char** argv) {
     return sequencial::app::run_serve(serve);
   }
   if (token_create->parsed()) return create_token(token_db, token_name);
+  if (user_create->parsed()) return create_user(user_db, user_email, user_password);
   return 1;
 }

@@ -9,13 +9,23 @@
 #include <fstream>
 #include <thread>
 
+#include "accounts/first_admin.h"
+#include "accounts/rate_limiter.h"
+#include "accounts/sessions.h"
 #include "api/admin_api.h"
+#include "api/api_auth.h"
+#include "api/session_api.h"
+#include "api/settings_api.h"
 #include "api/stats_api.h"
 #include "api/tokens.h"
+#include "api/tokens_api.h"
+#include "api/users_api.h"
 #include "app/catalog.h"
+#include "app/default_zone.h"
 #include "app/front_door.h"
 #include "app/metrics.h"
 #include "app/redirect_handler.h"
+#include "app/settings.h"
 #include "app/visitor.h"
 #include "app/write_behind.h"
 #include "clicks/click_pipeline.h"
@@ -25,6 +35,8 @@
 #include "routing/business_hours.h"
 #include "routing/routing_table.h"
 #include "storage/store.h"
+#include "ui/admin_page.h"
+#include "ui/embedded_assets.h"
 
 namespace sequencial::app {
 namespace {
@@ -72,6 +84,27 @@ Result<ListenAddress> parse_listen(std::string_view text) {
   return out;
 }
 
+// Creates the first admin when the database has no user.
+bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::PasswordCost cost) {
+  auto created =
+      accounts::ensure_first_admin(store, config.admin_email, config.admin_password, cost);
+  if (!created) {
+    spdlog::error("event=first_admin_failed field={} error=\"{}\"",
+                  created.error().field.empty() ? "-" : "admin-" + created.error().field,
+                  created.error().message);
+    return false;
+  }
+  if (!*created) return true;
+  if ((*created)->generated_password.empty()) {
+    spdlog::info("event=first_admin email={}", (*created)->user.email);
+  } else {
+    // Logged once: only the hash is stored.
+    spdlog::warn("event=first_admin email={} password={}", (*created)->user.email,
+                 (*created)->generated_password);
+  }
+  return true;
+}
+
 }  // namespace
 
 int run_serve(const ServeConfig& config) {
@@ -113,6 +146,11 @@ int run_serve(const ServeConfig& config) {
                   store.error().message);
     return 1;
   }
+  accounts::PasswordCost password_cost = accounts::PasswordCost::kInteractive;
+#ifdef SEQUENCIAL_TEST_HOOKS
+  if (config.test_fast_passwords) password_cost = accounts::PasswordCost::kMinimum;
+#endif
+  if (!ensure_first_admin(**store, config, password_cost)) return 2;
   const std::size_t loops =
       config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
 
@@ -139,6 +177,19 @@ int run_serve(const ServeConfig& config) {
   write_behind.start();
 
   PublicUrl public_url(config.public_url.empty() ? "http://" + config.listen : config.public_url);
+  DefaultZone default_zone(config.default_tz);
+  // Values saved from the admin UI win over flags.
+  Settings settings(**store, default_zone, public_url);
+  if (auto ok = settings.load(); !ok) {
+    spdlog::error("event=load_failed error=\"{}\"", ok.error().message);
+    return 1;
+  }
+  accounts::SessionManager sessions(**store, *clock);
+  if (auto purged = sessions.purge_expired(); !purged) {
+    spdlog::error("event=load_failed error=\"{}\"", purged.error().message);
+    return 1;
+  }
+  accounts::LoginRateLimiter login_limiter(*clock);
 
   clicks::ClickPipeline click_pipeline(**store, loops,
                                        {static_cast<std::size_t>(config.click_queue_capacity),
@@ -151,11 +202,19 @@ int run_serve(const ServeConfig& config) {
   RedirectHandler redirects({config.default_tz, public_url.get().starts_with("https://")},
                             public_url, tables, assignments, write_behind, click_pipeline,
                             visitor_ids, metrics, *clock);
-  api::TokenAuthenticator auth(**store);
+  api::TokenAuthenticator tokens(**store);
+  api::ApiAuth auth(tokens, sessions);
+  const auto zone_now = [&default_zone] { return default_zone.get(); };
   api::StatsApi stats(
-      **store, config.default_tz, *clock, [&catalog](LinkId id) { return catalog.slug_of(id); },
+      **store, zone_now, *clock, [&catalog](LinkId id) { return catalog.slug_of(id); },
       [&click_pipeline] { click_pipeline.flush(); });
-  api::AdminApi admin({config.default_tz}, public_url, catalog, stats, auth, *clock);
+  api::SessionApi session_api(**store, sessions, login_limiter, auth, public_url, password_cost);
+  api::UsersApi users_api(**store, password_cost);
+  api::TokensApi tokens_api(**store, tokens);
+  api::SettingsApi settings_api(settings);
+  api::AdminApi admin({zone_now}, public_url, catalog, stats, auth,
+                      {session_api, users_api, tokens_api, settings_api}, *clock);
+  const ui::AdminPage admin_page(ui::embedded_assets(), ui::embedded_index_html());
   // Read by /metrics on the loops; set once the server is up.
   std::atomic<http::HttpServer*> live_server{nullptr};
   FrontDoor front(redirects, admin, [&] {
@@ -174,6 +233,7 @@ int run_serve(const ServeConfig& config) {
   options.port = listen->port;
   options.threads = loops;
   front.set_metrics(&metrics);
+  front.set_admin_page(&admin_page);
   auto started = http::start_server(options, front);
   if (!started) {
     spdlog::error("event=listen_failed error=\"{}\"", started.error().message);
@@ -183,7 +243,7 @@ int run_serve(const ServeConfig& config) {
   }
   std::unique_ptr<http::HttpServer> server = std::move(*started);
   live_server.store(server.get());
-  if (config.public_url.empty()) {
+  if (config.public_url.empty() && !settings.public_url_saved()) {
     // The default names the port actually bound (port 0 picks one).
     const bool ipv6 = listen->host.find(':') != std::string::npos;
     public_url.set("http://" + (ipv6 ? "[" + listen->host + "]" : listen->host) + ":" +

@@ -23,7 +23,12 @@ struct ServeConfig {
   int click_queue_capacity = 65536;  // per event loop; beyond it clicks are dropped and counted
   int click_retention_days = 400;    // raw clicks (reports use rollups, kept forever)
   std::string log_level = "info";
-  std::string test_clock_file;  // test builds only: read "now" (unix seconds) from this file
+  // The first admin, created at start when the database has no user; with
+  // no password one is generated and logged once (event=first_admin).
+  std::string admin_email = "admin@localhost";
+  std::string admin_password;
+  bool test_fast_passwords = false;  // test builds only: minimum Argon2id cost
+  std::string test_clock_file;       // test builds only: read "now" (unix seconds) from this file
 };
 
 // Returns the process exit code.

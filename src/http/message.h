@@ -20,6 +20,9 @@ struct HttpRequest {
   // Every header as received (names in the case the client sent).
   std::span<const std::pair<std::string_view, std::string_view>> headers;
   std::size_t loop_index = 0;  // which event loop (core) is serving the request
+  // The peer's IP address as text ("127.0.0.1", "::1"); empty when unknown.
+  // Only for per-client limits (login attempts); never logged or stored.
+  std::string_view remote_address;
 
   // First value of a header, matched case-insensitively; empty when absent.
   [[nodiscard]] std::string_view header(std::string_view name) const;

@@ -232,6 +232,7 @@ class Session {
   std::size_t lingered_ = 0;
 
   RequestData request_;
+  std::string remote_address_;           // the peer's IP, read once at start()
   std::optional<RequestParser> parser_;  // engaged while a request is in progress
   HttpResponse response_;
   std::string out_;  // serialised responses waiting to be written
@@ -336,6 +337,8 @@ void Session::start() {
   error_code ec;
   socket_.set_option(tcp::no_delay(true), ec);
   socket_.non_blocking(true, ec);  // write() tries a direct write first
+  const auto peer = socket_.remote_endpoint(ec);
+  if (!ec) remote_address_ = peer.address().to_string();
   buffer_ = std::make_unique_for_overwrite<char[]>(kInitialBufferSize);
   capacity_ = kInitialBufferSize;
   request_.buffer_begin = buffer_.get();
@@ -501,6 +504,7 @@ bool Session::dispatch(bool client_keeps_alive) {
   request.body = request_.body;
   request.headers = request_.fields;
   request.loop_index = loop_.index();
+  request.remote_address = remote_address_;
   response_.clear();
   try {
     loop_.handler().handle(request, response_);

@@ -70,6 +70,31 @@ struct ApiToken {
   Timestamp created_at{};
 };
 
+// An admin UI account. `password_hash` is a libsodium crypto_pwhash_str
+// string (Argon2id, salt and cost included); the password itself is never stored.
+struct User {
+  std::int64_t id = 0;
+  std::string email;
+  std::string password_hash;
+  Timestamp created_at{};
+};
+
+// A login session. Only a hash of the session id (the `sqs` cookie) is
+// stored; the CSRF token is stored as it is, since the UI reads it back.
+struct StoredSession {
+  std::string id_hash;
+  std::int64_t user_id = 0;
+  std::string csrf_token;
+  Timestamp created_at{};
+  Timestamp expires_at{};
+};
+
+// One server setting saved from the admin UI ("default_tz", "public_url").
+struct Setting {
+  std::string key;
+  std::string value;
+};
+
 class Store {
  public:
   virtual ~Store() = default;
@@ -100,6 +125,40 @@ class Store {
   [[nodiscard]] virtual Result<ApiToken> insert_token(std::string_view name,
                                                       std::string_view token_hash) = 0;
   [[nodiscard]] virtual Result<std::optional<ApiToken>> find_token(std::string_view token_hash) = 0;
+  // Every token, oldest first (never their hashes).
+  [[nodiscard]] virtual Result<std::vector<ApiToken>> load_tokens() = 0;
+  // Revokes a token; kNotFound when there is none with this id.
+  [[nodiscard]] virtual Result<void> delete_token(std::int64_t id) = 0;
+
+  // Admin UI users. E-mails are unique ignoring ASCII case: insert_user of
+  // a taken e-mail fails with kConflict on field "email"; find_user_by_email
+  // matches ignoring ASCII case. insert_user assigns id and created_at.
+  // update_user_password and delete_user fail with kNotFound when there is
+  // no such user; deleting a user deletes their sessions.
+  [[nodiscard]] virtual Result<User> insert_user(std::string_view email,
+                                                 std::string_view password_hash) = 0;
+  [[nodiscard]] virtual Result<std::vector<User>> load_users() = 0;  // by id
+  [[nodiscard]] virtual Result<std::optional<User>> find_user_by_email(std::string_view email) = 0;
+  [[nodiscard]] virtual Result<std::optional<User>> find_user(std::int64_t id) = 0;
+  [[nodiscard]] virtual Result<void> update_user_password(std::int64_t id,
+                                                          std::string_view password_hash) = 0;
+  [[nodiscard]] virtual Result<void> delete_user(std::int64_t id) = 0;
+
+  // Login sessions, keyed by the hash of their id. insert_session of a
+  // user that does not exist fails with kNotFound on field "user_id".
+  // find_session returns a session even when expired (the caller checks
+  // expires_at); purge_sessions deletes expires_at < expired_before and
+  // returns the count. delete_session of an unknown hash is not an error.
+  [[nodiscard]] virtual Result<void> insert_session(const StoredSession& session) = 0;
+  [[nodiscard]] virtual Result<std::optional<StoredSession>> find_session(
+      std::string_view id_hash) = 0;
+  [[nodiscard]] virtual Result<void> delete_session(std::string_view id_hash) = 0;
+  [[nodiscard]] virtual Result<std::int64_t> purge_sessions(Timestamp expired_before) = 0;
+
+  // Settings saved from the admin UI, by key. save_setting inserts or
+  // replaces one key.
+  [[nodiscard]] virtual Result<std::vector<Setting>> load_settings() = 0;
+  [[nodiscard]] virtual Result<void> save_setting(std::string_view key, std::string_view value) = 0;
 
   // Atendimento fixo. save_assignments upserts on (central, visitor); a row
   // older (last_seen) than the stored one does not overwrite it, and rows

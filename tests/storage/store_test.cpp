@@ -624,6 +624,164 @@ TEST_P(StoreTest, TokensAreFoundByHash) {
   EXPECT_EQ(duplicate.error().code, ErrorCode::kConflict);
 }
 
+TEST_P(StoreTest, TokensAreListedAndRevoked) {
+  ASSERT_TRUE(store_->insert_token("ci", "hash-1"));
+  auto admin = store_->insert_token("admin", "hash-2");
+  ASSERT_TRUE(admin) << why(admin);
+  auto listed = store_->load_tokens();
+  ASSERT_TRUE(listed) << why(listed);
+  ASSERT_EQ(listed->size(), 2u);
+  EXPECT_EQ((*listed)[0].name, "ci");
+  EXPECT_EQ((*listed)[1].id, admin->id);
+
+  ASSERT_TRUE(store_->delete_token(admin->id));
+  auto gone = store_->find_token("hash-2");
+  ASSERT_TRUE(gone) << why(gone);
+  EXPECT_FALSE(gone->has_value());
+  auto again = store_->delete_token(admin->id);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+  listed = store_->load_tokens();
+  ASSERT_TRUE(listed) << why(listed);
+  EXPECT_EQ(listed->size(), 1u);
+}
+
+// ---- users, sessions, settings (admin UI) ----
+
+TEST_P(StoreTest, UsersAreUniqueByEmailIgnoringCase) {
+  const Timestamp before = now_seconds();
+  auto ana = store_->insert_user("Ana@Example.com", "$argon2id$hash-a");
+  ASSERT_TRUE(ana) << why(ana);
+  EXPECT_GT(ana->id, 0);
+  EXPECT_EQ(ana->email, "Ana@Example.com");
+  EXPECT_GE(ana->created_at, before);
+  auto bia = store_->insert_user("bia@example.com", "$argon2id$hash-b");
+  ASSERT_TRUE(bia) << why(bia);
+
+  auto clash = store_->insert_user("ana@EXAMPLE.com", "x");
+  ASSERT_FALSE(clash);
+  EXPECT_EQ(clash.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(clash.error().field, "email");
+
+  auto found = store_->find_user_by_email("ANA@example.COM");
+  ASSERT_TRUE(found) << why(found);
+  ASSERT_TRUE(found->has_value());
+  EXPECT_EQ((*found)->id, ana->id);
+  EXPECT_EQ((*found)->password_hash, "$argon2id$hash-a");
+  EXPECT_EQ((*found)->created_at, ana->created_at);
+
+  auto by_id = store_->find_user(bia->id);
+  ASSERT_TRUE(by_id && by_id->has_value()) << why(by_id);
+  EXPECT_EQ((*by_id)->email, "bia@example.com");
+  auto nobody = store_->find_user_by_email("carla@example.com");
+  ASSERT_TRUE(nobody) << why(nobody);
+  EXPECT_FALSE(nobody->has_value());
+  auto no_id = store_->find_user(bia->id + 100);
+  ASSERT_TRUE(no_id) << why(no_id);
+  EXPECT_FALSE(no_id->has_value());
+
+  auto users = store_->load_users();
+  ASSERT_TRUE(users) << why(users);
+  ASSERT_EQ(users->size(), 2u);
+  EXPECT_EQ((*users)[0].id, ana->id);
+  EXPECT_EQ((*users)[1].id, bia->id);
+}
+
+TEST_P(StoreTest, UserPasswordUpdateAndDelete) {
+  auto ana = store_->insert_user("ana@example.com", "old");
+  ASSERT_TRUE(ana) << why(ana);
+  ASSERT_TRUE(store_->update_user_password(ana->id, "new"));
+  auto found = store_->find_user(ana->id);
+  ASSERT_TRUE(found && found->has_value()) << why(found);
+  EXPECT_EQ((*found)->password_hash, "new");
+
+  auto missing = store_->update_user_password(ana->id + 1, "x");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+
+  ASSERT_TRUE(store_->delete_user(ana->id));
+  auto again = store_->delete_user(ana->id);
+  ASSERT_FALSE(again);
+  EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
+  // The e-mail is free again.
+  EXPECT_TRUE(store_->insert_user("ANA@example.com", "x"));
+}
+
+TEST_P(StoreTest, SessionsAreFoundByHashGoWithTheirUserAndArePurged) {
+  auto ana = store_->insert_user("ana@example.com", "h");
+  ASSERT_TRUE(ana) << why(ana);
+  const Timestamp t0{1'800'000'000s};
+  const StoredSession old{.id_hash = "sess-old",
+                          .user_id = ana->id,
+                          .csrf_token = "csrf-1",
+                          .created_at = t0,
+                          .expires_at = t0 + 1h};
+  StoredSession fresh = old;
+  fresh.id_hash = "sess-new";
+  fresh.csrf_token = "csrf-2";
+  fresh.expires_at = t0 + 168h;
+  ASSERT_TRUE(store_->insert_session(old));
+  ASSERT_TRUE(store_->insert_session(fresh));
+
+  auto found = store_->find_session("sess-new");
+  ASSERT_TRUE(found && found->has_value()) << why(found);
+  EXPECT_EQ((*found)->user_id, ana->id);
+  EXPECT_EQ((*found)->csrf_token, "csrf-2");
+  EXPECT_EQ((*found)->created_at, t0);
+  EXPECT_EQ((*found)->expires_at, t0 + 168h);
+
+  auto nobody = store_->insert_session(StoredSession{.id_hash = "x",
+                                                     .user_id = ana->id + 5,
+                                                     .csrf_token = "c",
+                                                     .created_at = t0,
+                                                     .expires_at = t0 + 1h});
+  ASSERT_FALSE(nobody);
+  EXPECT_EQ(nobody.error().code, ErrorCode::kNotFound);
+
+  auto purged = store_->purge_sessions(t0 + 2h);
+  ASSERT_TRUE(purged) << why(purged);
+  EXPECT_EQ(*purged, 1);
+  auto old_found = store_->find_session("sess-old");
+  ASSERT_TRUE(old_found) << why(old_found);
+  EXPECT_FALSE(old_found->has_value());
+
+  ASSERT_TRUE(store_->delete_session("sess-new"));
+  ASSERT_TRUE(store_->delete_session("never-existed"));
+  auto deleted = store_->find_session("sess-new");
+  ASSERT_TRUE(deleted) << why(deleted);
+  EXPECT_FALSE(deleted->has_value());
+
+  // Deleting a user deletes their sessions.
+  fresh.id_hash = "sess-again";
+  ASSERT_TRUE(store_->insert_session(fresh));
+  ASSERT_TRUE(store_->delete_user(ana->id));
+  auto cascaded = store_->find_session("sess-again");
+  ASSERT_TRUE(cascaded) << why(cascaded);
+  EXPECT_FALSE(cascaded->has_value());
+}
+
+TEST_P(StoreTest, SettingsAreSavedAndReplaced) {
+  auto empty = store_->load_settings();
+  ASSERT_TRUE(empty) << why(empty);
+  EXPECT_TRUE(empty->empty());
+  ASSERT_TRUE(store_->save_setting("public_url", "https://zap.example.com"));
+  ASSERT_TRUE(store_->save_setting("default_tz", "America/Recife"));
+  ASSERT_TRUE(store_->save_setting("default_tz", "Europe/Lisbon"));
+  auto settings = store_->load_settings();
+  ASSERT_TRUE(settings) << why(settings);
+  ASSERT_EQ(settings->size(), 2u);
+  EXPECT_EQ((*settings)[0].key, "default_tz");
+  EXPECT_EQ((*settings)[0].value, "Europe/Lisbon");
+  EXPECT_EQ((*settings)[1].key, "public_url");
+  EXPECT_EQ((*settings)[1].value, "https://zap.example.com");
+  // Kept across connections.
+  auto reopened = database_->open();
+  ASSERT_TRUE(reopened) << why(reopened);
+  auto again = (*reopened)->load_settings();
+  ASSERT_TRUE(again) << why(again);
+  EXPECT_EQ(again->size(), 2u);
+}
+
 // ---- assignments ----
 
 TEST_P(StoreTest, AssignmentsUpsertLoadAndPurge) {

@@ -110,9 +110,37 @@ CREATE TABLE click_rollups (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Version 3: admin UI accounts, login sessions and settings saved from the
+// UI. E-mails are unique ignoring ASCII case (COLLATE NOCASE); a session
+// row holds only a hash of its id and goes with its user.
+constexpr std::string_view kVersion3 = R"sql(
+CREATE TABLE users (
+  id            INTEGER PRIMARY KEY,
+  email         TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash TEXT    NOT NULL,
+  created_at    INTEGER NOT NULL
+) STRICT;
+
+CREATE TABLE sessions (
+  id_hash    TEXT    PRIMARY KEY,
+  user_id    INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
+  csrf_token TEXT    NOT NULL,
+  created_at INTEGER NOT NULL,
+  expires_at INTEGER NOT NULL
+) STRICT, WITHOUT ROWID;
+CREATE INDEX sessions_by_user ON sessions (user_id);
+CREATE INDEX sessions_by_expiry ON sessions (expires_at);
+
+CREATE TABLE settings (
+  key   TEXT PRIMARY KEY,
+  value TEXT NOT NULL
+) STRICT, WITHOUT ROWID;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
+    {3, kVersion3},
 };
 
 // The highest applied version; 0 for a new file.

@@ -1,0 +1,37 @@
+// Creating users from the command line and the first admin at start.
+#include "accounts/first_admin.h"
+
+#include "accounts/credentials.h"
+
+namespace sequencial::accounts {
+
+Result<CreatedUser> create_user(Store& store, std::string_view email, std::string_view password,
+                                PasswordCost cost) {
+  if (auto ok = validate_email(email); !ok) return fail(ok.error());
+  CreatedUser created;
+  if (password.empty()) {
+    created.generated_password = generate_password();
+    password = created.generated_password;
+  } else if (auto ok = validate_password(password); !ok) {
+    return fail(ok.error());
+  }
+  auto hash = hash_password(password, cost);
+  if (!hash) return fail(hash.error());
+  auto user = store.insert_user(email, *hash);
+  if (!user) return fail(user.error());
+  created.user = std::move(*user);
+  return created;
+}
+
+Result<std::optional<CreatedUser>> ensure_first_admin(Store& store, std::string_view email,
+                                                      std::string_view password,
+                                                      PasswordCost cost) {
+  auto users = store.load_users();
+  if (!users) return fail(users.error());
+  if (!users->empty()) return std::optional<CreatedUser>{};
+  auto created = create_user(store, email, password, cost);
+  if (!created) return fail(created.error());
+  return std::optional<CreatedUser>(std::move(*created));
+}
+
+}  // namespace sequencial::accounts

@@ -1,0 +1,33 @@
+// The first admin: when the store has no user, one is created so a fresh
+// install can log in to the admin UI. Used by `serve` at start (flags
+// --admin-email / --admin-password) and by `sequencial user create`, which
+// shares create_user() below.
+#pragma once
+
+#include <optional>
+#include <string>
+#include <string_view>
+
+#include "accounts/password.h"
+#include "core/error.h"
+#include "storage/store.h"
+
+namespace sequencial::accounts {
+
+struct CreatedUser {
+  User user;
+  std::string generated_password;  // empty when the password was given
+};
+
+// Validates e-mail and password (generating one when `password` is empty),
+// hashes and stores the user. kConflict on "email" when it is taken.
+[[nodiscard]] Result<CreatedUser> create_user(Store& store, std::string_view email,
+                                              std::string_view password, PasswordCost cost);
+
+// Creates the first user when there is none; nullopt when users exist.
+[[nodiscard]] Result<std::optional<CreatedUser>> ensure_first_admin(Store& store,
+                                                                    std::string_view email,
+                                                                    std::string_view password,
+                                                                    PasswordCost cost);
+
+}  // namespace sequencial::accounts

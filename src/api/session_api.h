@@ -1,0 +1,42 @@
+// /api/v1/session: log in (POST, e-mail + password -> session cookie and CSRF
+// token), who am I (GET), log out (DELETE). Failed logins are counted per
+// e-mail and per client address (accounts/rate_limiter.h) and answered 429
+// beyond the limit. An unknown e-mail costs the same password check as a
+// known one, so timing does not tell which e-mails have accounts.
+//
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <string>
+
+#include "accounts/password.h"
+#include "accounts/rate_limiter.h"
+#include "accounts/sessions.h"
+#include "api/api_auth.h"
+#include "app/public_url.h"
+#include "http/message.h"
+#include "storage/store.h"
+
+namespace sequencial::api {
+
+class SessionApi {
+ public:
+  SessionApi(Store& store, accounts::SessionManager& sessions, accounts::LoginRateLimiter& limiter,
+             ApiAuth& auth, const app::PublicUrl& public_url, accounts::PasswordCost cost);
+
+  void handle(const http::HttpRequest& request, http::HttpResponse& response);
+
+ private:
+  void login(const http::HttpRequest& request, http::HttpResponse& response);
+  void logout(const http::HttpRequest& request, http::HttpResponse& response);
+  [[nodiscard]] bool secure() const;
+
+  Store& store_;
+  accounts::SessionManager& sessions_;
+  accounts::LoginRateLimiter& limiter_;
+  ApiAuth& auth_;
+  const app::PublicUrl& public_url_;
+  std::string dummy_hash_;  // verified against when the e-mail is unknown
+};
+
+}  // namespace sequencial::api

@@ -1,0 +1,97 @@
+// Users endpoints.
+#include "api/users_api.h"
+
+#include <spdlog/spdlog.h>
+
+#include "accounts/credentials.h"
+#include "core/text.h"
+
+namespace sequencial::api {
+
+using nlohmann::json;
+
+void UsersApi::handle(const http::HttpRequest& request, http::HttpResponse& response,
+                      std::span<const std::string_view> parts, const Caller& caller) {
+  const std::string_view method = request.method;
+  if (parts.size() == 1) {
+    if (method == "GET") {
+      auto users = store_.load_users();
+      if (!users) return reply_error(response, users.error());
+      json items = json::array();
+      for (const User& user : *users) items.push_back(user_json(user));
+      return reply_json(response, 200, {{"items", std::move(items)}});
+    }
+    if (method == "POST") return create(request, response);
+    return reply_method_not_allowed(request, response, "GET, POST");
+  }
+  const auto id = parts.size() == 2 ? parse_positive_id(parts[1]) : std::nullopt;
+  if (!id) return reply_error(response, Error::not_found("no such user"));
+  if (method == "GET") {
+    auto user = store_.find_user(*id);
+    if (!user) return reply_error(response, user.error());
+    if (!*user) return reply_error(response, Error::not_found("no such user"));
+    return reply_json(response, 200, user_json(**user));
+  }
+  if (method == "PATCH") return change_password(request, response, *id);
+  if (method == "DELETE") return remove(response, *id, caller);
+  reply_method_not_allowed(request, response, "GET, PATCH, DELETE");
+}
+
+void UsersApi::create(const http::HttpRequest& request, http::HttpResponse& response) {
+  auto body = json_object_body(request);
+  if (!body) return reply_error(response, body.error());
+  auto email = required_string(*body, "email");
+  if (!email) return reply_error(response, email.error());
+  auto password = required_string(*body, "password");
+  if (!password) return reply_error(response, password.error());
+  if (auto ok = accounts::validate_email(*email); !ok) return reply_error(response, ok.error());
+  if (auto ok = accounts::validate_password(*password); !ok) {
+    return reply_error(response, ok.error());
+  }
+  auto hash = accounts::hash_password(*password, cost_);
+  if (!hash) return reply_error(response, hash.error());
+  auto user = store_.insert_user(*email, *hash);
+  if (!user) return reply_error(response, user.error());
+  spdlog::info("event=admin_write action=user.create id={}", user->id);
+  reply_json(response, 201, user_json(*user));
+}
+
+void UsersApi::change_password(const http::HttpRequest& request, http::HttpResponse& response,
+                               std::int64_t id) {
+  auto body = json_object_body(request);
+  if (!body) return reply_error(response, body.error());
+  auto password = required_string(*body, "password");
+  if (!password) return reply_error(response, password.error());
+  if (auto ok = accounts::validate_password(*password); !ok) {
+    return reply_error(response, ok.error());
+  }
+  auto hash = accounts::hash_password(*password, cost_);
+  if (!hash) return reply_error(response, hash.error());
+  if (auto ok = store_.update_user_password(id, *hash); !ok) {
+    return reply_error(response, ok.error());
+  }
+  auto user = store_.find_user(id);
+  if (!user) return reply_error(response, user.error());
+  if (!*user) return reply_error(response, Error::not_found("no such user"));
+  spdlog::info("event=admin_write action=user.password id={}", id);
+  reply_json(response, 200, user_json(**user));
+}
+
+void UsersApi::remove(http::HttpResponse& response, std::int64_t id, const Caller& caller) {
+  if (caller.user && caller.user->id == id) {
+    return reply_error(response, Error::conflict("id", "you cannot delete yourself"));
+  }
+  std::lock_guard lock(delete_mutex_);
+  auto users = store_.load_users();
+  if (!users) return reply_error(response, users.error());
+  const bool exists = std::ranges::any_of(*users, [id](const User& u) { return u.id == id; });
+  if (!exists) return reply_error(response, Error::not_found("no such user"));
+  if (users->size() == 1) {
+    return reply_error(response, Error::conflict("id", "the last user cannot be deleted"));
+  }
+  if (auto ok = store_.delete_user(id); !ok) return reply_error(response, ok.error());
+  spdlog::info("event=admin_write action=user.delete id={}", id);
+  reply_no_content(response);
+}
+
+}  // namespace sequencial::api

@@ -1,0 +1,39 @@
+// /api/v1/users: admin UI accounts. List, create (e-mail + password of at
+// least 10 characters; a taken e-mail is 409), change a password (PATCH),
+// delete (not yourself, not the last user: 409). Every user is an admin.
+//
+// Thread-safety: safe for concurrent use (deletes are serialised, so two
+// concurrent deletes cannot remove the last two users).
+#pragma once
+
+#include <mutex>
+#include <span>
+#include <string_view>
+
+#include "accounts/password.h"
+#include "api/api_reply.h"
+#include "http/message.h"
+#include "storage/store.h"
+
+namespace sequencial::api {
+
+class UsersApi {
+ public:
+  UsersApi(Store& store, accounts::PasswordCost cost) : store_(store), cost_(cost) {}
+
+  // `parts` is the path after /api/v1 ("users", optional id).
+  void handle(const http::HttpRequest& request, http::HttpResponse& response,
+              std::span<const std::string_view> parts, const Caller& caller);
+
+ private:
+  void create(const http::HttpRequest& request, http::HttpResponse& response);
+  void change_password(const http::HttpRequest& request, http::HttpResponse& response,
+                       std::int64_t id);
+  void remove(http::HttpResponse& response, std::int64_t id, const Caller& caller);
+
+  Store& store_;
+  accounts::PasswordCost cost_;
+  std::mutex delete_mutex_;
+};
+
+}  // namespace sequencial::api

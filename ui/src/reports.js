@@ -1,0 +1,189 @@
+// Relatórios: pick a central or a link and a date range; totals, charts
+// (clicks over time, per attendant, devices, sources) each with its numbers
+// as a table and a CSV download of the same report.
+'use strict';
+
+(function (SQ) {
+  const h = SQ.h;
+  const PALETTE = ['#128c7e', '#25d366', '#34b7f1', '#f4a261', '#e76f51', '#8e7dbe', '#2a9d8f',
+    '#e9c46a', '#6c757d', '#d62828'];
+
+  const live = [];
+  SQ.charts = {
+    destroyAll() {
+      while (live.length) live.pop().destroy();
+    },
+  };
+
+  function chart(canvas, kind, labels, values, label) {
+    if (!window.Chart) return;
+    const horizontal = kind === 'hbar';
+    const type = horizontal ? 'bar' : kind;
+    const bars = type === 'bar' || type === 'line';
+    live.push(new window.Chart(canvas, {
+      type,
+      data: {
+        labels,
+        datasets: [{
+          label,
+          data: values,
+          backgroundColor: bars ? '#25d366' : labels.map((_, i) => PALETTE[i % PALETTE.length]),
+          borderColor: type === 'line' ? '#128c7e' : '#fff',
+          borderWidth: type === 'line' ? 2 : 1,
+          fill: false,
+          tension: 0.25,
+          pointRadius: 2,
+        }],
+      },
+      options: {
+        animation: false,
+        indexAxis: horizontal ? 'y' : 'x',
+        responsive: true,
+        maintainAspectRatio: false,
+        plugins: {legend: {display: !bars, position: 'bottom'}},
+        scales: bars ? {[horizontal ? 'x' : 'y']: {beginAtZero: true, ticks: {precision: 0}}} : {},
+      },
+    }));
+  }
+
+  function reportPath(scope, from, to, by, format) {
+    const q = new URLSearchParams({by});
+    if (from) q.set('from', from);
+    if (to) q.set('to', to);
+    if (format) q.set('format', format);
+    return '/' + scope + '/stats?' + q.toString();
+  }
+
+  // A card with a chart, the numbers as a table and the CSV link.
+  function chartCard(id, title, type, rows, csvHref, keyLabel, tableOpen) {
+    const canvas = h('canvas', {'aria-label': title, role: 'img'});
+    const total = rows.reduce((s, r) => s + r.clicks, 0);
+    const table = h('table', {class: 'table compact'},
+      h('thead', {}, h('tr', {}, h('th', {text: keyLabel}), h('th', {class: 'num', text: SQ.t('reports.clicks')}))),
+      h('tbody', {}, rows.map((r) => h('tr', {dataset: {key: r.key}},
+        h('td', {class: 'key', text: r.label}), h('td', {class: 'num', text: SQ.formatNumber(r.clicks)})))));
+    const card = h('section', {class: 'card chart-card', id},
+      h('div', {class: 'chart-head'},
+        h('h2', {text: title}),
+        h('a', {class: 'btn small', href: csvHref, download: '', text: SQ.t('reports.csv')})),
+      total ? h('div', {class: 'chart-box'}, canvas) : h('p', {class: 'empty small', text: SQ.t('reports.noData')}),
+      rows.length ? (tableOpen ? table : h('details', {}, h('summary', {text: SQ.t('reports.showTable')}), table)) : null);
+    return {card, draw: () => { if (total) chart(canvas, type, rows.map((r) => r.label), rows.map((r) => r.clicks), title); }};
+  }
+
+  function label(by, key, bySlug) {
+    if (by === 'attendant') {
+      const link = bySlug.get(key);
+      return link && link.label ? link.label + ' (/' + key + ')' : (key.startsWith('#') ? SQ.t('reports.deletedLink') : '/' + key);
+    }
+    if (by === 'day') return SQ.formatDay(key);
+    if (SQ.t.has('reports.key.' + by + '.' + key)) return SQ.t('reports.key.' + by + '.' + key);
+    return key === '' ? SQ.t('reports.none') : key;
+  }
+
+  function quickRange(kind) {
+    const today = new Date();
+    const start = new Date(today);
+    if (kind === 'today') return [SQ.isoDay(today), SQ.isoDay(today)];
+    if (kind === '7') start.setDate(today.getDate() - 6);
+    if (kind === '30') start.setDate(today.getDate() - 29);
+    if (kind === 'month') start.setDate(1);
+    if (kind === 'all') return ['', ''];
+    return [SQ.isoDay(start), SQ.isoDay(today)];
+  }
+
+  SQ.pages.reports = {
+    async render(view, route) {
+      const [links, centralsData] = await Promise.all([SQ.loadLinks(), SQ.api.get('/centrals')]);
+      const centrals = centralsData.items || [];
+      const bySlug = new Map(links.map((l) => [l.slug, l]));
+      const q = route.query;
+      let target = q.get('central') ? 'central:' + q.get('central') : q.get('link') ? 'link:' + q.get('link') : '';
+      if (!target && centrals.length) target = 'central:' + centrals[0].id;
+      if (!target && links.length) target = 'link:' + links[0].id;
+      let [from, to] = q.has('from') || q.has('to') ? [q.get('from') || '', q.get('to') || ''] : quickRange('30');
+
+      const select = h('select', {name: 'target', id: 'report-target'},
+        centrals.length ? h('optgroup', {label: SQ.t('reports.centrals')}, centrals.map((c) =>
+          h('option', {value: 'central:' + c.id, selected: target === 'central:' + c.id,
+            text: SQ.linkName(bySlug.get(c.anchor)) + ' (/' + c.anchor + ')'}))) : null,
+        links.length ? h('optgroup', {label: SQ.t('reports.links')}, links.map((l) =>
+          h('option', {value: 'link:' + l.id, selected: target === 'link:' + l.id,
+            text: SQ.linkName(l) + (l.label ? ' (/' + l.slug + ')' : '')}))) : null);
+      const fromInput = h('input', {type: 'date', name: 'from', id: 'report-from', value: from});
+      const toInput = h('input', {type: 'date', name: 'to', id: 'report-to', value: to});
+      const output = h('div', {class: 'report'});
+      const filters = h('form', {class: 'card filters', novalidate: true},
+        SQ.field(SQ.t('reports.target'), select),
+        SQ.field(SQ.t('reports.from'), fromInput),
+        SQ.field(SQ.t('reports.to'), toInput),
+        h('div', {class: 'quick'}, ['today', '7', '30', 'month', 'all'].map((kind) =>
+          h('button', {type: 'button', class: 'btn small ghost', dataset: {range: kind}, text: SQ.t('reports.range.' + kind),
+            on: {click: () => { [fromInput.value, toInput.value] = quickRange(kind); filters.requestSubmit(); }}}))),
+        h('button', {type: 'submit', class: 'btn primary', id: 'report-apply', text: SQ.t('reports.apply')}));
+      select.addEventListener('change', () => filters.requestSubmit());
+      filters.addEventListener('submit', (e) => {
+        e.preventDefault();
+        const [kind, id] = select.value.split(':');
+        const params = new URLSearchParams({[kind]: id, from: fromInput.value, to: toInput.value});
+        history.replaceState(null, '', '/admin/relatorios?' + params.toString());
+        load(select.value, fromInput.value, toInput.value);
+      });
+
+      view.append(h('div', {class: 'page-head'}, h('h1', {text: SQ.t('page.reports')})), filters, output);
+      if (!target) {
+        output.append(h('div', {class: 'empty', text: SQ.t('reports.nothing')}));
+        return;
+      }
+
+      async function load(value, f, t) {
+        SQ.charts.destroyAll();
+        const [kind, id] = value.split(':');
+        const scope = (kind === 'central' ? 'centrals/' : 'links/') + id;
+        const dims = ['day', kind === 'central' ? 'attendant' : 'referrer', 'device', 'source'];
+        SQ.replace(output, h('p', {class: 'muted', text: SQ.t('common.loading')}));
+        let reports;
+        try {
+          reports = await Promise.all(dims.map((by) => SQ.api.get(reportPath(scope, f, t, by))));
+        } catch (e) {
+          SQ.replace(output, h('div', {class: 'empty error', role: 'alert', text: SQ.errorMessage(e)}));
+          return;
+        }
+        const [days, second, devices, sources] = reports;
+        const rowsOf = (report, by) => report.rows.map((r) => ({key: r.key, clicks: r.clicks, label: label(by, r.key, bySlug)}));
+        // Clicks over time: every day of the range, zeros included.
+        let dayRows = rowsOf(days, 'day');
+        const firstDay = f || (days.rows[0] && days.rows[0].key);
+        const lastDay = t || (days.rows.length && days.rows[days.rows.length - 1].key);
+        if (firstDay && lastDay) {
+          const counts = new Map(days.rows.map((r) => [r.key, r.clicks]));
+          const all = SQ.daysBetween(firstDay, lastDay, 400);
+          if (all.length && all.length < 400) {
+            dayRows = all.map((d) => ({key: d, clicks: counts.get(d) || 0, label: label('day', d, bySlug)}));
+          }
+        }
+        const csv = (by) => '/api/v1' + reportPath(scope, f, t, by, 'csv');
+        const totals = h('div', {class: 'totals'},
+          [['total', days.total], ['new', days.new_visitors], ['returning', days.returning_visitors],
+            ['previews', days.previews]].map(([k, n]) => h('div', {class: 'card total', dataset: {total: k}},
+            h('div', {class: 'total-value', text: SQ.formatNumber(n)}),
+            h('div', {class: 'muted small', text: SQ.t('reports.total.' + k)}))));
+        const secondBy = dims[1];
+        const cards = [
+          chartCard('chart-day', SQ.t('reports.overTime'), 'bar', dayRows, csv('day'), SQ.t('reports.day'), false),
+          chartCard('chart-' + secondBy, SQ.t('reports.by.' + secondBy), 'hbar', rowsOf(second, secondBy),
+            csv(secondBy), SQ.t('reports.keyLabel.' + secondBy), true),
+          chartCard('chart-device', SQ.t('reports.by.device'), 'doughnut', rowsOf(devices, 'device'), csv('device'),
+            SQ.t('reports.keyLabel.device'), true),
+          chartCard('chart-source', SQ.t('reports.by.source'), 'doughnut', rowsOf(sources, 'source'), csv('source'),
+            SQ.t('reports.keyLabel.source'), true),
+        ];
+        SQ.replace(output, totals,
+          h('p', {class: 'muted small', text: SQ.t('reports.tzNote', {tz: days.tz || ''})}),
+          h('div', {class: 'charts'}, cards.map((c) => c.card)));
+        cards.forEach((c) => c.draw());
+      }
+      await load(target, from, to);
+    },
+  };
+})(window.SQ);

@@ -1,0 +1,159 @@
+// Configurações: users (add, change password, delete), API tokens (create
+// with a name, shown once, revoke), default time zone and public URL.
+'use strict';
+
+(function (SQ) {
+  const h = SQ.h;
+
+  function section(title, intro, ...body) {
+    return h('section', {class: 'card settings-section'}, h('h2', {text: title}),
+      intro ? h('p', {class: 'muted', text: intro}) : null, body);
+  }
+
+  async function usersSection() {
+    const list = h('div', {});
+    const me = SQ.api.user();
+    const refresh = async (message) => {
+      if (message) SQ.toast(message);
+      const data = await SQ.api.get('/users');
+      SQ.replace(list, h('table', {class: 'table users-table'},
+        h('thead', {}, h('tr', {}, h('th', {text: SQ.t('settings.email')}),
+          h('th', {text: SQ.t('links.created')}), h('th', {text: ''}))),
+        h('tbody', {}, (data.items || []).map((u) => h('tr', {dataset: {email: u.email}},
+          h('td', {}, h('span', {text: u.email}),
+            me && me.id === u.id ? h('span', {class: 'badge info', text: SQ.t('settings.you')}) : null),
+          h('td', {text: SQ.formatDate(u.created_at)}),
+          h('td', {class: 'row-actions'},
+            h('button', {type: 'button', class: 'btn small', text: SQ.t('settings.changePassword'),
+              on: {click: () => changePassword(u).then((ok) => { if (ok) SQ.toast(SQ.t('settings.passwordChanged')); })}}),
+            me && me.id === u.id ? null : h('button', {type: 'button', class: 'btn small danger', text: SQ.t('common.delete'),
+              on: {click: async () => {
+                if (!await SQ.confirm(SQ.t('settings.confirmDeleteUser', {email: u.email}), SQ.t('common.delete'))) return;
+                try {
+                  await SQ.api.del('/users/' + u.id);
+                  refresh(SQ.t('settings.userDeleted'));
+                } catch (e) { SQ.toast(SQ.errorMessage(e), 'error'); }
+              }}})))))));
+    };
+    const email = h('input', {type: 'email', name: 'email', required: true, autocomplete: 'off'});
+    const password = h('input', {type: 'password', name: 'password', required: true, autocomplete: 'new-password',
+      minLength: 10});
+    const form = h('form', {class: 'form inline-form', id: 'user-form', novalidate: true},
+      SQ.field(SQ.t('settings.email'), email),
+      SQ.field(SQ.t('settings.password'), password, SQ.t('settings.passwordHint')),
+      h('button', {type: 'submit', class: 'btn primary', text: SQ.t('settings.addUser')}));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      SQ.clearFormError(form);
+      try {
+        await SQ.api.post('/users', {email: email.value.trim(), password: password.value});
+        form.reset();
+        refresh(SQ.t('settings.userAdded'));
+      } catch (err) { SQ.showFormError(form, err); }
+    });
+    await refresh();
+    return section(SQ.t('settings.users'), SQ.t('settings.usersIntro'), list, form);
+  }
+
+  function changePassword(user) {
+    return SQ.modal(SQ.t('settings.changePasswordOf', {email: user.email}), (done) => {
+      const password = h('input', {type: 'password', name: 'password', required: true, autocomplete: 'new-password'});
+      const form = h('form', {class: 'form', novalidate: true},
+        SQ.field(SQ.t('settings.newPassword'), password, SQ.t('settings.passwordHint')),
+        h('div', {class: 'actions'},
+          h('button', {type: 'button', class: 'btn', text: SQ.t('common.cancel'), on: {click: () => done(false)}}),
+          h('button', {type: 'submit', class: 'btn primary', text: SQ.t('common.save')})));
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        SQ.clearFormError(form);
+        try {
+          await SQ.api.patch('/users/' + user.id, {password: password.value});
+          done(true);
+        } catch (err) { SQ.showFormError(form, err); }
+      });
+      return form;
+    });
+  }
+
+  async function tokensSection() {
+    const list = h('div', {});
+    const shown = h('div', {class: 'token-once', hidden: true, role: 'status'});
+    const refresh = async (message) => {
+      if (message) SQ.toast(message);
+      const data = await SQ.api.get('/tokens');
+      const items = data.items || [];
+      SQ.replace(list, items.length ? h('table', {class: 'table tokens-table'},
+        h('thead', {}, h('tr', {}, h('th', {text: SQ.t('settings.tokenName')}),
+          h('th', {text: SQ.t('links.created')}), h('th', {text: ''}))),
+        h('tbody', {}, items.map((tk) => h('tr', {dataset: {id: String(tk.id)}},
+          h('td', {text: tk.name}),
+          h('td', {text: SQ.formatDate(tk.created_at)}),
+          h('td', {class: 'row-actions'},
+            h('button', {type: 'button', class: 'btn small danger', text: SQ.t('settings.revoke'),
+              on: {click: async () => {
+                if (!await SQ.confirm(SQ.t('settings.confirmRevoke', {name: tk.name}), SQ.t('settings.revoke'))) return;
+                try {
+                  await SQ.api.del('/tokens/' + tk.id);
+                  refresh(SQ.t('settings.revoked'));
+                } catch (e) { SQ.toast(SQ.errorMessage(e), 'error'); }
+              }}}))))))
+        : h('p', {class: 'muted', text: SQ.t('settings.noTokens')}));
+    };
+    const name = h('input', {name: 'name', required: true, maxLength: 100, placeholder: SQ.t('settings.tokenPlaceholder')});
+    const form = h('form', {class: 'form inline-form', id: 'token-form', novalidate: true},
+      SQ.field(SQ.t('settings.tokenName'), name),
+      h('button', {type: 'submit', class: 'btn primary', text: SQ.t('settings.createToken')}));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      SQ.clearFormError(form);
+      try {
+        const created = await SQ.api.post('/tokens', {name: name.value.trim()});
+        form.reset();
+        const value = h('code', {class: 'token-value', text: created.token});
+        SQ.replace(shown,
+          h('p', {class: 'strong', text: SQ.t('settings.tokenShownOnce', {name: created.name})}),
+          value,
+          h('button', {type: 'button', class: 'btn small', text: SQ.t('settings.copy'),
+            on: {click: async () => {
+              try {
+                await navigator.clipboard.writeText(created.token);
+                SQ.toast(SQ.t('settings.copied'));
+              } catch (err) {
+                getSelection().selectAllChildren(value);
+              }
+            }}}));
+        shown.hidden = false;
+        refresh(SQ.t('settings.tokenCreated'));
+      } catch (err) { SQ.showFormError(form, err); }
+    });
+    await refresh();
+    return section(SQ.t('settings.tokens'), SQ.t('settings.tokensIntro'), shown, list, form);
+  }
+
+  async function generalSection() {
+    const settings = await SQ.api.get('/settings');
+    const zone = SQ.zoneSelect('default_tz', settings.default_tz);
+    const url = h('input', {type: 'url', name: 'public_url', required: true, value: settings.public_url || '',
+      placeholder: 'https://zap.minhaloja.com.br'});
+    const form = h('form', {class: 'form', id: 'general-form', novalidate: true},
+      SQ.field(SQ.t('settings.defaultTz'), zone, SQ.t('settings.defaultTzHint')),
+      SQ.field(SQ.t('settings.publicUrl'), url, SQ.t('settings.publicUrlHint')),
+      h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'btn primary', text: SQ.t('common.save')})));
+    form.addEventListener('submit', async (e) => {
+      e.preventDefault();
+      SQ.clearFormError(form);
+      try {
+        await SQ.api.patch('/settings', {default_tz: zone.value, public_url: url.value.trim()});
+        SQ.toast(SQ.t('settings.saved'));
+      } catch (err) { SQ.showFormError(form, err); }
+    });
+    return section(SQ.t('settings.general'), null, form);
+  }
+
+  SQ.pages.settings = {
+    async render(view) {
+      const sections = await Promise.all([generalSection(), usersSection(), tokensSection()]);
+      view.append(h('div', {class: 'page-head'}, h('h1', {text: SQ.t('page.settings')})), ...sections);
+    },
+  };
+})(window.SQ);
