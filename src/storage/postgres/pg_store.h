@@ -52,6 +52,26 @@ class PgStore final : public Store {
   [[nodiscard]] Result<ApiToken> insert_token(std::string_view name,
                                               std::string_view token_hash) override;
   [[nodiscard]] Result<std::optional<ApiToken>> find_token(std::string_view token_hash) override;
+  [[nodiscard]] Result<std::vector<ApiToken>> load_tokens() override;
+  [[nodiscard]] Result<void> delete_token(std::int64_t id) override;
+
+  [[nodiscard]] Result<User> insert_user(std::string_view email,
+                                         std::string_view password_hash) override;
+  [[nodiscard]] Result<std::vector<User>> load_users() override;
+  [[nodiscard]] Result<std::optional<User>> find_user_by_email(std::string_view email) override;
+  [[nodiscard]] Result<std::optional<User>> find_user(std::int64_t id) override;
+  [[nodiscard]] Result<void> update_user_password(std::int64_t id,
+                                                  std::string_view password_hash) override;
+  [[nodiscard]] Result<void> delete_user(std::int64_t id) override;
+
+  [[nodiscard]] Result<void> insert_session(const StoredSession& session) override;
+  [[nodiscard]] Result<std::optional<StoredSession>> find_session(
+      std::string_view id_hash) override;
+  [[nodiscard]] Result<void> delete_session(std::string_view id_hash) override;
+  [[nodiscard]] Result<std::int64_t> purge_sessions(Timestamp expired_before) override;
+
+  [[nodiscard]] Result<std::vector<Setting>> load_settings() override;
+  [[nodiscard]] Result<void> save_setting(std::string_view key, std::string_view value) override;
 
   [[nodiscard]] Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) override;
   [[nodiscard]] Result<void> save_assignments(std::span<const Assignment> batch) override;
