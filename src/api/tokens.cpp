@@ -56,4 +56,9 @@ Result<void> TokenAuthenticator::check(std::string_view header) {
   return {};
 }
 
+void TokenAuthenticator::forget_all() {
+  std::lock_guard lock(mutex_);
+  known_.clear();
+}
+
 }  // namespace sequencial::api

@@ -27,6 +27,9 @@ class TokenAuthenticator {
  public:
   explicit TokenAuthenticator(Store& store) : store_(store) {}
   [[nodiscard]] Result<void> check(std::string_view authorization_header);
+  // Empties the cache (tokens changed on another node): the next check of
+  // each token asks the store again.
+  void forget_all();
 
  private:
   Store& store_;

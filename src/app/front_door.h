@@ -10,6 +10,7 @@
 #include <string>
 
 #include "api/admin_api.h"
+#include "app/database_health.h"
 #include "app/metrics.h"
 #include "app/redirect_handler.h"
 #include "http/message.h"
@@ -28,6 +29,10 @@ class FrontDoor final : public http::RequestHandler {
   void set_metrics(Metrics* metrics) { metrics_ = metrics; }
   // /readyz answers 200 only between set_ready(true) and set_ready(false).
   void set_ready(bool ready) { ready_.store(ready); }
+  // While `health` says the database is down, /readyz still answers 200
+  // (redirects are served from memory, so a load balancer should keep
+  // sending them) with the body {"status":"degraded","database":"unreachable"}.
+  void set_database_health(const DatabaseHealth* health) { health_ = health; }
 
  private:
   void dispatch(const http::HttpRequest& request, http::HttpResponse& response);
@@ -35,6 +40,7 @@ class FrontDoor final : public http::RequestHandler {
   api::AdminApi& api_;
   std::function<std::string()> render_metrics_;
   Metrics* metrics_ = nullptr;
+  const DatabaseHealth* health_ = nullptr;
   std::atomic<bool> ready_{false};
 };
 
