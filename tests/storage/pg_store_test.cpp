@@ -10,12 +10,14 @@
 #include <atomic>
 #include <barrier>
 #include <chrono>
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "pg_test_database.h"
+#include "storage/postgres/pg_pool.h"
 #include "storage/store.h"
 
 namespace sequencial {
@@ -397,6 +399,25 @@ TEST_F(PgStoreTest, MissingServerIsUnavailableQuickly) {
   EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().field, "db");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+// ---- the URL (no server needed) ----
+
+TEST(PgPoolUrlTest, PoolIsOursAndTheRestGoesToLibpq) {
+  ::unsetenv("PGCONNECT_TIMEOUT");  // it would replace the default timeout
+  auto plain = postgres::parse_pool_url("postgres://u:p%40ss@db.example:6432/shop");
+  ASSERT_TRUE(plain) << why(plain);
+  EXPECT_EQ(plain->size, 4u);
+  EXPECT_EQ(plain->conninfo,
+            "postgres://u:p%40ss@db.example:6432/shop?connect_timeout=5&keepalives_idle=10"
+            "&keepalives_interval=5&keepalives_count=3");
+
+  auto tuned = postgres::parse_pool_url(
+      "postgresql://db/shop?sslmode=verify-full&pool=8&connect_timeout=1&keepalives=0");
+  ASSERT_TRUE(tuned) << why(tuned);
+  EXPECT_EQ(tuned->size, 8u);
+  EXPECT_EQ(tuned->conninfo,
+            "postgresql://db/shop?sslmode=verify-full&connect_timeout=1&keepalives=0");
 }
 
 }  // namespace
