@@ -63,4 +63,9 @@ void TokenAuthenticator::revoke(std::int64_t token_id) {
   std::erase_if(known_, [token_id](const auto& entry) { return entry.second == token_id; });
 }
 
+void TokenAuthenticator::forget_all() {
+  std::lock_guard lock(mutex_);
+  known_.clear();
+}
+
 }  // namespace sequencial::api

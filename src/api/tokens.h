@@ -30,6 +30,9 @@ class TokenAuthenticator {
   [[nodiscard]] Result<void> check(std::string_view authorization_header);
   // Forgets a revoked token at once (call after Store::delete_token).
   void revoke(std::int64_t token_id);
+  // Empties the cache (tokens changed on another node): the next check of
+  // each token asks the store again.
+  void forget_all();
 
  private:
   Store& store_;

@@ -70,6 +70,26 @@ Result<void> Catalog::load() {
   return {};
 }
 
+Result<void> Catalog::reload() {
+  // Read under the lock, so a local write cannot land between the read and
+  // its publication and then be overwritten by older data.
+  std::lock_guard lock(mutex_);
+  auto links = store_.load_links();
+  if (!links) return fail(links.error());
+  auto centrals = store_.load_centrals();
+  if (!centrals) return fail(centrals.error());
+  std::map<CentralId, Central> fresh;
+  for (auto& c : *centrals) fresh.emplace(c.id, std::move(c));
+  for (const auto& [id, central] : centrals_) {
+    if (!fresh.contains(id)) assignments_.erase_central(id);
+  }
+  links_.clear();
+  for (auto& l : *links) links_.emplace(l.id, std::move(l));
+  centrals_ = std::move(fresh);
+  publish_locked();
+  return {};
+}
+
 void Catalog::publish_locked() {
   auto table = std::make_shared<routing::RoutingTable>();
   std::unordered_map<LinkId, std::shared_ptr<const routing::LinkRoute>> routes;

@@ -56,6 +56,10 @@ class Catalog {
 
   // Loads links and centrals from the store and publishes the first table.
   [[nodiscard]] Result<void> load();
+  // Re-reads links and centrals from the store (another node changed them)
+  // and publishes a new table. Routers of centrals that stay keep their live
+  // state (cursor, open states); a vanished central's assignments are dropped.
+  [[nodiscard]] Result<void> reload();
 
   [[nodiscard]] std::vector<Link> links() const;
   [[nodiscard]] std::size_t link_count() const;

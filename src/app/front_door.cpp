@@ -40,7 +40,12 @@ void FrontDoor::dispatch(const http::HttpRequest& request, http::HttpResponse& r
   if (path == "/healthz") {
     text(response, 200, "ok\n");
   } else if (path == "/readyz") {
-    if (ready_.load()) {
+    if (ready_.load() && health_ != nullptr && !health_->up()) {
+      response.status = 200;
+      response.add_header("Content-Type", "application/json");
+      response.add_header("Cache-Control", "no-store");
+      response.body = R"({"status":"degraded","database":"unreachable"})";
+    } else if (ready_.load()) {
       text(response, 200, "ready\n");
     } else {
       text(response, 503, "not ready\n");

@@ -12,6 +12,7 @@
 #include <string>
 
 #include "api/admin_api.h"
+#include "app/database_health.h"
 #include "app/metrics.h"
 #include "app/redirect_handler.h"
 #include "http/message.h"
@@ -33,6 +34,10 @@ class FrontDoor final : public http::RequestHandler {
   void set_admin_page(const ui::AdminPage* page) { admin_page_ = page; }
   // /readyz answers 200 only between set_ready(true) and set_ready(false).
   void set_ready(bool ready) { ready_.store(ready); }
+  // While `health` says the database is down, /readyz still answers 200
+  // (redirects are served from memory, so a load balancer should keep
+  // sending them) with the body {"status":"degraded","database":"unreachable"}.
+  void set_database_health(const DatabaseHealth* health) { health_ = health; }
 
  private:
   void dispatch(const http::HttpRequest& request, http::HttpResponse& response);
@@ -41,6 +46,7 @@ class FrontDoor final : public http::RequestHandler {
   std::function<std::string()> render_metrics_;
   Metrics* metrics_ = nullptr;
   const ui::AdminPage* admin_page_ = nullptr;
+  const DatabaseHealth* health_ = nullptr;
   std::atomic<bool> ready_{false};
 };
 

@@ -68,7 +68,7 @@ RedirectHandler::RedirectHandler(RedirectOptions options, const PublicUrl& publi
                                  routing::RoutingTableHolder& tables,
                                  routing::AssignmentTable& assignments, WriteBehind& write_behind,
                                  clicks::ClickPipeline& clicks, VisitorIdSource& visitor_ids,
-                                 Metrics& metrics, const Clock& clock)
+                                 Metrics& metrics, const Clock& clock, SharedRouting& shared)
     : options_(std::move(options)),
       public_url_(public_url),
       tables_(tables),
@@ -77,7 +77,8 @@ RedirectHandler::RedirectHandler(RedirectOptions options, const PublicUrl& publi
       clicks_(clicks),
       visitor_ids_(visitor_ids),
       metrics_(metrics),
-      clock_(clock) {}
+      clock_(clock),
+      shared_(shared) {}
 
 void RedirectHandler::not_found(const http::HttpRequest& request, http::HttpResponse& response) {
   metrics_.add(request.loop_index, Counter::kNotFound);
@@ -130,18 +131,7 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
 
   routing::RouteDecision decision{entry->link, routing::Outcome::kLink, false};
   if (entry->central) {
-    routing::CentralRouter& central = *entry->central;
-    std::optional<routing::AssignmentTable::Found> assigned;
-    if (!new_visitor && central.fixed()) assigned = assignments_.find(central.id(), *visitor);
-    decision = central.route(now, assigned ? std::optional(assigned->link) : std::nullopt);
-    const bool touch =
-        decision.outcome == routing::Outcome::kFixed && now - assigned->last_seen >= kTouchInterval;
-    if (decision.assign || touch) {
-      const Assignment a{central.id(), *visitor, decision.link->link.id, now};
-      assignments_.put(a);
-      write_behind_.record(loop, a);
-      if (decision.assign) metrics_.add(loop, Counter::kAssignmentsSaved);
-    }
+    decision = route_central(*entry->central, *visitor, new_visitor, now, loop);
   }
   metrics_.add_redirect(loop, decision.outcome);
 
@@ -173,6 +163,50 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     response.add_header("Cache-Control", "no-store");
   }
   clicks_.push(loop, std::move(click));
+}
+
+routing::RouteDecision RedirectHandler::route_central(routing::CentralRouter& central,
+                                                      const VisitorId& visitor, bool new_visitor,
+                                                      Timestamp now, std::size_t loop) {
+  std::optional<routing::AssignmentTable::Found> assigned;
+  if (!new_visitor && central.fixed()) {
+    assigned = assignments_.find(central.id(), visitor);
+    if (!assigned) {
+      // Evicted here, or assigned by another node: the database knows.
+      if (auto stored = shared_.find(central.id(), visitor)) {
+        assignments_.put(*stored);
+        assigned = routing::AssignmentTable::Found{stored->link_id, stored->last_seen};
+      }
+    }
+  }
+  const auto kept = assigned ? std::optional(assigned->link) : std::nullopt;
+  std::optional<std::uint64_t> ticket;
+  if (shared_.shared() && central.rotates(now, kept)) ticket = shared_.ticket(central.id());
+  routing::RouteDecision decision = central.route(now, kept, ticket);
+  const bool touch =
+      decision.outcome == routing::Outcome::kFixed && now - assigned->last_seen >= kTouchInterval;
+  if (!decision.assign && !touch) return decision;
+  Assignment a{central.id(), visitor, decision.link->link.id, now};
+  if (decision.assign && !assigned && shared_.shared()) {
+    // A first assignment: claim it now so that a node asked next agrees.
+    if (auto winner = shared_.claim(a)) {
+      if (winner->link_id != a.link_id) {
+        // Another node assigned this visitor first: theirs wins if open.
+        auto theirs = central.route(now, winner->link_id);
+        if (theirs.outcome == routing::Outcome::kFixed) decision = std::move(theirs);
+      }
+      a.link_id = decision.link->link.id;
+      assignments_.put(a);
+      if (a.link_id == winner->link_id) {
+        metrics_.add(loop, Counter::kAssignmentsSaved);
+        return decision;
+      }
+    }
+  }
+  assignments_.put(a);
+  write_behind_.record(loop, a);
+  if (decision.assign) metrics_.add(loop, Counter::kAssignmentsSaved);
+  return decision;
 }
 
 void RedirectHandler::handle_qr(const http::HttpRequest& request, std::string_view slug,

@@ -5,7 +5,10 @@
 //
 // Everything is answered from memory: the routing table, the assignment
 // table and the counters. Assignments and cursors leave through the
-// write-behind queues.
+// write-behind queues. With a database shared by several nodes
+// (SharedRouting), a rotating click also takes the central's shared ticket,
+// a visitor unknown here is looked up in the database, and a first
+// assignment is claimed there at once, so every node agrees.
 //
 // Thread-safety: handle() is called concurrently by every event loop.
 #pragma once
@@ -15,6 +18,7 @@
 
 #include "app/metrics.h"
 #include "app/public_url.h"
+#include "app/shared_routing.h"
 #include "app/visitor.h"
 #include "app/write_behind.h"
 #include "clicks/click_pipeline.h"
@@ -35,7 +39,8 @@ class RedirectHandler {
   RedirectHandler(RedirectOptions options, const PublicUrl& public_url,
                   routing::RoutingTableHolder& tables, routing::AssignmentTable& assignments,
                   WriteBehind& write_behind, clicks::ClickPipeline& clicks,
-                  VisitorIdSource& visitor_ids, Metrics& metrics, const Clock& clock);
+                  VisitorIdSource& visitor_ids, Metrics& metrics, const Clock& clock,
+                  SharedRouting& shared);
 
   // Answers a request for `slug` (the path without its leading '/').
   void handle(const http::HttpRequest& request, std::string_view slug,
@@ -47,6 +52,10 @@ class RedirectHandler {
 
  private:
   void not_found(const http::HttpRequest& request, http::HttpResponse& response);
+  // The decision of a central for one click, with atendimento fixo and the
+  // shared rotation ticket; records the assignment it makes.
+  routing::RouteDecision route_central(routing::CentralRouter& central, const VisitorId& visitor,
+                                       bool new_visitor, Timestamp now, std::size_t loop);
   void closed_page(const http::HttpRequest& request, routing::CentralRouter& central,
                    http::HttpResponse& response);
 
@@ -59,6 +68,7 @@ class RedirectHandler {
   VisitorIdSource& visitor_ids_;
   Metrics& metrics_;
   const Clock& clock_;
+  SharedRouting& shared_;
 };
 
 }  // namespace sequencial::app

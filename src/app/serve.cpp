@@ -21,11 +21,14 @@
 #include "api/tokens_api.h"
 #include "api/users_api.h"
 #include "app/catalog.h"
+#include "app/change_follower.h"
+#include "app/database_health.h"
 #include "app/default_zone.h"
 #include "app/front_door.h"
 #include "app/metrics.h"
 #include "app/redirect_handler.h"
 #include "app/settings.h"
+#include "app/shared_routing.h"
 #include "app/visitor.h"
 #include "app/write_behind.h"
 #include "clicks/click_pipeline.h"
@@ -105,6 +108,24 @@ bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::Passw
   return true;
 }
 
+// The --db value as logged: a password in a postgres:// URL is masked.
+std::string redact_db_url(std::string_view url) {
+  std::string out(url);
+  const std::size_t scheme = out.find("://");
+  const std::size_t at = out.find('@');
+  if (scheme != std::string::npos && at != std::string::npos && at > scheme) {
+    const std::size_t colon = out.find(':', scheme + 3);
+    if (colon != std::string::npos && colon < at) out.replace(colon + 1, at - colon - 1, "***");
+  }
+  const std::size_t password = out.find("password=");
+  if (password != std::string::npos) {
+    const std::size_t start = password + 9;
+    const std::size_t end = out.find_first_of("& ", start);
+    out.replace(start, (end == std::string::npos ? out.size() : end) - start, "***");
+  }
+  return out;
+}
+
 }  // namespace
 
 int run_serve(const ServeConfig& config) {
@@ -142,7 +163,7 @@ int run_serve(const ServeConfig& config) {
 
   auto store = open_store(config.db);
   if (!store) {
-    spdlog::error("event=store_open_failed db=\"{}\" error=\"{}\"", config.db,
+    spdlog::error("event=store_open_failed db=\"{}\" error=\"{}\"", redact_db_url(config.db),
                   store.error().message);
     return 1;
   }
@@ -197,12 +218,29 @@ int run_serve(const ServeConfig& config) {
                                         std::chrono::milliseconds(config.click_flush_interval_ms)});
   click_pipeline.start();
 
+  api::TokenAuthenticator tokens(**store);
+  // Several nodes on one database: follow the others' changes; whether the
+  // backend is shared is decided here, once.
+  DatabaseHealth health;
+  ChangeFollower follower(**store, catalog, health,
+                          [&tokens, &settings](const std::string& what) {
+                            if (what == "tokens") tokens.forget_all();
+                            if (what == "settings") {
+                              if (auto ok = settings.load(); !ok) {
+                                spdlog::warn("event=settings_reload_failed error=\"{}\"",
+                                             ok.error().message);
+                              }
+                            }
+                          },
+                          {});
+  const bool shared = follower.open();
+  SharedRouting shared_routing(**store, shared, health);
+
   Metrics metrics(loops);
   RandomVisitorIds visitor_ids(loops);
   RedirectHandler redirects({config.default_tz, public_url.get().starts_with("https://")},
                             public_url, tables, assignments, write_behind, click_pipeline,
-                            visitor_ids, metrics, *clock);
-  api::TokenAuthenticator tokens(**store);
+                            visitor_ids, metrics, *clock, shared_routing);
   api::ApiAuth auth(tokens, sessions);
   const auto zone_now = [&default_zone] { return default_zone.get(); };
   api::StatsApi stats(
@@ -225,6 +263,8 @@ int run_serve(const ServeConfig& config) {
     metrics.assignments.store(assignments.size());
     std::string text = metrics.render();
     click_pipeline.append_metrics(text);
+    shared_routing.append_metrics(text);
+    health.append_metrics(text);
     return text;
   });
 
@@ -234,6 +274,7 @@ int run_serve(const ServeConfig& config) {
   options.threads = loops;
   front.set_metrics(&metrics);
   front.set_admin_page(&admin_page);
+  front.set_database_health(&health);
   auto started = http::start_server(options, front);
   if (!started) {
     spdlog::error("event=listen_failed error=\"{}\"", started.error().message);
@@ -249,12 +290,13 @@ int run_serve(const ServeConfig& config) {
     public_url.set("http://" + (ipv6 ? "[" + listen->host + "]" : listen->host) + ":" +
                    std::to_string(server->port()));
   }
+  if (shared) follower.start();
   front.set_ready(true);
   spdlog::info(
-      "event=listening address={}:{} port={} loops={} db=\"{}\" links={} centrals={} "
+      "event=listening address={}:{} port={} loops={} db=\"{}\" shared={} links={} centrals={} "
       "assignments={} public_url={}",
-      listen->host, server->port(), server->port(), loops, config.db, catalog.link_count(),
-      catalog.central_count(), assignments.size(), public_url.get());
+      listen->host, server->port(), server->port(), loops, redact_db_url(config.db), shared,
+      catalog.link_count(), catalog.central_count(), assignments.size(), public_url.get());
 
   int signal_number = 0;
   sigwait(&stop_signals, &signal_number);
@@ -262,6 +304,7 @@ int run_serve(const ServeConfig& config) {
   front.set_ready(false);
   server->stop();
   live_server.store(nullptr);
+  follower.stop();
   click_pipeline.stop();
   write_behind.stop();
   spdlog::info("event=stopped clicks_written={} clicks_dropped={}", click_pipeline.written(),

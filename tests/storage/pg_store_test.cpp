@@ -10,12 +10,14 @@
 #include <atomic>
 #include <barrier>
 #include <chrono>
+#include <cstdlib>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "pg_test_database.h"
+#include "storage/postgres/pg_pool.h"
 #include "storage/store.h"
 
 namespace sequencial {
@@ -316,6 +318,44 @@ TEST_F(PgStoreTest, PoolSizeComesFromTheUrl) {
 
 // ---- migrations and outages ----
 
+// The database refuses new connections and the store's are killed: every
+// call is kUnavailable (never a hang, never kInternal) until it is back.
+TEST_F(PgStoreTest, OutageIsUnavailableUntilTheDatabaseReturns) {
+  link("joao");
+  const std::string db = db_->name();
+  auto server = postgres::Connection::open(*test_support::pg_server_url());
+  ASSERT_TRUE(server) << why(server);
+  ASSERT_TRUE(server->exec("ALTER DATABASE " + db + " ALLOW_CONNECTIONS false"));
+  auto killed = server->exec(
+      "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE datname = '" + db + "'");
+  ASSERT_TRUE(killed) << why(killed);
+  for (int i = 0; i < 100; ++i) {
+    auto left = server->exec("SELECT count(*) FROM pg_stat_activity WHERE datname = '" + db + "'");
+    if (left && left->text_at(0, 0) == "0") break;
+    std::this_thread::sleep_for(20ms);
+  }
+
+  auto links = store_->load_links();
+  ASSERT_FALSE(links);
+  EXPECT_EQ(links.error().code, ErrorCode::kUnavailable) << links.error().message;
+  const ClickRecord click{};
+  auto clicks = store_->insert_clicks(std::span(&click, 1), {});
+  ASSERT_FALSE(clicks);
+  EXPECT_EQ(clicks.error().code, ErrorCode::kUnavailable);
+  auto ticket = store_->next_rotation_ticket(1);
+  ASSERT_FALSE(ticket);
+  EXPECT_EQ(ticket.error().code, ErrorCode::kUnavailable);
+  auto listener = store_->open_change_listener();
+  ASSERT_FALSE(listener);
+  EXPECT_EQ(listener.error().code, ErrorCode::kUnavailable);
+
+  ASSERT_TRUE(server->exec("ALTER DATABASE " + db + " ALLOW_CONNECTIONS true"));
+  links = store_->load_links();
+  ASSERT_TRUE(links) << why(links);
+  EXPECT_EQ(links->size(), 1u);
+  EXPECT_TRUE(store_->insert_clicks(std::span(&click, 1), {}));
+}
+
 TEST_F(PgStoreTest, MigrationsRunOnceEvenWhenNodesStartTogether) {
   PgTestDatabase fresh(*test_support::pg_server_url());
   ASSERT_TRUE(fresh.error().empty()) << fresh.error();
@@ -359,6 +399,25 @@ TEST_F(PgStoreTest, MissingServerIsUnavailableQuickly) {
   EXPECT_EQ(store.error().code, ErrorCode::kUnavailable);
   EXPECT_EQ(store.error().field, "db");
   EXPECT_LT(std::chrono::steady_clock::now() - start, 2s);
+}
+
+// ---- the URL (no server needed) ----
+
+TEST(PgPoolUrlTest, PoolIsOursAndTheRestGoesToLibpq) {
+  ::unsetenv("PGCONNECT_TIMEOUT");  // it would replace the default timeout
+  auto plain = postgres::parse_pool_url("postgres://u:p%40ss@db.example:6432/shop");
+  ASSERT_TRUE(plain) << why(plain);
+  EXPECT_EQ(plain->size, 4u);
+  EXPECT_EQ(plain->conninfo,
+            "postgres://u:p%40ss@db.example:6432/shop?connect_timeout=5&keepalives_idle=10"
+            "&keepalives_interval=5&keepalives_count=3");
+
+  auto tuned = postgres::parse_pool_url(
+      "postgresql://db/shop?sslmode=verify-full&pool=8&connect_timeout=1&keepalives=0");
+  ASSERT_TRUE(tuned) << why(tuned);
+  EXPECT_EQ(tuned->size, 8u);
+  EXPECT_EQ(tuned->conninfo,
+            "postgresql://db/shop?sslmode=verify-full&connect_timeout=1&keepalives=0");
 }
 
 }  // namespace

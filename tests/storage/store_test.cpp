@@ -906,6 +906,148 @@ TEST_P(StoreTest, AssignmentsGoWithTheirCentralOrLink) {
   EXPECT_TRUE(same_assignment(left->at(0), batch[1]));
 }
 
+TEST_P(StoreTest, AssignmentBatchWithOneVisitorTwiceKeepsTheNewest) {
+  const LinkId a = insert(make_link("a")).id;
+  const LinkId b = insert(make_link("b")).id;
+  const Central central = insert_central({a, b}, "loja");
+  const VisitorId v{.hi = 9, .lo = 9};
+  const std::vector<Assignment> batch = {
+      {.central_id = central.id, .visitor = v, .link_id = b, .last_seen = Timestamp{2000s}},
+      {.central_id = central.id, .visitor = v, .link_id = a, .last_seen = Timestamp{1000s}},
+  };
+  ASSERT_TRUE(store_->save_assignments(batch));
+  auto found = store_->find_assignment(central.id, v);
+  ASSERT_TRUE(found && found->has_value()) << why(found);
+  EXPECT_TRUE(same_assignment(**found, batch[0]));
+}
+
+// ---- clicks and reports ----
+
+ClickRecord sample_click(std::int64_t at, LinkId entry, LinkId served) {
+  ClickRecord c;
+  c.at = Timestamp{std::chrono::seconds{at}};
+  c.entry_link_id = entry;
+  c.link_id = served;
+  c.visitor = {.hi = 0xFFFF'0000'FFFF'0000ull, .lo = 1};
+  c.outcome = "link";
+  c.device = "android";
+  return c;
+}
+
+TEST_P(StoreTest, ClicksRoundTripEveryField) {
+  ClickRecord full = sample_click(7200, 5, 6);
+  full.kind = ClickKind::kClick;
+  full.central_id = 4;
+  full.new_visitor = false;
+  full.outcome = "rotation";
+  full.browser = "instagram";
+  full.referrer = "NULL";  // a plain string, not SQL NULL
+  // Quotes, backslashes, braces, commas and non-ASCII survive the batch encoding.
+  full.utm_source = R"(in"sta\gram{x},y)";
+  full.utm_medium = "";
+  full.utm_campaign = "promoção 🎉";
+  full.utm_term = " spaced ";
+  full.utm_content = "a'b";
+  full.gclid = true;
+  full.fbclid = true;
+  full.source = ClickSource::kQr;
+  full.ref = "K7Q2";
+  ClickRecord preview = sample_click(7300, 6, 0);
+  preview.kind = ClickKind::kPreview;
+  const std::vector<ClickRecord> batch = {full, preview, sample_click(9000, 7, 7)};
+  ASSERT_TRUE(store_->insert_clicks(batch, {}));
+  EXPECT_TRUE(store_->insert_clicks({}, {}));
+
+  auto loaded = store_->load_clicks(6, Timestamp{0s}, Timestamp{100000s}, 100);
+  ASSERT_TRUE(loaded) << why(loaded);
+  ASSERT_EQ(loaded->size(), 2u);  // served by 6, and entering through 6
+  const ClickRecord& got = (*loaded)[0];
+  EXPECT_EQ(got.at, full.at);
+  EXPECT_EQ(got.kind, full.kind);
+  EXPECT_EQ(got.central_id, full.central_id);
+  EXPECT_EQ(got.entry_link_id, full.entry_link_id);
+  EXPECT_EQ(got.link_id, full.link_id);
+  EXPECT_EQ(got.visitor, full.visitor);
+  EXPECT_EQ(got.new_visitor, full.new_visitor);
+  EXPECT_EQ(got.outcome, full.outcome);
+  EXPECT_EQ(got.device, full.device);
+  EXPECT_EQ(got.browser, full.browser);
+  EXPECT_EQ(got.referrer, full.referrer);
+  EXPECT_EQ(got.utm_source, full.utm_source);
+  EXPECT_EQ(got.utm_medium, full.utm_medium);
+  EXPECT_EQ(got.utm_campaign, full.utm_campaign);
+  EXPECT_EQ(got.utm_term, full.utm_term);
+  EXPECT_EQ(got.utm_content, full.utm_content);
+  EXPECT_EQ(got.gclid, full.gclid);
+  EXPECT_EQ(got.fbclid, full.fbclid);
+  EXPECT_EQ(got.source, full.source);
+  EXPECT_EQ(got.ref, full.ref);
+  EXPECT_EQ((*loaded)[1].kind, ClickKind::kPreview);
+
+  // [from, to) and the limit, oldest first.
+  auto window = store_->load_clicks(6, Timestamp{7200s}, Timestamp{7300s}, 100);
+  ASSERT_TRUE(window);
+  EXPECT_EQ(window->size(), 1u);
+  auto limited = store_->load_clicks(6, Timestamp{0s}, Timestamp{100000s}, 1);
+  ASSERT_TRUE(limited && limited->size() == 1u);
+  EXPECT_EQ(limited->front().at, full.at);
+
+  auto purged = store_->purge_clicks(Timestamp{7300s});
+  ASSERT_TRUE(purged) << why(purged);
+  EXPECT_EQ(*purged, 1);
+  auto left = store_->load_clicks(7, Timestamp{0s}, Timestamp{100000s}, 100);
+  ASSERT_TRUE(left);
+  EXPECT_EQ(left->size(), 1u);
+}
+
+TEST_P(StoreTest, RollupsAddUpAndSumPerKeyOrPerHour) {
+  const auto delta = [](std::int64_t hour, const std::string& key, std::int64_t count) {
+    return RollupDelta{.scope = StatsScope::kLink,
+                       .scope_id = 3,
+                       .hour = hour,
+                       .dimension = "device",
+                       .key = key,
+                       .count = count};
+  };
+  // One key twice in a batch, and again in a later batch.
+  const std::vector<RollupDelta> first = {delta(10, "ios", 2), delta(10, "ios", 3),
+                                          delta(11, "android", 1), delta(12, "ios", 4)};
+  ASSERT_TRUE(store_->insert_clicks({}, first));
+  const std::vector<RollupDelta> second = {delta(10, "ios", 1), delta(11, "android", 9)};
+  ASSERT_TRUE(store_->insert_clicks({}, second));
+  RollupDelta other_scope = delta(10, "ios", 100);
+  other_scope.scope = StatsScope::kCentral;
+  RollupDelta other_dimension = delta(10, "ios", 100);
+  other_dimension.dimension = "browser";
+  ASSERT_TRUE(store_->insert_clicks({}, std::vector<RollupDelta>{other_scope, other_dimension}));
+
+  auto totals = store_->load_rollups(StatsScope::kLink, 3, "device", 10, 12, false);
+  ASSERT_TRUE(totals) << why(totals);
+  ASSERT_EQ(totals->size(), 2u);           // hour 12 is outside [10, 12)
+  EXPECT_EQ((*totals)[0].key, "android");  // the biggest first
+  EXPECT_EQ((*totals)[0].count, 10);
+  EXPECT_EQ((*totals)[0].hour, -1);
+  EXPECT_EQ((*totals)[1].key, "ios");
+  EXPECT_EQ((*totals)[1].count, 6);
+
+  auto hourly = store_->load_rollups(StatsScope::kLink, 3, "device", 0, 100, true);
+  ASSERT_TRUE(hourly) << why(hourly);
+  ASSERT_EQ(hourly->size(), 3u);
+  EXPECT_EQ((*hourly)[0].hour, 10);
+  EXPECT_EQ((*hourly)[0].count, 6);
+  EXPECT_EQ((*hourly)[1].hour, 11);
+  EXPECT_EQ((*hourly)[2].hour, 12);
+  EXPECT_EQ((*hourly)[2].count, 4);
+
+  ASSERT_TRUE(store_->reset_link_stats(3));
+  auto reset = store_->load_rollups(StatsScope::kLink, 3, "device", 0, 100, false);
+  ASSERT_TRUE(reset);
+  EXPECT_TRUE(reset->empty());
+  auto central = store_->load_rollups(StatsScope::kCentral, 3, "device", 0, 100, false);
+  ASSERT_TRUE(central);
+  EXPECT_EQ(central->size(), 1u);  // a central's report is not a link's
+}
+
 // ---- persistence and sharing ----
 
 TEST_P(StoreTest, ReopeningKeepsEverything) {

@@ -5,7 +5,9 @@
 
 #include <cerrno>
 
+#include <algorithm>
 #include <chrono>
+#include <cstdint>
 #include <utility>
 #include <vector>
 
@@ -24,14 +26,19 @@ class PgListener final : public ChangeListener {
       if (!conn_.healthy()) return fail(lost());
       drain(payloads);
       if (!payloads.empty()) return payloads;
-      const auto left =
-          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now());
-      if (left.count() <= 0) return payloads;
+      const auto left = std::max<std::int64_t>(
+          0,
+          std::chrono::duration_cast<std::chrono::milliseconds>(deadline - Clock::now()).count());
       pollfd fd{.fd = PQsocket(conn_.raw()), .events = POLLIN, .revents = 0};
       if (fd.fd < 0) return fail(lost());
-      const int ready = ::poll(&fd, 1, static_cast<int>(left.count()));
+      const int ready = ::poll(&fd, 1, static_cast<int>(left));
       if (ready < 0 && errno != EINTR) return fail(lost());
       if (ready > 0 && PQconsumeInput(conn_.raw()) == 0) return fail(lost());
+      if (left == 0) {
+        if (!conn_.healthy()) return fail(lost());
+        drain(payloads);
+        return payloads;
+      }
     }
   }
 

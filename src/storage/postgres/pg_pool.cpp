@@ -15,6 +15,7 @@ Result<PoolUrl> parse_pool_url(std::string_view url) {
   std::string base(url.substr(0, question));
   std::string query;
   bool has_timeout = std::getenv("PGCONNECT_TIMEOUT") != nullptr;
+  bool has_keepalives = false;
   if (question != std::string_view::npos) {
     std::string_view rest = url.substr(question + 1);
     while (!rest.empty()) {
@@ -32,11 +33,17 @@ Result<PoolUrl> parse_pool_url(std::string_view url) {
         continue;
       }
       if (item.starts_with("connect_timeout=")) has_timeout = true;
+      if (item.starts_with("keepalives")) has_keepalives = true;
       if (!query.empty()) query += '&';
       query += item;
     }
   }
-  if (!has_timeout) query += query.empty() ? "connect_timeout=5" : "&connect_timeout=5";
+  const auto append = [&query](std::string_view option) {
+    if (!query.empty()) query += '&';
+    query += option;
+  };
+  if (!has_timeout) append("connect_timeout=5");
+  if (!has_keepalives) append("keepalives_idle=10&keepalives_interval=5&keepalives_count=3");
   parsed.conninfo = base + "?" + query;
   return parsed;
 }

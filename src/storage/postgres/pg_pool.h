@@ -27,7 +27,10 @@ struct PoolUrl {
 };
 // Removes `pool=N` from the URL's query (libpq rejects unknown parameters)
 // and adds connect_timeout=5 unless the URL or PGCONNECT_TIMEOUT sets one,
-// so a dead server fails in seconds rather than the OS TCP timeout.
+// so a dead server fails in seconds rather than the OS TCP timeout, and TCP
+// keepalives (10 s idle, 3 probes 5 s apart) unless the URL sets keepalives*,
+// so a connection to a server that vanished (a listener waiting, a query in
+// flight) fails within about 25 s instead of hours.
 [[nodiscard]] Result<PoolUrl> parse_pool_url(std::string_view url);
 
 class Pool;

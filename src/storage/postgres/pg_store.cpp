@@ -169,7 +169,7 @@ Result<void> PgStore::delete_link(LinkId id) {
   auto anchor = c.exec_prepared(
       "anchor_of", "SELECT id FROM centrals WHERE anchor_id = $1 ORDER BY id LIMIT 1", one(id));
   if (!anchor) return fail(std::move(anchor.error()));
-  const auto anchoring = [](std::string central) {
+  const auto anchoring = [](const std::string& central) {
     return Error::conflict(
         "id", "link is the anchor of central " + central + "; delete the central first");
   };

@@ -1,0 +1,55 @@
+// The database's side of routing when several nodes share one database
+// (PostgreSQL): the central's shared rotation counter, and atendimento fixo
+// assignments made or kept by other nodes. On a single node (SQLite) there
+// is no shared counter and new assignments are written behind.
+//
+// Every call is made on the redirect path, so a failure never fails a
+// redirect: it is reported to DatabaseHealth and answered with "nothing"
+// (the caller uses its node-local cursor or its own decision). While the
+// database is marked down, no call reaches it at all; each rotation served
+// without a ticket then is counted in sequencial_rotation_fallback_total.
+//
+// Thread-safety: safe for concurrent use.
+#pragma once
+
+#include <atomic>
+#include <cstdint>
+#include <optional>
+#include <string>
+
+#include "app/database_health.h"
+#include "core/model.h"
+#include "storage/store.h"
+
+namespace sequencial::app {
+
+class SharedRouting {
+ public:
+  // `shared`: the backend is shared by several nodes (decided once at start).
+  SharedRouting(Store& store, bool shared, DatabaseHealth& health)
+      : store_(store), shared_(shared), health_(health) {}
+
+  [[nodiscard]] bool shared() const { return shared_; }
+  // The central's next rotation ticket; nullopt when the node-local cursor
+  // must be used (single node, database down or failing: a counted fallback).
+  [[nodiscard]] std::optional<std::uint64_t> ticket(CentralId central);
+  // The stored assignment of a visitor missing from this node's memory.
+  [[nodiscard]] std::optional<Assignment> find(CentralId central, const VisitorId& visitor);
+  // Stores a first assignment unless another node stored one first; returns
+  // the one stored (the winner), or nullopt when the database could not be
+  // asked (the caller writes its own behind).
+  [[nodiscard]] std::optional<Assignment> claim(const Assignment& assignment);
+
+  [[nodiscard]] std::uint64_t fallbacks() const { return fallbacks_.load(); }
+  void append_metrics(std::string& out) const;
+
+ private:
+  [[nodiscard]] bool reachable() const { return health_.up(); }
+
+  Store& store_;
+  const bool shared_;
+  DatabaseHealth& health_;
+  std::atomic<std::uint64_t> fallbacks_{0};
+};
+
+}  // namespace sequencial::app

@@ -1,0 +1,293 @@
+// Several nodes on one PostgreSQL database (issue 8): two real `serve`
+// processes share a fresh database; clicks spread over both keep the
+// rotation exact, a kept visitor keeps the attendant whichever node answers,
+// a change made on one node is live on the other within a second, and
+// stopping PostgreSQL mid-load fails no redirect and loses no click.
+//
+// The server comes from SEQUENCIAL_TEST_PG_URL (scripts/test.sh starts a
+// private one); the outage test starts its own with scripts/pg-test-server.sh
+// so that stopping it cannot disturb tests running in parallel. Without the
+// variable these tests skip locally and fail under CI=true.
+#include <gtest/gtest.h>
+#include <sys/stat.h>
+
+#include <atomic>
+#include <chrono>
+#include <thread>
+
+#include "../storage/pg_test_database.h"
+#include "support/fixtures.h"
+
+namespace sequencial::itest {
+namespace {
+
+using std::chrono::milliseconds;
+using std::chrono::steady_clock;
+using test_support::PgTestDatabase;
+
+// Two (or more) nodes on one database, with one admin token.
+class MultiNodeTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    const auto url = test_support::pg_server_url();
+    if (!url) {
+      if (test_support::running_in_ci()) FAIL() << test_support::kNoPgServer;
+      GTEST_SKIP() << test_support::kNoPgServer;
+    }
+    server_url_ = *url;
+  }
+  void TearDown() override {
+    if (HasFailure()) {
+      for (std::size_t i = 0; i < nodes_.size(); ++i) {
+        if (nodes_[i]) std::cerr << "---- node " << i << " log ----\n" << nodes_[i]->log();
+      }
+    }
+    api_.clear();
+    nodes_.clear();
+  }
+
+  // Creates the database (on `server_url`, default: the shared test server)
+  // and the token, and starts `count` nodes on it.
+  void boot(int count, const std::string& server_url = {}) {
+    db_ = std::make_unique<PgTestDatabase>(server_url.empty() ? server_url_ : server_url);
+    ASSERT_TRUE(db_->error().empty()) << db_->error();
+    const CommandResult r =
+        run_command({sequencial_binary(), "token", "create", "--db", db_->url(), "--name", "itest"},
+                    dir_.path());
+    ASSERT_EQ(r.exit_code, 0) << r.out << r.err;
+    token_ = r.out.substr(0, r.out.find('\n'));
+    for (int i = 0; i < count; ++i) start_node();
+  }
+  void start_node() {
+    std::string error;
+    auto node =
+        ServerProcess::start(sequencial_binary(), {"--db", db_->url(), "--threads", "2"},
+                             dir_.file("node-" + std::to_string(nodes_.size()) + ".log"), error);
+    ASSERT_TRUE(node) << error;
+    api_.push_back(std::make_unique<AdminClient>(node->port(), token_));
+    nodes_.push_back(std::move(node));
+  }
+  std::uint16_t port(std::size_t node) const { return nodes_[node]->port(); }
+  AdminClient& api(std::size_t node) { return *api_[node]; }
+
+  // Three attendants a1..a3 and the central "central" over them, made on node 0.
+  void make_central(bool fixed) {
+    for (int i = 1; i <= 3; ++i) {
+      api(0).create_link("a" + std::to_string(i), "551199990000" + std::to_string(i));
+    }
+    api(0).create_link("central", "5511999900000");
+    api(0).create_central(
+        {{"anchor", "central"}, {"members", {"a1", "a2", "a3"}}, {"fixed", fixed}});
+  }
+  // Waits until node `node` routes /central through the central (not to the
+  // anchor's own number, as the plain link does before the central is seen).
+  void wait_for_central(std::size_t node) {
+    HttpClient http(port(node));
+    const auto started = steady_clock::now();
+    while (steady_clock::now() - started < milliseconds(5000)) {
+      const std::string number = wa_number(http.get("/central").header_or_empty("Location"));
+      if (number.starts_with("551199990000") && number != "5511999900000") return;
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    FAIL() << "node " << node << " does not route through the central";
+  }
+  // Waits until GET /<slug> on `node` answers `status`; the time it took.
+  milliseconds wait_for_status(std::size_t node, const std::string& slug, int status,
+                               milliseconds limit = milliseconds(5000)) {
+    HttpClient http(port(node));
+    const auto started = steady_clock::now();
+    while (steady_clock::now() - started < limit) {
+      if (http.get("/" + slug).status == status) break;
+      std::this_thread::sleep_for(milliseconds(10));
+    }
+    return std::chrono::duration_cast<milliseconds>(steady_clock::now() - started);
+  }
+
+  TempDir dir_;
+  std::string server_url_;
+  std::unique_ptr<PgTestDatabase> db_;
+  std::string token_;
+  std::vector<std::unique_ptr<ServerProcess>> nodes_;
+  std::vector<std::unique_ptr<AdminClient>> api_;
+};
+
+// Clicks from `threads` connections per node (each thread sends
+// `per_thread` cookie-less clicks), over every port given, at the same time.
+std::vector<std::string> clicks_on(const std::vector<std::uint16_t>& ports, const std::string& slug,
+                                   int threads, int per_thread) {
+  std::vector<std::vector<std::string>> got(ports.size());
+  std::vector<std::thread> runners;
+  for (std::size_t n = 0; n < ports.size(); ++n) {
+    runners.emplace_back(
+        [&, n] { got[n] = concurrent_clicks(ports[n], slug, threads, per_thread); });
+  }
+  for (auto& t : runners) t.join();
+  std::vector<std::string> all;
+  for (auto& g : got) all.insert(all.end(), g.begin(), g.end());
+  return all;
+}
+
+TEST_F(MultiNodeTest, RotationStaysExactAcrossTwoNodes) {
+  boot(2);
+  make_central(false);
+  wait_for_central(1);
+  // 3,000 clicks: 2 nodes x 3 connections x 500.
+  const auto numbers = clicks_on({port(0), port(1)}, "central", 3, 500);
+  ASSERT_EQ(numbers.size(), 3000u);
+  auto counts = tally(numbers);
+  for (const auto& [number, count] : counts) EXPECT_FALSE(number.starts_with("error")) << number;
+  // The probe clicks above came first; the 3,000 then continue the cycle,
+  // so each attendant has 1000 +- 1 of them.
+  EXPECT_EQ(counts.size(), 3u);
+  for (int i = 1; i <= 3; ++i) {
+    const int c = counts["551199990000" + std::to_string(i)];
+    EXPECT_GE(c, 999) << "a" << i;
+    EXPECT_LE(c, 1001) << "a" << i;
+  }
+  EXPECT_EQ(metric(port(0), "sequencial_rotation_fallback_total"), 0.0);
+  EXPECT_EQ(metric(port(1), "sequencial_rotation_fallback_total"), 0.0);
+  EXPECT_EQ(metric(port(0), "sequencial_database_up"), 1.0);
+}
+
+TEST_F(MultiNodeTest, KeptVisitorKeepsTheAttendantOnEveryNode) {
+  boot(2);
+  make_central(true);
+  wait_for_central(1);
+  // Several visitors, each first seen by one node and then alternating.
+  for (int v = 0; v < 6; ++v) {
+    HttpClient first(port(static_cast<std::size_t>(v % 2)));
+    const Response r = first.get("/central");
+    ASSERT_EQ(r.status, 302);
+    const std::string cookie = visitor_cookie(r);
+    ASSERT_FALSE(cookie.empty());
+    const std::string number = wa_number(r.header_or_empty("Location"));
+    HttpClient a(port(0)), b(port(1));
+    for (int i = 0; i < 10; ++i) {
+      const Response again = (i % 2 == 0 ? b : a).get("/central", {{"Cookie", "sqv=" + cookie}});
+      ASSERT_EQ(again.status, 302);
+      EXPECT_EQ(wa_number(again.header_or_empty("Location")), number) << "visitor " << v;
+    }
+  }
+  // Six new visitors were rotated over three attendants by one shared counter.
+  EXPECT_EQ(metric(port(0), "sequencial_redirects_total{outcome=\"fixed\"}") +
+                metric(port(1), "sequencial_redirects_total{outcome=\"fixed\"}"),
+            60.0);
+}
+
+TEST_F(MultiNodeTest, ChangeOnOneNodeIsLiveOnTheOtherWithinOneSecond) {
+  boot(2);
+  ASSERT_EQ(HttpClient(port(1)).get("/novo").status, 404);
+  api(0).create_link("novo", "5511988887777");
+  EXPECT_LT(wait_for_status(1, "novo", 302).count(), 1000);
+  const ApiResponse paused = api(0).patch("/api/v1/links/novo", {{"active", false}});
+  ASSERT_EQ(paused.status, 200) << paused.raw.body;
+  EXPECT_LT(wait_for_status(1, "novo", 404).count(), 1000);
+  // A central made on node 1 rotates on node 0.
+  api(1).create_link("b1", "5511977776661");
+  api(1).create_link("b2", "5511977776662");
+  api(1).create_link("hub", "5511977776660");
+  api(1).create_central({{"anchor", "hub"}, {"members", {"b1", "b2"}}});
+  EXPECT_LT(wait_for_status(0, "hub", 302).count(), 1000);
+  HttpClient http(port(0));
+  EXPECT_EQ(wa_number(http.get("/hub").header_or_empty("Location")).substr(0, 12), "551197777666");
+}
+
+// A private PostgreSQL server this test may stop and start.
+class PrivatePgServer {
+ public:
+  explicit PrivatePgServer(const TempDir& dir) : dir_(dir.file("pg")) {
+    ::chmod(dir.path().c_str(), 0755);  // the server runs as user postgres
+  }
+  ~PrivatePgServer() { (void)run("stop"); }
+  PrivatePgServer(const PrivatePgServer&) = delete;
+  PrivatePgServer& operator=(const PrivatePgServer&) = delete;
+  // "start" prints the URL; "stop" stops it. The exit code and output.
+  CommandResult run(const std::string& command) {
+    return run_command({"/bin/bash", SEQUENCIAL_PG_TEST_SERVER, command, dir_},
+                       std::filesystem::path(dir_).parent_path());
+  }
+
+ private:
+  std::string dir_;
+};
+
+TEST_F(MultiNodeTest, PostgresStoppedMidLoadFailsNoRedirectAndLosesNoClick) {
+  PrivatePgServer pg(dir_);
+  const CommandResult started = pg.run("start");
+  ASSERT_EQ(started.exit_code, 0) << started.out << started.err;
+  const std::string url = started.out.substr(0, started.out.find('\n'));
+  boot(2, url);
+  make_central(false);
+  wait_for_central(1);
+  const double before = metric(port(0), "sequencial_redirects_total{outcome=\"rotation\"}") +
+                        metric(port(1), "sequencial_redirects_total{outcome=\"rotation\"}");
+
+  std::atomic<bool> stop_load{false};
+  std::atomic<long> sent{0};
+  std::vector<std::string> failures;
+  std::mutex failures_mutex;
+  std::vector<std::thread> load;
+  for (std::size_t n = 0; n < 2; ++n) {
+    load.emplace_back([&, n] {
+      HttpClient http(port(n));
+      while (!stop_load.load()) {
+        const Response r = http.get("/central");
+        if (r.status == 302 && !wa_number(r.header_or_empty("Location")).empty()) {
+          sent.fetch_add(1);
+        } else {
+          std::lock_guard lock(failures_mutex);
+          failures.push_back(std::to_string(r.status) + " " + r.error);
+        }
+        std::this_thread::sleep_for(milliseconds(2));
+      }
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(500));
+  const CommandResult stopped = pg.run("stop");
+  ASSERT_EQ(stopped.exit_code, 0) << stopped.out << stopped.err;
+  std::this_thread::sleep_for(milliseconds(1500));
+
+  // Degraded, not down: redirects go on, /readyz says why, writes say 503.
+  for (std::size_t n = 0; n < 2; ++n) {
+    const Response ready = HttpClient(port(n)).get("/readyz");
+    EXPECT_EQ(ready.status, 200);
+    EXPECT_EQ(ready.body, R"({"status":"degraded","database":"unreachable"})");
+    EXPECT_EQ(metric(port(n), "sequencial_database_up"), 0.0);
+  }
+  EXPECT_GT(metric(port(0), "sequencial_rotation_fallback_total") +
+                metric(port(1), "sequencial_rotation_fallback_total"),
+            0.0);
+  const ApiResponse write =
+      api(0).post("/api/v1/links", {{"slug", "later"}, {"phone", "5511900001111"}});
+  EXPECT_EQ(write.status, 503) << write.raw.body;
+  EXPECT_EQ(write.body["error"]["code"], "unavailable") << write.raw.body;
+
+  const CommandResult restarted = pg.run("start");
+  ASSERT_EQ(restarted.exit_code, 0) << restarted.out << restarted.err;
+  for (std::size_t n = 0; n < 2; ++n) {
+    HttpClient http(port(n));
+    const auto since = steady_clock::now();
+    while (http.get("/readyz").body != "ready\n" &&
+           steady_clock::now() - since < std::chrono::seconds(15)) {
+      std::this_thread::sleep_for(milliseconds(50));
+    }
+    EXPECT_EQ(http.get("/readyz").body, "ready\n") << "node " << n;
+  }
+  std::this_thread::sleep_for(milliseconds(300));
+  stop_load.store(true);
+  for (auto& t : load) t.join();
+  EXPECT_TRUE(failures.empty()) << failures.size()
+                                << " failed, first: " << (failures.empty() ? "" : failures.front());
+  ASSERT_GT(sent.load(), 100);
+
+  // Graceful stops write what is still queued; every click is in the database.
+  for (auto& node : nodes_) EXPECT_EQ(node->stop(), 0);
+  auto conn = db_->admin();
+  ASSERT_TRUE(conn) << conn.error().message;
+  auto count = conn->exec("SELECT count(*) FROM clicks WHERE kind = 0 AND outcome = 'rotation'");
+  ASSERT_TRUE(count) << count.error().message;
+  EXPECT_EQ(count->int_at(0, 0), static_cast<std::int64_t>(before) + sent.load());
+}
+
+}  // namespace
+}  // namespace sequencial::itest
