@@ -88,7 +88,8 @@ int run_serve(const ServeConfig& config) {
   }
   if (config.assignment_retention_days < 1 || config.flush_interval_ms < 1 ||
       config.click_flush_interval_ms < 1 || config.click_flush_batch < 1 ||
-      config.click_queue_capacity < 1 || config.click_retention_days < 1) {
+      config.click_queue_capacity < 1 || config.click_retention_days < 1 ||
+      config.assignment_cache_size < 1) {
     spdlog::error(
         "event=bad_config error=\"retentions, intervals, batch and capacity must be positive\"");
     return 2;
@@ -117,14 +118,23 @@ int run_serve(const ServeConfig& config) {
       config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
 
   routing::RoutingTableHolder tables(loops);
-  routing::AssignmentTable assignments;
+  routing::AssignmentTable assignments(static_cast<std::size_t>(config.assignment_cache_size));
+  assignments.set_fallback([&store = **store](CentralId central, const VisitorId& visitor) {
+    auto found = store.find_assignment(central, visitor);
+    if (!found) {
+      spdlog::warn("event=assignment_lookup_failed error=\"{}\"", found.error().message);
+      return std::optional<routing::AssignmentTable::Found>();
+    }
+    if (!*found) return std::optional<routing::AssignmentTable::Found>();
+    return std::optional<routing::AssignmentTable::Found>({(*found)->link_id, (*found)->last_seen});
+  });
   Catalog catalog(**store, tables, assignments, *clock);
   if (auto ok = catalog.load(); !ok) {
     spdlog::error("event=load_failed error=\"{}\"", ok.error().message);
     return 1;
   }
   const auto retention = std::chrono::days(config.assignment_retention_days);
-  auto stored = (*store)->load_assignments(clock->now() - retention);
+  auto stored = (*store)->load_recent_assignments(clock->now() - retention, assignments.capacity());
   if (!stored) {
     spdlog::error("event=load_failed error=\"{}\"", stored.error().message);
     return 1;

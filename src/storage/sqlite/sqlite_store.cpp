@@ -3,8 +3,10 @@
 // than one row runs in one BEGIN IMMEDIATE transaction.
 #include "storage/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -440,6 +442,32 @@ Result<std::vector<Assignment>> SqliteStore::load_assignments(Timestamp seen_sin
   if (!q) return fail(std::move(q.error()));
   q->bind_int(1, to_db(seen_since));
   std::vector<Assignment> assignments;
+  while (true) {
+    auto row = q->step();
+    if (!row) return fail(std::move(row.error()));
+    if (!*row) break;
+    assignments.push_back(
+        {.central_id = q->int_at(0),
+         .visitor = {.hi = u64_from_db(q->int_at(1)), .lo = u64_from_db(q->int_at(2))},
+         .link_id = q->int_at(3),
+         .last_seen = timestamp_from_db(q->int_at(4))});
+  }
+  return assignments;
+}
+
+Result<std::vector<Assignment>> SqliteStore::load_recent_assignments(Timestamp seen_since,
+                                                                     std::size_t limit) {
+  Lock lock(mu_);
+  auto q = db_.query(
+      "SELECT central_id, visitor_hi, visitor_lo, link_id, last_seen FROM"
+      " (SELECT * FROM assignments WHERE last_seen >= ?1 ORDER BY last_seen DESC LIMIT ?2)"
+      " ORDER BY last_seen");
+  if (!q) return fail(std::move(q.error()));
+  q->bind_int(1, to_db(seen_since))
+      .bind_int(2, static_cast<std::int64_t>(
+                       std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+  std::vector<Assignment> assignments;
+  assignments.reserve(std::min<std::size_t>(limit, 1U << 20));
   while (true) {
     auto row = q->step();
     if (!row) return fail(std::move(row.error()));

@@ -47,6 +47,8 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::optional<ApiToken>> find_token(std::string_view token_hash) override;
 
   [[nodiscard]] Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) override;
+  [[nodiscard]] Result<std::vector<Assignment>> load_recent_assignments(Timestamp seen_since,
+                                                                        std::size_t limit) override;
   // Assignments naming a central or link that no longer exists are skipped.
   [[nodiscard]] Result<void> save_assignments(std::span<const Assignment> batch) override;
   [[nodiscard]] Result<std::int64_t> purge_assignments(Timestamp seen_before) override;
