@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "storage/sqlite/sqlite_db.h"
@@ -69,7 +70,7 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::int64_t> purge_clicks(Timestamp before) override;
 
  private:
-  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+  SqliteStore(Db db, std::optional<Db> reader) : db_(std::move(db)), reader_(std::move(reader)) {}
 
   // Helpers; mu_ must be held.
   [[nodiscard]] Result<void> write_members(const Central& central);
@@ -78,6 +79,11 @@ class SqliteStore final : public Store {
 
   std::mutex mu_;
   Db db_;  // guarded by mu_
+  // A second, read-only connection for find_assignment, which runs on the
+  // event loops: in WAL mode it reads while the writers' transactions hold
+  // mu_, so a cache miss never waits for a batch of clicks.
+  std::mutex reader_mu_;
+  std::optional<Db> reader_;  // guarded by reader_mu_
 };
 
 }  // namespace sequencial::sqlite
