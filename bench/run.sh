@@ -27,6 +27,11 @@ scenarios="${BENCH_SCENARIOS:-plain central}"
 out_md="${BENCH_OUT:-$script_dir/results/latest.md}"
 do_build="${BENCH_BUILD:-0}"
 clicks_off="${BENCH_CLICKS_OFF:-0}"
+db_template="${BENCH_DB_TEMPLATE:-}"
+rows_out="${BENCH_ROWS_OUT:-}"
+row_label="${BENCH_LABEL:-}"
+rate="${BENCH_RATE:-0}"
+serve_args="${BENCH_SERVE_ARGS:-}"
 build_dir="$repo_root/build-bench"
 
 usage() {
@@ -61,6 +66,18 @@ Options (environment variable in brackets):
                           day: every click record is built, then dropped), run
                           it in every round after ours, and print a table of
                           logging on vs off [BENCH_CLICKS_OFF=1]
+      --db-template FILE  start ours on a copy of this SQLite database (e.g. one
+                          made by seed_bench_db) instead of an empty one
+                          [BENCH_DB_TEMPLATE]
+      --serve-args "ARGS" extra flags for \`sequencial serve\` [BENCH_SERVE_ARGS]
+      --rate R            paced runs: each wrk connection waits --pace-ms
+                          between its requests (wrk Lua delay()), with
+                          R * pace / 1000 connections, for about R req/s in all
+                          (a closed loop, not wrk2's constant rate). -c is
+                          ignored [BENCH_RATE]
+      --rows-out FILE     append each table row (pipe-separated, first field
+                          the label) to FILE, for bench/all.sh [BENCH_ROWS_OUT]
+      --label TEXT        the label of those rows [BENCH_LABEL] (default: scenario title)
   -h, --help              this help
 
 Exit status: 0 when every run of ours answered only 2xx/3xx and the server
@@ -89,6 +106,11 @@ while (($#)); do
     -s | --scenarios) scenarios="$2"; shift 2 ;;
     -o | --out) out_md="$2"; shift 2 ;;
     --clicks-off) clicks_off=1; shift ;;
+    --db-template) db_template="$2"; shift 2 ;;
+    --serve-args) serve_args="$2"; shift 2 ;;
+    --rate) rate="$2"; shift 2 ;;
+    --rows-out) rows_out="$2"; shift 2 ;;
+    --label) row_label="$2"; shift 2 ;;
     -*) echo "bench: unknown option $1 (see --help)" >&2; exit 2 ;;
     *) positional_bin="$1"; shift ;;
   esac
@@ -107,6 +129,15 @@ if ! is_uint "$server_threads" || ((server_threads <= 0)); then die "--server-th
 for c in $connections; do
   if ! is_uint "$c" || ((c < wrk_threads)); then die "bad connection count '$c' (integer >= wrk threads)"; fi
 done
+is_uint "$rate" || die "--rate must be a non-negative integer (req/s)"
+pace_ms=2
+if ((rate > 0)); then
+  # wrk's delay() has millisecond resolution: pace each connection at one
+  # request per pace_ms (plus the response time), enough connections for R.
+  connections="$(((rate * pace_ms + 999) / 1000))"
+  ((connections >= wrk_threads)) || connections=$wrk_threads
+fi
+[[ -z "$db_template" || -f "$db_template" ]] || die "--db-template: no such file: $db_template"
 for s in $scenarios; do
   [[ -n "${scenario_title[$s]:-}" ]] || die "unknown scenario '$s' (known: ${scenario_ids[*]})"
 done
@@ -300,18 +331,26 @@ while read -r var; do unset "$var"; done < <(compgen -e | grep '^SEQUENCIAL_' ||
 start_sequencial() { # name extra-serve-args...
   local name="$1" log="$tmp/$1.log" db="$tmp/$1.db"
   shift
+  if [[ -n "$db_template" ]]; then cp "$db_template" "$db"; fi
   started_token="$("$bin" token create --db "$db" --name bench 2>"$tmp/token.err" | tail -n 1)" ||
     { cat "$tmp/token.err" >&2; die "token create failed"; }
   [[ -n "$started_token" ]] || die "token create printed nothing"
-  "$bin" serve --listen 127.0.0.1:0 --db "$db" --threads "$server_threads" "$@" >"$log" 2>&1 &
+  local t0 extra=()
+  read -ra extra <<<"$serve_args"
+  t0="$(date +%s.%N)"
+  "$bin" serve --listen 127.0.0.1:0 --db "$db" --threads "$server_threads" "${extra[@]}" "$@" >"$log" 2>&1 &
   started_pid=$!
   started_port=""
-  for _ in $(seq 1 100); do
+  for _ in $(seq 1 3000); do
     kill -0 "$started_pid" 2>/dev/null || { cat "$log" >&2; die "sequencial serve ($name) exited at start-up"; }
     started_port="$(grep -m1 'event=listening' "$log" 2>/dev/null |
       sed -E 's/.*[[:space:]]port=([0-9]+).*/\1/' || true)"
-    [[ -n "$started_port" ]] && return 0
-    sleep 0.1
+    if [[ -n "$started_port" ]]; then
+      started_secs="$(awk -v a="$t0" -v b="$(date +%s.%N)" 'BEGIN { printf "%.2f", b - a }')"
+      echo "bench: sequencial serve ($name) listening after ${started_secs} s, RSS $(fmt_rss "$(rss_kb "$started_pid")")" >&2
+      return 0
+    fi
+    sleep 0.02
   done
   cat "$log" >&2
   die "sequencial serve ($name) did not log event=listening"
@@ -424,6 +463,11 @@ server_alive() { # who -> 0 if its process is running
 for s in $scenarios; do
   path="${scenario_path[$s]}"
   lua="${scenario_lua[$s]:-}"
+  if ((rate > 0)); then
+    # The scenario's script (if any) plus a delay() that paces each connection.
+    { [[ -n "$lua" ]] && cat "$lua"; echo "function delay() return $pace_ms end"; } >"$tmp/paced-$s.lua"
+    lua="$tmp/paced-$s.lua"
+  fi
   for c in $connections; do
     if ((warmup > 0)); then
       echo "bench: [$s c=$c] warm-up ${warmup}s each" >&2
@@ -602,6 +646,12 @@ md_table() { # header rows...
   for row in "$@"; do echo "| ${row//|/ | } |"; done
 }
 print_table "$header" "${table_rows[@]}"
+if [[ -n "$rows_out" ]]; then
+  for row in "${table_rows[@]}"; do
+    if [[ -n "$row_label" ]]; then row="$row_label|${row#*|}"; fi
+    echo "$row" >>"$rows_out"
+  done
+fi
 
 assignments="$(metric sequencial_assignments)"
 new_visitors="$(metric sequencial_new_visitors_total)"

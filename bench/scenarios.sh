@@ -14,16 +14,32 @@
 # To set up another server (run.sh --clicks-off starts a second one), set
 # $api_port and $api_token for the duration of the setup_<id> calls.
 
-scenario_ids=(plain central)
+#
+# Seeded scenarios (big_*, returning, seeded_plain) have no setup_<id>: they
+# run on a database made by seed_bench_db (run.sh --db-template; see all.sh),
+# whose slugs are l0000000.. and whose central of M members is "bigc".
+scenario_ids=(plain central big_plain big_central returning seeded_plain)
 declare -A scenario_title=(
   [plain]="plain link"
   [central]="central 10 members, fixed, new visitor each request"
+  [big_plain]="plain link among seeded links"
+  [big_central]="seeded central, fixed, new visitor each request"
+  [returning]="seeded central, returning visitor (stored assignment)"
+  [seeded_plain]="plain link l0000001 of a seeded database"
 )
 declare -A scenario_path=(
   [plain]="/plain"
   [central]="/central"
+  [big_plain]="/${BENCH_BIG_SLUG:-l0500000}"
+  [big_central]="/bigc"
+  [returning]="/bigc"
+  [seeded_plain]="/l0000001"
 )
-declare -A scenario_lua=()
+_scenarios_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+declare -A scenario_lua=(
+  # A random one of the first $BENCH_VISITORS seeded visitors per request.
+  [returning]="$_scenarios_dir/returning.lua"
+)
 
 setup_plain() {
   api_post /api/v1/links '{"slug":"plain","phone":"5511999990001","message":"Olá","label":"bench plain"}'

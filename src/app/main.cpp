@@ -83,6 +83,13 @@ int main(int argc, char** argv) {
       ->envname("SEQUENCIAL_ASSIGNMENT_RETENTION_DAYS")
       ->capture_default_str();
   serve_cmd
+      ->add_option("--assignment-cache-size", serve.assignment_cache_size,
+                   "Assignments kept in memory (least recently used evicted, then read back "
+                   "from the database)")
+      ->envname("SEQUENCIAL_ASSIGNMENT_CACHE_SIZE")
+      ->check(CLI::Range(1LL, 1'000'000'000LL))
+      ->capture_default_str();
+  serve_cmd
       ->add_option("--flush-interval-ms", serve.flush_interval_ms,
                    "How often assignments and cursors are written to the database")
       ->envname("SEQUENCIAL_FLUSH_INTERVAL_MS")

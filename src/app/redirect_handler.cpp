@@ -170,14 +170,8 @@ routing::RouteDecision RedirectHandler::route_central(routing::CentralRouter& ce
                                                       Timestamp now, std::size_t loop) {
   std::optional<routing::AssignmentTable::Found> assigned;
   if (!new_visitor && central.fixed()) {
+    // Memory first, then the store (evicted here, or assigned by another node).
     assigned = assignments_.find(central.id(), visitor);
-    if (!assigned) {
-      // Evicted here, or assigned by another node: the database knows.
-      if (auto stored = shared_.find(central.id(), visitor)) {
-        assignments_.put(*stored);
-        assigned = routing::AssignmentTable::Found{stored->link_id, stored->last_seen};
-      }
-    }
   }
   const auto kept = assigned ? std::optional(assigned->link) : std::nullopt;
   std::optional<std::uint64_t> ticket;

@@ -142,7 +142,8 @@ int run_serve(const ServeConfig& config) {
   }
   if (config.assignment_retention_days < 1 || config.flush_interval_ms < 1 ||
       config.click_flush_interval_ms < 1 || config.click_flush_batch < 1 ||
-      config.click_queue_capacity < 1 || config.click_retention_days < 1) {
+      config.click_queue_capacity < 1 || config.click_retention_days < 1 ||
+      config.assignment_cache_size < 1) {
     spdlog::error(
         "event=bad_config error=\"retentions, intervals, batch and capacity must be positive\"");
     return 2;
@@ -176,14 +177,30 @@ int run_serve(const ServeConfig& config) {
       config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
 
   routing::RoutingTableHolder tables(loops);
-  routing::AssignmentTable assignments;
+  routing::AssignmentTable assignments(static_cast<std::size_t>(config.assignment_cache_size));
+  // Returning visitors missing from memory (evicted, or assigned by another
+  // node) are looked up in the store, unless the database is known to be down.
+  DatabaseHealth health;
+  assignments.set_fallback(
+      [&store = **store, &health](CentralId central, const VisitorId& visitor) {
+        using Found = routing::AssignmentTable::Found;
+        if (!health.up()) return std::optional<Found>();
+        auto found = store.find_assignment(central, visitor);
+        if (!found) {
+          health.report(found.error());
+          spdlog::warn("event=assignment_lookup_failed error=\"{}\"", found.error().message);
+          return std::optional<Found>();
+        }
+        if (!*found) return std::optional<Found>();
+        return std::optional<Found>({(*found)->link_id, (*found)->last_seen});
+      });
   Catalog catalog(**store, tables, assignments, *clock);
   if (auto ok = catalog.load(); !ok) {
     spdlog::error("event=load_failed error=\"{}\"", ok.error().message);
     return 1;
   }
   const auto retention = std::chrono::days(config.assignment_retention_days);
-  auto stored = (*store)->load_assignments(clock->now() - retention);
+  auto stored = (*store)->load_recent_assignments(clock->now() - retention, assignments.capacity());
   if (!stored) {
     spdlog::error("event=load_failed error=\"{}\"", stored.error().message);
     return 1;
@@ -221,7 +238,6 @@ int run_serve(const ServeConfig& config) {
   api::TokenAuthenticator tokens(**store);
   // Several nodes on one database: follow the others' changes; whether the
   // backend is shared is decided here, once.
-  DatabaseHealth health;
   ChangeFollower follower(**store, catalog, health,
                           [&tokens, &settings](const std::string& what) {
                             if (what == "tokens") tokens.forget_all();

@@ -17,6 +17,9 @@ struct ServeConfig {
   std::size_t threads = 0;  // 0 = one event loop per core
   std::string default_tz = "America/Sao_Paulo";
   int assignment_retention_days = 180;
+  // Assignments held in memory; the least recently used beyond this are
+  // evicted and read back from the store when their visitor returns.
+  long long assignment_cache_size = 1'000'000;
   int flush_interval_ms = 100;        // assignments and cursors
   int click_flush_interval_ms = 200;  // clicks: the most a crash can lose
   int click_flush_batch = 4096;

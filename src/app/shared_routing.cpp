@@ -21,16 +21,6 @@ std::optional<std::uint64_t> SharedRouting::ticket(CentralId central) {
   return std::nullopt;
 }
 
-std::optional<Assignment> SharedRouting::find(CentralId central, const VisitorId& visitor) {
-  if (shared_ && !reachable()) return std::nullopt;
-  auto found = store_.find_assignment(central, visitor);
-  if (!found) {
-    health_.report(found.error());
-    return std::nullopt;
-  }
-  return *found;
-}
-
 std::optional<Assignment> SharedRouting::claim(const Assignment& assignment) {
   if (!shared_ || !reachable()) return std::nullopt;
   auto stored = store_.claim_assignment(assignment);

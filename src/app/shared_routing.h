@@ -1,7 +1,9 @@
 // The database's side of routing when several nodes share one database
-// (PostgreSQL): the central's shared rotation counter, and atendimento fixo
-// assignments made or kept by other nodes. On a single node (SQLite) there
-// is no shared counter and new assignments are written behind.
+// (PostgreSQL): the central's shared rotation counter, and the claim of a
+// visitor's first assignment (two nodes routing one visitor at once agree).
+// On a single node (SQLite) there is no shared counter and new assignments
+// are written behind. Assignments missing from a node's memory are looked up
+// through the AssignmentTable's store fallback (wired in app/serve.cpp).
 //
 // Every call is made on the redirect path, so a failure never fails a
 // redirect: it is reported to DatabaseHealth and answered with "nothing"
@@ -33,8 +35,6 @@ class SharedRouting {
   // The central's next rotation ticket; nullopt when the node-local cursor
   // must be used (single node, database down or failing: a counted fallback).
   [[nodiscard]] std::optional<std::uint64_t> ticket(CentralId central);
-  // The stored assignment of a visitor missing from this node's memory.
-  [[nodiscard]] std::optional<Assignment> find(CentralId central, const VisitorId& visitor);
   // Stores a first assignment unless another node stored one first; returns
   // the one stored (the winner), or nullopt when the database could not be
   // asked (the caller writes its own behind).

@@ -1,16 +1,23 @@
 // Atendimento fixo in memory: (central, visitor) -> the visitor's attendant.
-// The table is loaded from the store at start and written behind by the
-// server (see app/write_behind.h); lookups never touch the database.
+// A bounded cache in front of the store: at most `capacity` entries, the
+// least recently used ones evicted CLOCK-style (a reference bit per entry,
+// a hand sweeping the slots), O(1) per operation. The server loads the most
+// recent assignments at start, writes new ones behind (app/write_behind.h)
+// and, when a returning visitor misses here, asks the fallback (the store's
+// find_assignment) before routing anew; a hit from the fallback is cached.
 //
-// Thread-safety: safe for concurrent use; 64 shards, each with its own
-// mutex, so the event loops rarely contend.
+// Thread-safety: safe for concurrent use; up to 64 shards, each with its own
+// mutex, so the event loops rarely contend. The fallback runs outside any
+// shard lock.
 #pragma once
 
-#include <array>
+#include <atomic>
 #include <cstddef>
+#include <cstdint>
+#include <functional>
+#include <memory>
 #include <mutex>
 #include <optional>
-#include <unordered_map>
 #include <vector>
 
 #include "core/model.h"
@@ -23,6 +30,21 @@ class AssignmentTable {
     LinkId link = 0;
     Timestamp last_seen{};
   };
+  // Looks up an assignment that is not in memory (e.g. the store). Must be
+  // safe to call from any event loop.
+  using Fallback = std::function<std::optional<Found>(CentralId, const VisitorId&)>;
+
+  static constexpr std::size_t kDefaultCapacity = 1'000'000;
+
+  explicit AssignmentTable(std::size_t capacity = kDefaultCapacity);
+  AssignmentTable(const AssignmentTable&) = delete;
+  AssignmentTable& operator=(const AssignmentTable&) = delete;
+  ~AssignmentTable();
+
+  // Set before the table is shared with other threads.
+  void set_fallback(Fallback fallback) { fallback_ = std::move(fallback); }
+
+  // Memory first, then the fallback (whose answer is cached).
   [[nodiscard]] std::optional<Found> find(CentralId central, const VisitorId& visitor) const;
   void put(const Assignment& assignment);
   // Drops entries last seen before `cutoff`; returns how many.
@@ -30,34 +52,23 @@ class AssignmentTable {
   // Drops every entry of a central (the central was deleted).
   void erase_central(CentralId central);
   [[nodiscard]] std::size_t size() const;
+  [[nodiscard]] std::size_t capacity() const { return capacity_; }
+  // Entries dropped to make room, and lookups answered by the fallback.
+  [[nodiscard]] std::uint64_t evictions() const { return evictions_.load(); }
+  [[nodiscard]] std::uint64_t fallback_hits() const { return fallback_hits_.load(); }
 
  private:
-  struct Key {
-    CentralId central;
-    VisitorId visitor;
-    friend bool operator==(const Key&, const Key&) = default;
-  };
-  struct KeyHash {
-    std::size_t operator()(const Key& k) const noexcept {
-      // Visitor ids are uniformly random: mixing in the central is enough.
-      return static_cast<std::size_t>(
-          k.visitor.lo ^ (k.visitor.hi * 31) ^
-          (static_cast<std::uint64_t>(k.central) * 0x9E3779B97F4A7C15ULL));
-    }
-  };
-  struct Value {
-    LinkId link;
-    Timestamp last_seen;
-  };
-  struct alignas(64) Shard {
-    mutable std::mutex mutex;
-    std::unordered_map<Key, Value, KeyHash> map;  // guarded by mutex
-  };
-  static constexpr std::size_t kShards = 64;
-  [[nodiscard]] Shard& shard_for(const VisitorId& visitor) const {
-    return shards_[visitor.hi % kShards];
-  }
-  mutable std::array<Shard, kShards> shards_;
+  struct Shard;
+  [[nodiscard]] Shard& shard_for(std::uint64_t hash) const;
+  void put_hashed(std::uint64_t hash, CentralId central, const VisitorId& visitor, LinkId link,
+                  Timestamp last_seen) const;
+
+  std::size_t capacity_;
+  std::size_t shard_mask_;
+  std::unique_ptr<Shard[]> shards_;
+  Fallback fallback_;
+  mutable std::atomic<std::uint64_t> evictions_{0};
+  mutable std::atomic<std::uint64_t> fallback_hits_{0};
 };
 
 }  // namespace sequencial::routing

@@ -9,7 +9,9 @@
 // assignments and clicks from background threads.
 #pragma once
 
+#include <algorithm>
 #include <chrono>
+#include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <optional>
@@ -166,6 +168,17 @@ class Store {
   // central or link. load_assignments keeps last_seen >= seen_since;
   // purge_assignments deletes last_seen < seen_before and returns the count.
   [[nodiscard]] virtual Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) = 0;
+  // The `limit` most recently seen of those, oldest first: what a bounded
+  // in-memory cache loads at start. Backends should override this with a
+  // query that reads only `limit` rows.
+  [[nodiscard]] virtual Result<std::vector<Assignment>> load_recent_assignments(
+      Timestamp seen_since, std::size_t limit) {
+    auto all = load_assignments(seen_since);
+    if (!all) return all;
+    std::ranges::sort(*all, {}, &Assignment::last_seen);
+    if (all->size() > limit) all->erase(all->begin(), all->end() - static_cast<long>(limit));
+    return all;
+  }
   [[nodiscard]] virtual Result<void> save_assignments(std::span<const Assignment> batch) = 0;
   [[nodiscard]] virtual Result<std::int64_t> purge_assignments(Timestamp seen_before) = 0;
   // The stored assignment of one visitor, for a visitor missing from the

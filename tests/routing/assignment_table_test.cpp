@@ -3,7 +3,10 @@
 
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
 #include <thread>
+#include <utility>
 #include <vector>
 
 namespace sequencial::routing {
@@ -42,6 +45,81 @@ TEST(AssignmentTableTest, ConcurrentWritersAndReaders) {
   }
   for (auto& th : threads) th.join();
   EXPECT_EQ(t.size(), 20000u);
+}
+
+TEST(AssignmentTableTest, EvictsTheLeastRecentlyUsedWhenFull) {
+  AssignmentTable t(3);
+  const VisitorId a{1, 1}, b{2, 2}, c{3, 3}, d{4, 4};
+  t.put({1, a, 10, kT0});
+  t.put({1, b, 11, kT0});
+  t.put({1, c, 12, kT0});
+  ASSERT_TRUE(t.find(1, a).has_value());  // a is used again: b is now the oldest unused
+  t.put({1, d, 13, kT0});
+  EXPECT_EQ(t.size(), 3u);
+  EXPECT_EQ(t.evictions(), 1u);
+  EXPECT_FALSE(t.find(1, b).has_value());
+  EXPECT_EQ(t.find(1, a)->link, 10);
+  EXPECT_EQ(t.find(1, c)->link, 12);
+  EXPECT_EQ(t.find(1, d)->link, 13);
+}
+
+TEST(AssignmentTableTest, NeverHoldsMoreThanItsCapacity) {
+  AssignmentTable t(2000);
+  std::map<std::pair<std::uint64_t, std::uint64_t>, LinkId> truth;
+  std::mt19937_64 rng(7);
+  for (int i = 0; i < 50000; ++i) {
+    const VisitorId v{rng(), rng()};
+    const auto link = static_cast<LinkId>(i % 97);
+    t.put({1, v, link, kT0});
+    truth[{v.hi, v.lo}] = link;
+    ASSERT_LE(t.size(), 2000u);
+  }
+  EXPECT_EQ(t.size(), 2000u);
+  EXPECT_EQ(t.evictions(), 48000u);
+  std::size_t present = 0;
+  for (const auto& [key, link] : truth) {
+    const auto found = t.find(1, VisitorId{key.first, key.second});
+    if (found) {
+      ++present;
+      EXPECT_EQ(found->link, link);
+    }
+  }
+  EXPECT_EQ(present, 2000u);
+}
+
+TEST(AssignmentTableTest, EraseKeepsEveryOtherEntryReachable) {
+  AssignmentTable t(100000);
+  for (std::uint64_t i = 0; i < 30000; ++i) {
+    t.put({1, VisitorId{i, i * 3}, static_cast<LinkId>(i), kT0 + std::chrono::seconds(i % 2)});
+  }
+  EXPECT_EQ(t.erase_older_than(kT0 + std::chrono::seconds(1)), 15000u);
+  for (std::uint64_t i = 0; i < 30000; ++i) {
+    const auto found = t.find(1, VisitorId{i, i * 3});
+    if (i % 2 == 0) {
+      EXPECT_FALSE(found.has_value()) << i;
+    } else {
+      ASSERT_TRUE(found.has_value()) << i;
+      EXPECT_EQ(found->link, static_cast<LinkId>(i));
+    }
+  }
+}
+
+TEST(AssignmentTableTest, AMissAsksTheFallbackAndCachesItsAnswer) {
+  AssignmentTable t(1);
+  int calls = 0;
+  t.set_fallback([&calls](CentralId central, const VisitorId& v) {
+    ++calls;
+    if (central == 1 && v == VisitorId{9, 9}) {
+      return std::optional<AssignmentTable::Found>({.link = 42, .last_seen = kT0});
+    }
+    return std::optional<AssignmentTable::Found>();
+  });
+  EXPECT_FALSE(t.find(1, VisitorId{8, 8}).has_value());
+  EXPECT_EQ(calls, 1);
+  ASSERT_TRUE(t.find(1, VisitorId{9, 9}).has_value());
+  EXPECT_EQ(t.find(1, VisitorId{9, 9})->link, 42);
+  EXPECT_EQ(calls, 2);  // the second find was a memory hit
+  EXPECT_EQ(t.fallback_hits(), 1u);
 }
 
 }  // namespace

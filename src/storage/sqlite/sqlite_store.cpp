@@ -3,8 +3,10 @@
 // than one row runs in one BEGIN IMMEDIATE transaction.
 #include "storage/sqlite/sqlite_store.h"
 
+#include <algorithm>
 #include <bit>
 #include <chrono>
+#include <limits>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -76,6 +78,10 @@ Error open_error(const std::string& path, Error error) {
 
 // ---- opening ----
 
+// 64 MB of page cache and up to 1 GB mapped, per connection.
+constexpr std::string_view kCachePragmas =
+    "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;";
+
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
   if (path.empty()) return fail(Error::invalid("db", "database path is empty"));
   auto db = Db::open(path);
@@ -85,15 +91,31 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   }
   // journal_mode first: it needs the file lock, which busy_timeout now waits for.
   // foreign_keys is per connection and must be set outside any transaction.
+  // cache_size/mmap_size: the click and assignment writers touch index pages
+  // all over a large file; with SQLite's 2 MB default cache they were read
+  // back with pread on every batch (profile in BENCHMARKS.md).
   if (auto ok = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                         "PRAGMA foreign_keys = ON;");
+                         "PRAGMA foreign_keys = ON;" +
+                         std::string(kCachePragmas));
       !ok) {
     return fail(open_error(path, std::move(ok.error())));
   }
   if (auto version = migrate(*db, migrations()); !version) {
     return fail(open_error(path, std::move(version.error())));
   }
-  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db)));
+  std::optional<Db> reader;
+  if (path != ":memory:" && !path.starts_with("file::memory:")) {
+    auto r = Db::open(path);
+    if (!r) return fail(open_error(path, std::move(r.error())));
+    if (auto ok = r->set_busy_timeout(kBusyTimeoutMs); !ok) {
+      return fail(open_error(path, std::move(ok.error())));
+    }
+    if (auto ok = r->exec("PRAGMA query_only = ON;" + std::string(kCachePragmas)); !ok) {
+      return fail(open_error(path, std::move(ok.error())));
+    }
+    reader.emplace(std::move(*r));
+  }
+  return std::unique_ptr<SqliteStore>(new SqliteStore(std::move(*db), std::move(reader)));
 }
 
 // ---- links ----
@@ -657,21 +679,62 @@ Result<std::vector<Assignment>> SqliteStore::load_assignments(Timestamp seen_sin
   return assignments;
 }
 
+Result<std::vector<Assignment>> SqliteStore::load_recent_assignments(Timestamp seen_since,
+                                                                     std::size_t limit) {
+  Lock lock(mu_);
+  auto q = db_.query(
+      "SELECT central_id, visitor_hi, visitor_lo, link_id, last_seen FROM"
+      " (SELECT * FROM assignments WHERE last_seen >= ?1 ORDER BY last_seen DESC LIMIT ?2)"
+      " ORDER BY last_seen");
+  if (!q) return fail(std::move(q.error()));
+  q->bind_int(1, to_db(seen_since))
+      .bind_int(2, static_cast<std::int64_t>(
+                       std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+  std::vector<Assignment> assignments;
+  assignments.reserve(std::min<std::size_t>(limit, 1U << 20));
+  while (true) {
+    auto row = q->step();
+    if (!row) return fail(std::move(row.error()));
+    if (!*row) break;
+    assignments.push_back(
+        {.central_id = q->int_at(0),
+         .visitor = {.hi = u64_from_db(q->int_at(1)), .lo = u64_from_db(q->int_at(2))},
+         .link_id = q->int_at(3),
+         .last_seen = timestamp_from_db(q->int_at(4))});
+  }
+  return assignments;
+}
+
 Result<void> SqliteStore::save_assignments(std::span<const Assignment> batch) {
   if (batch.empty()) return {};
   Lock lock(mu_);
   auto tx = Transaction::begin(db_, Transaction::Kind::kWrite);
   if (!tx) return fail(std::move(tx.error()));
+  // The batch was gathered in memory: skip rows whose central or link was
+  // deleted meanwhile instead of failing the whole batch on a foreign key.
+  // A batch names few centrals and links: check each once (inside this
+  // transaction, so none can vanish before the commit), not per row.
+  std::unordered_map<std::int64_t, bool> central_alive;
+  std::unordered_map<std::int64_t, bool> link_alive;
+  const auto alive = [this](std::unordered_map<std::int64_t, bool>& known, std::string_view sql,
+                            std::int64_t id) -> Result<bool> {
+    if (const auto it = known.find(id); it != known.end()) return it->second;
+    auto found = exists(sql, id);
+    if (!found) return found;
+    known.emplace(id, *found);
+    return *found;
+  };
   for (const Assignment& a : batch) {
-    // The batch was gathered in memory: skip rows whose central or link was
-    // deleted meanwhile instead of failing the whole batch on a foreign key,
-    // and never let an older sighting (e.g. from another node's late flush)
+    auto central_ok = alive(central_alive, "SELECT 1 FROM centrals WHERE id = ?1", a.central_id);
+    if (!central_ok) return fail(std::move(central_ok.error()));
+    auto link_ok = alive(link_alive, "SELECT 1 FROM links WHERE id = ?1", a.link_id);
+    if (!link_ok) return fail(std::move(link_ok.error()));
+    if (!*central_ok || !*link_ok) continue;
+    // Never let an older sighting (e.g. from another node's late flush)
     // overwrite a newer one.
     auto q = db_.query(
         "INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
-        " SELECT ?1, ?2, ?3, ?4, ?5"
-        " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = ?1)"
-        "   AND EXISTS (SELECT 1 FROM links WHERE id = ?4)"
+        " VALUES (?1, ?2, ?3, ?4, ?5)"
         " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO UPDATE"
         " SET link_id = excluded.link_id, last_seen = excluded.last_seen"
         " WHERE excluded.last_seen >= assignments.last_seen");
@@ -697,8 +760,15 @@ Result<std::int64_t> SqliteStore::purge_assignments(Timestamp seen_before) {
 
 Result<std::optional<Assignment>> SqliteStore::find_assignment(CentralId central,
                                                                const VisitorId& visitor) {
-  Lock lock(mu_);
-  auto q = db_.query(
+  std::unique_lock lock(reader_mu_, std::defer_lock);
+  std::unique_lock write_lock(mu_, std::defer_lock);
+  if (reader_) {
+    lock.lock();
+  } else {
+    write_lock.lock();
+  }
+  Db& db = reader_ ? *reader_ : db_;
+  auto q = db.query(
       "SELECT link_id, last_seen FROM assignments"
       " WHERE central_id = ?1 AND visitor_hi = ?2 AND visitor_lo = ?3");
   if (!q) return fail(std::move(q.error()));

@@ -12,6 +12,7 @@
 
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "storage/sqlite/sqlite_db.h"
@@ -67,6 +68,8 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<void> save_setting(std::string_view key, std::string_view value) override;
 
   [[nodiscard]] Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) override;
+  [[nodiscard]] Result<std::vector<Assignment>> load_recent_assignments(Timestamp seen_since,
+                                                                        std::size_t limit) override;
   // Assignments naming a central or link that no longer exists are skipped.
   [[nodiscard]] Result<void> save_assignments(std::span<const Assignment> batch) override;
   [[nodiscard]] Result<std::int64_t> purge_assignments(Timestamp seen_before) override;
@@ -93,7 +96,7 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::int64_t> purge_clicks(Timestamp before) override;
 
  private:
-  explicit SqliteStore(Db db) : db_(std::move(db)) {}
+  SqliteStore(Db db, std::optional<Db> reader) : db_(std::move(db)), reader_(std::move(reader)) {}
 
   // Helpers; mu_ must be held.
   [[nodiscard]] Result<void> write_members(const Central& central);
@@ -102,6 +105,11 @@ class SqliteStore final : public Store {
 
   std::mutex mu_;
   Db db_;  // guarded by mu_
+  // A second, read-only connection for find_assignment, which runs on the
+  // event loops: in WAL mode it reads while the writers' transactions hold
+  // mu_, so a cache miss never waits for a batch of clicks.
+  std::mutex reader_mu_;
+  std::optional<Db> reader_;  // guarded by reader_mu_
 };
 
 }  // namespace sequencial::sqlite

@@ -1,0 +1,155 @@
+// routing_bench: Google Benchmark micro-suite for the routing core (no I/O,
+// no HTTP): ns per routing decision and per slug lookup.
+//
+//   build-bench/bench/routing_bench [--benchmark_filter=...]
+//
+// Decisions: a plain link (slug lookup only), a central of 10 members
+// without hours, with hours (open now, states cached until the next edge),
+// fixed with a returning visitor (assignment lookup + route), fixed with a
+// new visitor (route + assignment insert). The clock advances one second per
+// iteration, so cached member states expire as they would in production.
+#include <benchmark/benchmark.h>
+
+#include <chrono>
+#include <cstdint>
+#include <cstdio>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "routing/assignment_table.h"
+#include "routing/business_hours.h"
+#include "routing/central_router.h"
+#include "routing/link_route.h"
+#include "routing/routing_table.h"
+
+namespace sq = sequencial;
+namespace rt = sequencial::routing;
+
+namespace {
+
+// Wednesday 2026-11-25 15:00 UTC = 12:00 in São Paulo: within 08:00-20:00.
+const sq::Timestamp kNoon{std::chrono::seconds(1'795'618'800)};
+
+std::shared_ptr<const rt::LinkRoute> link_route(sq::LinkId id) {
+  sq::Link link;
+  link.id = id;
+  char slug[32];
+  std::snprintf(slug, sizeof slug, "l%07lld", static_cast<long long>(id));
+  link.slug = slug;
+  link.phone = "55119" + std::to_string(10'000'000 + id);
+  link.message = "Olá, vim pelo anúncio";
+  return rt::make_link_route(std::move(link));
+}
+
+std::shared_ptr<rt::CentralRouter> central(bool fixed, bool hours, int members = 10) {
+  sq::Central c;
+  c.id = 1;
+  c.anchor_id = 1000;
+  c.fixed = fixed;
+  std::vector<rt::MemberRoute> routes;
+  for (int i = 0; i < members; ++i) {
+    rt::MemberRoute m;
+    m.link = link_route(i + 1);
+    if (hours) {
+      sq::Schedule s;
+      s.tz = "America/Sao_Paulo";
+      for (auto& day : s.week) day.push_back({8 * 60, 20 * 60});
+      auto compiled = rt::BusinessHours::compile(s);
+      if (!compiled) std::abort();
+      m.hours = std::move(*compiled);
+    }
+    c.members.push_back({.link_id = i + 1, .weight = 1, .hours = {}});
+    routes.push_back(std::move(m));
+  }
+  auto router = std::make_shared<rt::CentralRouter>(c.id);
+  router->configure(c, link_route(1000), std::move(routes));
+  return router;
+}
+
+sq::VisitorId visitor(std::uint64_t i) {
+  return {.hi = i * 0x9E3779B97F4A7C15ULL, .lo = ~i * 0xBF58476D1CE4E5B9ULL};
+}
+
+void BM_PlainLink(benchmark::State& state) {
+  rt::RoutingTable table;
+  for (int i = 0; i < 10; ++i) table.add(link_route(i), nullptr);
+  for (auto _ : state) {
+    const auto* entry = table.find("L0000003");
+    benchmark::DoNotOptimize(entry->link->location.data());
+  }
+}
+BENCHMARK(BM_PlainLink);
+
+void central_bench(benchmark::State& state, bool hours) {
+  auto router = central(false, hours);
+  sq::Timestamp now = kNoon;
+  for (auto _ : state) {
+    auto decision = router->route(now, std::nullopt);
+    benchmark::DoNotOptimize(decision.link.get());
+    now += std::chrono::seconds(1);
+    if (now > kNoon + std::chrono::hours(6)) now = kNoon;  // stay within hours
+  }
+}
+void BM_CentralNoHours(benchmark::State& state) { central_bench(state, false); }
+void BM_CentralHours(benchmark::State& state) { central_bench(state, true); }
+BENCHMARK(BM_CentralNoHours);
+BENCHMARK(BM_CentralHours);
+
+void BM_FixedReturning(benchmark::State& state) {
+  auto router = central(true, false);
+  rt::AssignmentTable assignments;
+  const auto visitors = static_cast<std::uint64_t>(state.range(0));
+  for (std::uint64_t i = 0; i < visitors; ++i) {
+    assignments.put({.central_id = 1,
+                     .visitor = visitor(i),
+                     .link_id = static_cast<sq::LinkId>(1 + i % 10),
+                     .last_seen = kNoon});
+  }
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    const auto found = assignments.find(1, visitor(i));
+    auto decision = router->route(kNoon, found ? std::optional(found->link) : std::nullopt);
+    benchmark::DoNotOptimize(decision.link.get());
+    i = (i + 7919) % visitors;
+  }
+}
+BENCHMARK(BM_FixedReturning)->Arg(1000)->Arg(1'000'000);
+
+void BM_FixedNew(benchmark::State& state) {
+  auto router = central(true, false);
+  rt::AssignmentTable assignments;
+  std::uint64_t i = 0;
+  for (auto _ : state) {
+    const sq::VisitorId v = visitor(i++);
+    auto decision = router->route(kNoon, std::nullopt);
+    assignments.put(
+        {.central_id = 1, .visitor = v, .link_id = decision.link->link.id, .last_seen = kNoon});
+    benchmark::DoNotOptimize(decision.link.get());
+  }
+  state.counters["table size"] = static_cast<double>(assignments.size());
+}
+BENCHMARK(BM_FixedNew);
+
+void BM_SlugLookup(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  rt::RoutingTable table;
+  std::vector<std::string> slugs;
+  slugs.reserve(n);
+  for (std::size_t i = 0; i < n; ++i) {
+    auto route = link_route(static_cast<sq::LinkId>(i));
+    slugs.push_back(route->link.slug);
+    table.add(std::move(route), nullptr);
+  }
+  std::size_t i = 0;
+  for (auto _ : state) {
+    const auto* entry = table.find(slugs[i]);
+    benchmark::DoNotOptimize(entry);
+    i = (i + 7919) % n;  // jump around: a cold-ish cache at 1M, like real traffic
+  }
+}
+BENCHMARK(BM_SlugLookup)->Arg(10)->Arg(1'000'000);
+
+}  // namespace
+
+BENCHMARK_MAIN();
