@@ -887,6 +887,29 @@ TEST_P(StoreTest, ClaimAssignmentKeepsTheFirstClaim) {
   EXPECT_EQ(no_link.error().code, ErrorCode::kNotFound);
 }
 
+TEST_P(StoreTest, RecentAssignmentsAreTheNewestOldestFirst) {
+  const LinkId a = insert(make_link("a")).id;
+  const LinkId b = insert(make_link("b")).id;
+  const Central central = insert_central({a, b}, "loja");
+  std::vector<Assignment> batch;
+  for (std::uint64_t i = 1; i <= 5; ++i) {
+    batch.push_back({.central_id = central.id,
+                     .visitor = {.hi = i, .lo = i},
+                     .link_id = i % 2 == 0 ? a : b,
+                     .last_seen = Timestamp{std::chrono::seconds(i)}});
+  }
+  ASSERT_TRUE(store_->save_assignments(batch));
+  auto two = store_->load_recent_assignments(Timestamp{2s}, 2);
+  ASSERT_TRUE(two) << why(two);
+  ASSERT_EQ(two->size(), 2u);
+  EXPECT_TRUE(same_assignment(two->at(0), batch[3]));
+  EXPECT_TRUE(same_assignment(two->at(1), batch[4]));
+  auto since = store_->load_recent_assignments(Timestamp{2s}, 10);
+  ASSERT_TRUE(since) << why(since);
+  ASSERT_EQ(since->size(), 4u);
+  EXPECT_TRUE(same_assignment(since->front(), batch[1]));
+}
+
 TEST_P(StoreTest, AssignmentsGoWithTheirCentralOrLink) {
   const LinkId a = insert(make_link("a")).id;
   const LinkId b = insert(make_link("b")).id;

@@ -74,6 +74,8 @@ class PgStore final : public Store {
   [[nodiscard]] Result<void> save_setting(std::string_view key, std::string_view value) override;
 
   [[nodiscard]] Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) override;
+  [[nodiscard]] Result<std::vector<Assignment>> load_recent_assignments(Timestamp seen_since,
+                                                                        std::size_t limit) override;
   [[nodiscard]] Result<void> save_assignments(std::span<const Assignment> batch) override;
   [[nodiscard]] Result<std::int64_t> purge_assignments(Timestamp seen_before) override;
   [[nodiscard]] Result<std::optional<Assignment>> find_assignment(
