@@ -54,6 +54,15 @@ struct AdminApi::Call {
     response.add_header("Content-Type", "application/json");
     response.add_header("Cache-Control", "no-store");
     if (e.code == ErrorCode::kUnauthorized) response.add_header("WWW-Authenticate", "Bearer");
+    if (e.code == ErrorCode::kUnavailable) {
+      // The database is down (several nodes on PostgreSQL): redirects go on
+      // from memory, admin writes wait for it.
+      response.add_header("Retry-After", "5");
+      Error told = e;
+      told.message = "the database is unreachable; try again in a few seconds (" + e.message + ")";
+      response.body = error_body(told);
+      return;
+    }
     response.body = error_body(e);
   }
   void method_not_allowed(std::string_view allow) {
