@@ -15,6 +15,7 @@
 #include "app/change_follower.h"
 #include "app/database_health.h"
 #include "app/shared_routing.h"
+#include "app/write_behind.h"
 #include "scripted_store.h"
 
 namespace sequencial::app {
@@ -175,6 +176,25 @@ TEST_F(NodeSyncTest, SharedRoutingFallsBackWithoutAskingADownDatabase) {
   health.append_metrics(text);
   EXPECT_NE(text.find("sequencial_rotation_fallback_total 2\n"), std::string::npos) << text;
   EXPECT_NE(text.find("sequencial_database_up 1\n"), std::string::npos) << text;
+}
+
+TEST_F(NodeSyncTest, AssignmentsMadeDuringAnOutageAreWrittenWhenTheDatabaseReturns) {
+  const CentralId id = make_central();
+  ASSERT_TRUE(b_->catalog.reload());
+  WriteBehind write_behind(*store_b_, b_->catalog, b_->assignments, b_->clock, 1,
+                           WriteBehindOptions{});
+  const LinkId m2 = *b_->catalog.find_link("m2");
+  const Assignment a{id, VisitorId{7, 8}, m2, b_->clock.now()};
+  store_b_->set_down(true);
+  write_behind.record(0, a);
+  write_behind.flush();
+  write_behind.flush();
+  EXPECT_FALSE(store_a_->find_assignment(id, a.visitor).value_or(std::nullopt).has_value());
+  store_b_->set_down(false);
+  write_behind.flush();
+  const auto stored = store_a_->find_assignment(id, a.visitor).value_or(std::nullopt);
+  ASSERT_TRUE(stored.has_value());
+  EXPECT_EQ(stored->link_id, m2);
 }
 
 TEST_F(NodeSyncTest, SingleNodeHasNoTicketsAndNoFallbacks) {

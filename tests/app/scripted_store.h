@@ -87,6 +87,7 @@ class ScriptedStore final : public Store {
     return inner_->load_assignments(since);
   }
   Result<void> save_assignments(std::span<const Assignment> batch) override {
+    if (is_down()) return fail(Error::unavailable("scripted outage"));
     return inner_->save_assignments(batch);
   }
   Result<std::int64_t> purge_assignments(Timestamp before) override {
