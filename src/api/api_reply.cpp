@@ -25,6 +25,16 @@ void reply_error(http::HttpResponse& response, const Error& error) {
   response.add_header("Content-Type", "application/json");
   response.add_header("Cache-Control", "no-store");
   if (error.code == ErrorCode::kUnauthorized) response.add_header("WWW-Authenticate", "Bearer");
+  if (error.code == ErrorCode::kUnavailable) {
+    // The database is down (several nodes on PostgreSQL): redirects go on
+    // from memory, admin writes wait for it.
+    response.add_header("Retry-After", "5");
+    Error told = error;
+    told.message =
+        "the database is unreachable; try again in a few seconds (" + error.message + ")";
+    response.body = error_body(told);
+    return;
+  }
   response.body = error_body(error);
 }
 

@@ -7,7 +7,7 @@ std::string_view openapi_document() {
   static constexpr std::string_view kDocument = R"JSON({
   "openapi": "3.0.3",
   "info": {"title": "Sequencial admin API", "version": "1",
-           "description": "Links, centrals (modo Sequencial) and business hours. Every error answers {\"error\":{\"code\",\"message\",\"field\"}}."},
+           "description": "Links, centrals (modo Sequencial) and business hours. Every error answers {\"error\":{\"code\",\"message\",\"field\"}}. With several nodes on PostgreSQL, any call that needs the database answers 503 with code unavailable (and Retry-After) while it is unreachable; redirects keep working."},
   "servers": [{"url": "/api/v1"}],
   "security": [{"bearer": []}],
   "components": {

@@ -39,7 +39,8 @@ void WriteBehind::stop() {
 
 void WriteBehind::flush() {
   std::lock_guard flush_lock(flush_mutex_);
-  std::vector<Assignment> batch;
+  std::vector<Assignment> batch = std::move(retry_);
+  retry_.clear();
   for (auto& q : queues_) {
     std::lock_guard lock(q.mutex);
     if (batch.empty()) {
@@ -51,8 +52,18 @@ void WriteBehind::flush() {
   }
   if (!batch.empty()) {
     if (auto ok = store_.save_assignments(batch); !ok) {
-      spdlog::error("event=assignments_write_failed count={} error=\"{}\"", batch.size(),
-                    ok.error().message);
+      // Kept for the next flush (the database may be down for a while): the
+      // newest are kept when the backlog outgrows kMaxRetry.
+      if (failed_flushes_++ % 100 == 0) {
+        spdlog::error("event=assignments_write_failed count={} error=\"{}\"", batch.size(),
+                      ok.error().message);
+      }
+      if (batch.size() > kMaxRetry) {
+        batch.erase(batch.begin(), batch.end() - static_cast<std::ptrdiff_t>(kMaxRetry));
+      }
+      retry_ = std::move(batch);
+    } else {
+      failed_flushes_ = 0;
     }
   }
   std::vector<CursorUpdate> cursors;

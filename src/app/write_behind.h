@@ -5,9 +5,11 @@
 // cursors that moved, and purges assignments and raw clicks past their
 // retention.
 //
-// Durability: a graceful stop() writes everything. After a crash at most the
-// last flush interval of assignments is lost, and a cursor at most that
-// stale, which costs no member more than one turn (see rotation.h).
+// Durability: a graceful stop() writes everything. Assignments the store
+// refuses (database down) are retried at every flush, up to 262,144. After
+// a crash at most the last flush interval of assignments is lost, and a
+// cursor at most that stale, which costs no member more than one turn (see
+// rotation.h).
 //
 // Thread-safety: record() from event loop `loop` only (one queue each);
 // start/stop/flush from the controlling thread.
@@ -16,6 +18,7 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <cstdint>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -66,6 +69,10 @@ class WriteBehind {
   };
   std::vector<Queue> queues_;
   std::mutex flush_mutex_;  // one flush at a time
+  // Guarded by flush_mutex_: assignments the store refused, retried next flush.
+  static constexpr std::size_t kMaxRetry = 1 << 18;
+  std::vector<Assignment> retry_;
+  std::uint64_t failed_flushes_ = 0;
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by wake_mutex_

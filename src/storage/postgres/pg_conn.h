@@ -3,8 +3,8 @@
 // text as text), statements prepared once per connection by name, and a
 // transaction that rolls back unless committed. Failures come back as
 // Error values: a lost or refused connection is kUnavailable, anything else
-// kInternal with the server's message; the SQLSTATE and constraint name of a
-// failed statement stay readable on the error's PgFailure.
+// kInternal with the server's message; the SQLSTATE and constraint name of
+// the last failed statement stay readable through last_failure().
 //
 // Only src/storage/postgres/*.cpp include this header (libpq stays private
 // to the backend).
