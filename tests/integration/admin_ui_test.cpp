@@ -138,5 +138,18 @@ TEST_F(AdminUiTest, AdminStaticAndAssetsStayReservedSlugs) {
   }
 }
 
+TEST_F(AdminUiTest, OpenApiDescribesTheAccountEndpoints) {
+  const Response r = client().get("/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  const json doc = json::parse(r.body, nullptr, false);
+  ASSERT_FALSE(doc.is_discarded());
+  for (const char* path :
+       {"/session", "/users", "/users/{id}", "/tokens", "/tokens/{id}", "/settings"}) {
+    EXPECT_TRUE(doc["paths"].contains(path)) << path;
+  }
+  EXPECT_TRUE(doc["components"]["securitySchemes"].contains("session"));
+  EXPECT_TRUE(doc["components"]["securitySchemes"].contains("csrf"));
+}
+
 }  // namespace
 }  // namespace sequencial::itest
