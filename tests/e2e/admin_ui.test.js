@@ -140,6 +140,20 @@ describe('admin UI', {timeout: 120000}, () => {
     await screenshot(page, 'links');
   });
 
+  step('says so next to the field when a slug is already taken', async () => {
+    await page.getByRole('button', {name: 'Novo link'}).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Slug (endereço do link)').fill('Maria');
+    await dialog.getByLabel('Número').fill('99999-0005');
+    await watcher.allow(/status of 409/, async () => {
+      await dialog.getByRole('button', {name: 'Salvar'}).click();
+      await dialog.locator('.field-error').getByText('Este slug já está em uso', {exact: false}).waitFor();
+    });
+    assert.equal(await dialog.getByLabel('Slug (endereço do link)').getAttribute('aria-invalid'), 'true');
+    await dialog.getByRole('button', {name: 'Cancelar'}).click();
+    assert.equal(await page.locator('table.links-table tbody tr').count(), 4);
+  });
+
   step('shows XSS payloads in labels and messages as text', async () => {
     const row = page.locator('tr[data-slug="joao"]');
     assert.equal(await row.locator('.label').textContent(), XSS_LABEL);
@@ -268,6 +282,13 @@ describe('admin UI', {timeout: 120000}, () => {
     assert.match(csv, /^attendant,clicks\r?\n/);
     assert.match(csv, /joao,2/);
     await screenshot(page, 'relatorios');
+    // The links list counts each attendant's clicks too.
+    await page.locator('#mainnav').getByRole('link', {name: 'Links'}).click();
+    await page.waitForFunction(() => document.querySelectorAll('td.clicks').length === 4 &&
+      Array.from(document.querySelectorAll('td.clicks')).every((td) => td.textContent !== '…'));
+    for (const slug of ['joao', 'maria', 'ana']) {
+      assert.equal(await page.locator('tr[data-slug="' + slug + '"] td.clicks').textContent(), '2');
+    }
   });
 
   step('refuses a cookie-authenticated POST without the CSRF header (403)', async () => {
