@@ -282,10 +282,11 @@ describe('admin UI', {timeout: 120000}, () => {
     assert.match(csv, /^attendant,clicks\r?\n/);
     assert.match(csv, /joao,2/);
     await screenshot(page, 'relatorios');
-    // The links list counts each attendant's clicks too.
+    // The links list counts them too: the anchor shows its central's 6.
     await page.locator('#mainnav').getByRole('link', {name: 'Links'}).click();
     await page.waitForFunction(() => document.querySelectorAll('td.clicks').length === 4 &&
       Array.from(document.querySelectorAll('td.clicks')).every((td) => td.textContent !== '…'));
+    assert.equal(await page.locator('tr[data-slug="minhacentral"] td.clicks').textContent(), '6');
     for (const slug of ['joao', 'maria', 'ana']) {
       assert.equal(await page.locator('tr[data-slug="' + slug + '"] td.clicks').textContent(), '2');
     }
