@@ -138,6 +138,12 @@ describe('admin UI', {timeout: 120000}, () => {
     await page.waitForFunction(() => Array.from(document.querySelectorAll('td.clicks'))
       .every((td) => td.textContent === '0'));
     await screenshot(page, 'links');
+    // The search box narrows the list (by name, slug or digits).
+    await page.getByLabel('Buscar link…').fill('98888');
+    assert.deepEqual(await page.locator('table.links-table tbody tr:visible').evaluateAll((trs) =>
+      trs.map((tr) => tr.dataset.slug)), ['maria']);
+    await page.getByLabel('Buscar link…').fill('');
+    assert.equal(await page.locator('table.links-table tbody tr:visible').count(), 4);
   });
 
   step('says so next to the field when a slug is already taken', async () => {

@@ -67,6 +67,7 @@ window.SQ_MESSAGES.en = {
   'login.invalid': 'Wrong e-mail or password.',
 
   'links.intro': 'Create one link per attendant (WhatsApp number) and the link you will publish. Every link has its QR code.',
+  'links.search': 'Search links…',
   'links.new': 'New link',
   'links.newTitle': 'New link',
   'links.editTitle': 'Edit link {name}',

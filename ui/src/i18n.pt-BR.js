@@ -67,6 +67,7 @@ window.SQ_MESSAGES['pt-BR'] = {
   'login.invalid': 'E-mail ou senha incorretos.',
 
   'links.intro': 'Crie um link para cada atendente (número de WhatsApp) e o link que você vai divulgar. Cada link tem seu QR Code.',
+  'links.search': 'Buscar link…',
   'links.new': 'Novo link',
   'links.newTitle': 'Novo link',
   'links.editTitle': 'Editar link {name}',

@@ -201,13 +201,26 @@
             h('th', {text: SQ.t('links.status')}), h('th', {text: ''}))),
           h('tbody', {}, rows.map((r) => r.tr)))));
         const byId = new Map(rows.map((r, i) => [links[i].id, r]));
+        if (search.value) search.dispatchEvent(new Event('input'));
         loadClicks(links, anchors, (link, total) => {
           byId.get(link.id).clicks.textContent = total === null ? '—' : SQ.formatNumber(total);
         });
       };
+      const search = h('input', {type: 'search', id: 'links-search', class: 'search',
+        placeholder: SQ.t('links.search'), 'aria-label': SQ.t('links.search')});
+      // Hides the rows whose label, slug, number and message do not all
+      // contain the words typed.
+      search.addEventListener('input', () => {
+        const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+        list.querySelectorAll('tbody tr').forEach((tr) => {
+          const text = tr.textContent.toLowerCase() + ' ' + SQ.digits(tr.textContent);
+          tr.hidden = !words.every((w) => text.includes(w));
+        });
+      });
       view.append(
         h('div', {class: 'page-head'},
           h('h1', {text: SQ.t('page.links')}),
+          search,
           h('button', {type: 'button', class: 'btn primary', id: 'new-link', text: SQ.t('links.new'),
             on: {click: async () => { if (await SQ.editLink(null)) refresh(SQ.t('links.created_toast')); }}})),
         h('p', {class: 'muted intro', text: SQ.t('links.intro')}),
