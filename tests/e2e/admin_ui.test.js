@@ -326,7 +326,22 @@ describe('admin UI', {timeout: 120000}, () => {
     await page.getByLabel('Fuso horário padrão').waitFor();
     assert.equal(await page.getByLabel('Fuso horário padrão').inputValue(), 'America/Sao_Paulo');
     await page.locator('.users-table').getByText(ADMIN_EMAIL).waitFor();
+    // Users: a short password is refused next to the field, then added and deleted.
+    const userForm = page.locator('#user-form');
+    await userForm.getByLabel('E-mail').fill('maria@example.com');
+    await userForm.getByLabel('Senha').fill('curta');
+    await watcher.allow(/status of 400/, async () => {
+      await userForm.getByRole('button', {name: 'Adicionar usuário'}).click();
+      await userForm.locator('.field-error').getByText('pelo menos 10 caracteres', {exact: false}).waitFor();
+    });
+    await userForm.getByLabel('Senha').fill('senha-da-maria-123');
+    await userForm.getByRole('button', {name: 'Adicionar usuário'}).click();
+    const row = page.locator('.users-table tr[data-email="maria@example.com"]');
+    await row.waitFor();
     await screenshot(page, 'configuracoes');
+    await row.getByRole('button', {name: 'Excluir'}).click();
+    await page.getByRole('dialog').getByRole('button', {name: 'Excluir'}).click();
+    await row.waitFor({state: 'detached'});
     await page.locator('.tokens-table').getByRole('button', {name: 'Revogar'}).click();
     await page.getByRole('dialog').getByRole('button', {name: 'Revogar'}).click();
     await page.getByText('Token revogado.').waitFor();

@@ -44,6 +44,7 @@ window.SQ_MESSAGES.en = {
   'error.code.unprocessable': 'The change could not be applied',
   'error.code.unavailable': 'The server is unavailable right now',
   'error.code.internal': 'Internal server error',
+  'error.code.bad_request': 'Bad request',
   'error.code.required': 'Please fill in this field',
   'error.field.invalid.slug': 'Invalid slug: use letters, digits, - and _ (up to 64), no reserved names',
   'error.field.conflict.slug': 'This slug is already taken',

@@ -44,6 +44,7 @@ window.SQ_MESSAGES['pt-BR'] = {
   'error.code.unprocessable': 'Não foi possível aplicar a mudança',
   'error.code.unavailable': 'Servidor indisponível no momento',
   'error.code.internal': 'Erro interno do servidor',
+  'error.code.bad_request': 'Pedido inválido',
   'error.code.required': 'Preencha este campo',
   'error.field.invalid.slug': 'Slug inválido: use letras, números, - e _ (até 64), sem nomes reservados',
   'error.field.conflict.slug': 'Este slug já está em uso',
