@@ -29,7 +29,7 @@ async function startServer({now}) {
   fs.writeFileSync(clockFile, String(Math.floor(now.getTime() / 1000)));
   const child = spawn(binaryPath(), ['serve', '--listen', '127.0.0.1:0', '--db', path.join(dir, 'e2e.db'),
     '--admin-email', ADMIN_EMAIL, '--admin-password', ADMIN_PASSWORD, '--test-clock-file', clockFile,
-    '--click-flush-interval-ms', '50'], {stdio: ['ignore', 'pipe', 'pipe']});
+    '--click-flush-interval-ms', '50', '--test-fast-passwords'], {stdio: ['ignore', 'pipe', 'pipe']});
   let output = '';
   const exited = new Promise((resolve) => child.on('exit', (code, signal) => resolve({code, signal})));
   const port = await new Promise((resolve, reject) => {
