@@ -65,7 +65,7 @@ describe('admin UI', {timeout: 120000}, () => {
     context = await browser.newContext({locale: 'pt-BR', baseURL: baseUrl, viewport: {width: 1280, height: 900}});
     await watcher.attach(context);
     page = await context.newPage();
-    page.setDefaultTimeout(10000);
+    page.setDefaultTimeout(20000);  // generous: CI machines are shared
   });
 
   after(async () => {
@@ -277,10 +277,18 @@ describe('admin UI', {timeout: 120000}, () => {
     await page.getByLabel('Até', {exact: true}).fill('2026-10-31');
     await page.getByRole('button', {name: 'Aplicar'}).click();
     await page.locator('[data-total="total"] .total-value').getByText('0', {exact: true}).waitFor();
+    // One day: clicks per hour, in São Paulo time (15:00 UTC is 12:00 there).
+    await page.getByLabel('De', {exact: true}).fill('2026-11-25');
+    await page.getByLabel('Até', {exact: true}).fill('2026-11-25');
+    await page.getByRole('button', {name: 'Aplicar'}).click();
+    await page.getByRole('heading', {name: 'Cliques por hora'}).waitFor();
+    assert.equal(await page.locator('#chart-hour tbody tr').count(), 24);
+    assert.equal(await page.locator('#chart-hour tbody tr[data-key="2026-11-25T12:00"] .num').textContent(), '6');
     await page.getByLabel('De', {exact: true}).fill('2026-11-01');
     await page.getByLabel('Até', {exact: true}).fill('2026-11-30');
     await page.getByRole('button', {name: 'Aplicar'}).click();
     await page.locator('[data-total="total"] .total-value').getByText('6', {exact: true}).waitFor();
+    await page.getByRole('heading', {name: 'Cliques por dia'}).waitFor();
     const href = await page.locator('#chart-attendant').getByRole('link', {name: 'Baixar CSV'}).getAttribute('href');
     assert.match(href, /format=csv/);
     assert.match(href, /from=2026-11-01/);

@@ -77,6 +77,7 @@
       return link && link.label ? link.label + ' (/' + key + ')' : (key.startsWith('#') ? SQ.t('reports.deletedLink') : '/' + key);
     }
     if (by === 'day') return SQ.formatDay(key);
+    if (by === 'hour') return SQ.formatDay(key.slice(0, 10)) + ' ' + key.slice(11, 13) + 'h';
     if (SQ.t.has('reports.key.' + by + '.' + key)) return SQ.t('reports.key.' + by + '.' + key);
     return key === '' ? SQ.t('reports.none') : key;
   }
@@ -140,7 +141,9 @@
         SQ.charts.destroyAll();
         const [kind, id] = value.split(':');
         const scope = (kind === 'central' ? 'centrals/' : 'links/') + id;
-        const dims = ['day', kind === 'central' ? 'attendant' : 'referrer', 'device', 'source'];
+        // One or two days: clicks per hour; longer ranges: per day.
+        const timeBy = f && t && SQ.daysBetween(f, t, 3).length <= 2 ? 'hour' : 'day';
+        const dims = [timeBy, kind === 'central' ? 'attendant' : 'referrer', 'device', 'source'];
         SQ.replace(output, h('p', {class: 'muted', text: SQ.t('common.loading')}));
         let reports;
         try {
@@ -151,15 +154,18 @@
         }
         const [days, second, devices, sources] = reports;
         const rowsOf = (report, by) => report.rows.map((r) => ({key: r.key, clicks: r.clicks, label: label(by, r.key, bySlug)}));
-        // Clicks over time: every day of the range, zeros included.
-        let dayRows = rowsOf(days, 'day');
-        const firstDay = f || (days.rows[0] && days.rows[0].key);
-        const lastDay = t || (days.rows.length && days.rows[days.rows.length - 1].key);
+        // Clicks over time: every day (or hour) of the range, zeros included.
+        let dayRows = rowsOf(days, timeBy);
+        const firstDay = f || (days.rows[0] && days.rows[0].key.slice(0, 10));
+        const lastDay = t || (days.rows.length && days.rows[days.rows.length - 1].key.slice(0, 10));
         if (firstDay && lastDay) {
           const counts = new Map(days.rows.map((r) => [r.key, r.clicks]));
-          const all = SQ.daysBetween(firstDay, lastDay, 400);
+          let all = SQ.daysBetween(firstDay, lastDay, 400);
+          if (timeBy === 'hour') {
+            all = all.flatMap((d) => Array.from({length: 24}, (_, hh) => d + 'T' + String(hh).padStart(2, '0') + ':00'));
+          }
           if (all.length && all.length < 400) {
-            dayRows = all.map((d) => ({key: d, clicks: counts.get(d) || 0, label: label('day', d, bySlug)}));
+            dayRows = all.map((k) => ({key: k, clicks: counts.get(k) || 0, label: label(timeBy, k, bySlug)}));
           }
         }
         const csv = (by) => '/api/v1' + reportPath(scope, f, t, by, 'csv');
@@ -170,7 +176,8 @@
             h('div', {class: 'muted small', text: SQ.t('reports.total.' + k)}))));
         const secondBy = dims[1];
         const cards = [
-          chartCard('chart-day', SQ.t('reports.overTime'), 'bar', dayRows, csv('day'), SQ.t('reports.day'), false),
+          chartCard('chart-' + timeBy, SQ.t(timeBy === 'hour' ? 'reports.overTimeHour' : 'reports.overTime'), 'bar',
+            dayRows, csv(timeBy), SQ.t(timeBy === 'hour' ? 'reports.hour' : 'reports.day'), false),
           chartCard('chart-' + secondBy, SQ.t('reports.by.' + secondBy), 'hbar', rowsOf(second, secondBy),
             csv(secondBy), SQ.t('reports.keyLabel.' + secondBy), true),
           chartCard('chart-device', SQ.t('reports.by.device'), 'doughnut', rowsOf(devices, 'device'), csv('device'),
