@@ -8,6 +8,23 @@
   const PALETTE = ['#128c7e', '#25d366', '#34b7f1', '#f4a261', '#e76f51', '#8e7dbe', '#2a9d8f',
     '#e9c46a', '#6c757d', '#d62828'];
 
+  // Chart.js is loaded on the first visit to this page only (the other
+  // pages do not need it); its hashed URL comes from index.html.
+  let chartLib = null;
+  function loadChartLib() {
+    if (window.Chart) return Promise.resolve();
+    if (!chartLib) {
+      chartLib = new Promise((resolve) => {
+        const meta = document.querySelector('meta[name="sq-chart-js"]');
+        const script = SQ.h('script', {src: meta ? meta.content : ''});
+        script.addEventListener('load', resolve);
+        script.addEventListener('error', () => { chartLib = null; resolve(); });  // tables still show the numbers
+        document.head.appendChild(script);
+      });
+    }
+    return chartLib;
+  }
+
   const live = [];
   SQ.charts = {
     destroyAll() {
@@ -147,7 +164,8 @@
         SQ.replace(output, h('p', {class: 'muted', text: SQ.t('common.loading')}));
         let reports;
         try {
-          reports = await Promise.all(dims.map((by) => SQ.api.get(reportPath(scope, f, t, by))));
+          [reports] = await Promise.all([Promise.all(dims.map((by) => SQ.api.get(reportPath(scope, f, t, by)))),
+            loadChartLib()]);
         } catch (e) {
           SQ.replace(output, h('div', {class: 'empty error', role: 'alert', text: SQ.errorMessage(e)}));
           return;
