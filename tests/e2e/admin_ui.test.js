@@ -221,6 +221,14 @@ describe('admin UI', {timeout: 120000}, () => {
     assert.deepEqual(hours.week.sat, [['09:00', '13:00']]);
     assert.deepEqual(hours.week.sun, []);
     assert.deepEqual(hours.exceptions, [{date: '2026-12-25', ranges: []}]);
+    // "Atender 24 horas" takes the hours away again (João: set, then removed).
+    const joao = page.locator('li.member[data-slug="joao"]');
+    await joao.locator('.clock-btn').click();
+    await page.getByRole('dialog').getByRole('button', {name: 'Salvar'}).click();
+    await joao.getByText('seg–sex 09:00–18:00').waitFor();
+    await joao.locator('.clock-btn').click();
+    await page.getByRole('dialog').getByRole('button', {name: 'Atender 24 horas'}).click();
+    await joao.getByText('24 horas').waitFor();
     await screenshot(page, 'sequencial');
   });
 
