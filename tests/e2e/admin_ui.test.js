@@ -127,7 +127,6 @@ describe('admin UI', {timeout: 120000}, () => {
       await dialog.getByRole('button', {name: 'Salvar'}).click();
       await page.locator('tr[data-slug="' + link.slug + '"]').waitFor();
     }
-    await page.getByText('Link criado.').first().waitFor();
     const rows = page.locator('table.links-table tbody tr');
     assert.equal(await rows.count(), 4);
     const maria = page.locator('tr[data-slug="maria"]');

@@ -68,7 +68,7 @@ window.SQ.pages = window.SQ.pages || {};
     box.className = 'toast ' + (kind || 'ok');
     box.hidden = false;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { box.hidden = true; }, kind === 'error' ? 8000 : 3500);
+    toastTimer = setTimeout(() => { box.hidden = true; }, kind === 'error' ? 8000 : 5000);
   };
 
   let modalIds = 0;
