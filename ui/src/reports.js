@@ -124,7 +124,7 @@
       const select = h('select', {name: 'target', id: 'report-target'},
         centrals.length ? h('optgroup', {label: SQ.t('reports.centrals')}, centrals.map((c) =>
           h('option', {value: 'central:' + c.id, selected: target === 'central:' + c.id,
-            text: SQ.linkName(bySlug.get(c.anchor)) + ' (/' + c.anchor + ')'}))) : null,
+            text: (SQ.linkName(bySlug.get(c.anchor)) || c.anchor) + ' (/' + c.anchor + ')'}))) : null,
         links.length ? h('optgroup', {label: SQ.t('reports.links')}, links.map((l) =>
           h('option', {value: 'link:' + l.id, selected: target === 'link:' + l.id,
             text: SQ.linkName(l) + (l.label ? ' (/' + l.slug + ')' : '')}))) : null);
