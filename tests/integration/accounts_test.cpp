@@ -4,6 +4,9 @@
 // rules, the first admin and `sequencial user create`.
 #include <gtest/gtest.h>
 
+#include <cstdlib>
+#include <fstream>
+
 #include "support/browser.h"
 #include "support/fixtures.h"
 
@@ -247,6 +250,21 @@ TEST(FirstAdminTest, GeneratedPasswordIsLoggedOnceAndUserCreateWorks) {
   EXPECT_EQ(server->log().find("event=first_admin"), std::string::npos) << server->log();
   Browser ana(server->port());
   EXPECT_EQ(ana.login("ana@example.com", ana_password).status, 200);
+  EXPECT_EQ(server->stop(), 0);
+}
+
+TEST(FirstAdminTest, EmailFromTheConfigFileAndPasswordFromTheEnvironment) {
+  Sandbox sandbox(testhooks_binary());
+  const std::string config = sandbox.dir().file("sequencial.toml");
+  std::ofstream(config) << "admin-email = \"dona@loja.com.br\"\n";
+  ::setenv("SEQUENCIAL_ADMIN_PASSWORD", "senha-do-ambiente", 1);
+  auto server = sandbox.start({"--config", config, "--test-fast-passwords"});
+  ::unsetenv("SEQUENCIAL_ADMIN_PASSWORD");
+  const std::string log = server->log();
+  EXPECT_NE(log.find("event=first_admin email=dona@loja.com.br"), std::string::npos) << log;
+  EXPECT_EQ(log.find("password="), std::string::npos) << log;  // given, so never logged
+  Browser browser(server->port());
+  EXPECT_EQ(browser.login("dona@loja.com.br", "senha-do-ambiente").status, 200);
   EXPECT_EQ(server->stop(), 0);
 }
 
