@@ -14,7 +14,30 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy-16 nginx-light wrk curl
     postgresql-15)
+  # The admin UI's browser tests: headless Debian Chromium (no browser download).
+  packages+=(chromium)
 fi
+# npm fetches the admin UI's chart library (embedded at build time) and the
+# browser-test tooling; Debian's nodejs/npm only when no npm is on PATH.
+if ! command -v npm >/dev/null 2>&1; then
+  packages+=(nodejs npm)
+fi
+
+# `npm ci` at the repository root (pinned by package-lock.json; installs no
+# browser), skipped while node_modules matches the lockfile it was made from.
+npm_ci() {
+  local root stamp
+  root="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
+  stamp="$root/node_modules/.sequencial-package-lock.json"
+  [[ -f "$root/package-lock.json" ]] || return 0
+  if cmp -s "$root/package-lock.json" "$stamp"; then
+    echo "install-deps: node_modules up to date"
+    return 0
+  fi
+  echo "install-deps: npm ci"
+  (cd "$root" && npm ci --no-audit --no-fund --loglevel=error)
+  cp "$root/package-lock.json" "$stamp"
+}
 
 missing=()
 for p in "${packages[@]}"; do
@@ -22,6 +45,7 @@ for p in "${packages[@]}"; do
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  npm_ci
   exit 0
 fi
 
@@ -30,3 +54,4 @@ if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
 echo "install-deps: installing ${missing[*]}"
 "${sudo[@]}" apt-get update -q
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+npm_ci

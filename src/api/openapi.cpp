@@ -7,14 +7,16 @@ std::string_view openapi_document() {
   static constexpr std::string_view kDocument = R"JSON({
   "openapi": "3.0.3",
   "info": {"title": "Sequencial admin API", "version": "1",
-           "description": "Links, centrals (modo Sequencial) and business hours. Every error answers {\"error\":{\"code\",\"message\",\"field\"}}. With several nodes on PostgreSQL, any call that needs the database answers 503 with code unavailable (and Retry-After) while it is unreachable; redirects keep working."},
+           "description": "Links, centrals (modo Sequencial), business hours, reports, and the admin UI's accounts (session, users, tokens, settings). Every error answers {\"error\":{\"code\",\"message\",\"field\"}}. Authenticate with a bearer token, or with the session cookie sqs set by POST /session; with the cookie, every POST, PUT, PATCH and DELETE must send the session's csrf_token in the X-CSRF-Token header (else 403 code csrf). With several nodes on PostgreSQL, any call that needs the database answers 503 with code unavailable (and Retry-After) while it is unreachable; redirects keep working."},
   "servers": [{"url": "/api/v1"}],
-  "security": [{"bearer": []}],
+  "security": [{"bearer": []}, {"session": [], "csrf": []}],
   "components": {
-    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token printed by `sequencial token create`."}},
+    "securitySchemes": {"bearer": {"type": "http", "scheme": "bearer", "description": "A token printed by `sequencial token create` or made with POST /tokens."},
+                        "session": {"type": "apiKey", "in": "cookie", "name": "sqs", "description": "Set by POST /session (HttpOnly, SameSite=Strict, Secure with an https public URL); lasts 7 days."},
+                        "csrf": {"type": "apiKey", "in": "header", "name": "X-CSRF-Token", "description": "The csrf_token of the session; needed with the cookie on POST, PUT, PATCH and DELETE."}},
     "schemas": {
       "Error": {"type": "object", "required": ["error"], "properties": {"error": {"type": "object", "required": ["code", "message"], "properties": {
-        "code": {"type": "string", "enum": ["invalid", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "unprocessable", "unavailable", "internal", "bad_request"]},
+        "code": {"type": "string", "enum": ["invalid", "unauthorized", "forbidden", "not_found", "conflict", "too_large", "unprocessable", "unavailable", "internal", "bad_request", "csrf", "invalid_credentials", "rate_limited"]},
         "message": {"type": "string"}, "field": {"type": "string"}}}}},
       "Link": {"type": "object", "properties": {
         "id": {"type": "integer"}, "slug": {"type": "string", "pattern": "^[A-Za-z0-9_-]{1,64}$"},
@@ -46,7 +48,13 @@ std::string_view openapi_document() {
         "members": {"type": "array", "minItems": 1, "items": {"oneOf": [{"type": "string"}, {"type": "integer"},
           {"type": "object", "required": ["link"], "properties": {"link": {"oneOf": [{"type": "string"}, {"type": "integer"}]}, "weight": {"type": "integer", "minimum": 1, "maximum": 100}}}]}},
         "fixed": {"type": "boolean", "default": false},
-        "when_closed": {"type": "string", "enum": ["anchor", "page", "ignore_hours"], "default": "anchor"}}}
+        "when_closed": {"type": "string", "enum": ["anchor", "page", "ignore_hours"], "default": "anchor"}}},
+      "User": {"type": "object", "properties": {"id": {"type": "integer"}, "email": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}},
+      "Session": {"type": "object", "properties": {"user": {"$ref": "#/components/schemas/User"}, "csrf_token": {"type": "string", "description": "send as X-CSRF-Token on every write made with the cookie"}}},
+      "Token": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}},
+      "Settings": {"type": "object", "properties": {
+        "default_tz": {"type": "string", "description": "IANA zone of reports and of hours given without tz"},
+        "public_url": {"type": "string", "description": "absolute http(s) base URL of link URLs and QR codes"}}}
     },
     "responses": {
       "Stats": {"description": "a report (JSON, or text/csv with a header row \"<by>,clicks\" when format=csv)", "content": {
@@ -57,7 +65,10 @@ std::string_view openapi_document() {
         "text/csv": {"schema": {"type": "string"}}}},
       "Error": {"description": "error", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}},
       "Link": {"description": "a link", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Link"}}}},
-      "Central": {"description": "a central", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Central"}}}}
+      "Central": {"description": "a central", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Central"}}}},
+      "Session": {"description": "the logged-in user and the session's CSRF token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}},
+      "User": {"description": "a user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
+      "Settings": {"description": "the settings in effect", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}}
     },
     "parameters": {
       "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
@@ -116,6 +127,39 @@ std::string_view openapi_document() {
       "put": {"summary": "Set a member's business hours", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Hours"}}}},
               "responses": {"200": {"$ref": "#/components/responses/Central"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
       "delete": {"summary": "Back to 24 hours", "responses": {"200": {"$ref": "#/components/responses/Central"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/session": {
+      "post": {"summary": "Log in: sets the sqs cookie. More than 5 failed logins for one e-mail or 20 from one address within 15 minutes answer 429 with Retry-After", "security": [],
+               "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string"}}}}}},
+               "responses": {"200": {"$ref": "#/components/responses/Session"}, "400": {"$ref": "#/components/responses/Error"}, "401": {"description": "code invalid_credentials", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}, "429": {"description": "code rate_limited", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
+      "get": {"summary": "The logged-in user and the CSRF token", "security": [{"session": []}], "responses": {"200": {"$ref": "#/components/responses/Session"}, "401": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Log out: deletes the session and clears the cookie", "security": [{"session": [], "csrf": []}], "responses": {"204": {"description": "logged out"}, "403": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/users": {
+      "get": {"summary": "List users", "responses": {"200": {"description": "users", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/User"}}}}}}}, "401": {"$ref": "#/components/responses/Error"}}},
+      "post": {"summary": "Create a user", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["email", "password"], "properties": {"email": {"type": "string"}, "password": {"type": "string", "minLength": 10}}}}}},
+               "responses": {"201": {"$ref": "#/components/responses/User"}, "400": {"$ref": "#/components/responses/Error"}, "409": {"description": "e-mail taken (ignoring case)", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+    },
+    "/users/{id}": {
+      "parameters": [{"$ref": "#/components/parameters/id"}],
+      "get": {"summary": "Read a user", "responses": {"200": {"$ref": "#/components/responses/User"}, "404": {"$ref": "#/components/responses/Error"}}},
+      "patch": {"summary": "Change a user's password", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["password"], "properties": {"password": {"type": "string", "minLength": 10}}}}}},
+                "responses": {"200": {"$ref": "#/components/responses/User"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+      "delete": {"summary": "Delete a user and their sessions", "responses": {"204": {"description": "deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"description": "deleting yourself or the last user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
+    },
+    "/tokens": {
+      "get": {"summary": "List API tokens (never their secrets)", "responses": {"200": {"description": "tokens", "content": {"application/json": {"schema": {"type": "object", "properties": {"items": {"type": "array", "items": {"$ref": "#/components/schemas/Token"}}}}}}}}},
+      "post": {"summary": "Create an API token; the token is in this answer only", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["name"], "properties": {"name": {"type": "string", "minLength": 1, "maxLength": 100}}}}}},
+               "responses": {"201": {"description": "the token", "content": {"application/json": {"schema": {"allOf": [{"$ref": "#/components/schemas/Token"}, {"type": "object", "properties": {"token": {"type": "string", "description": "sq_ followed by 64 hex digits"}}}]}}}}, "400": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/tokens/{id}": {
+      "parameters": [{"$ref": "#/components/parameters/id"}],
+      "delete": {"summary": "Revoke a token (refused at once)", "responses": {"204": {"description": "revoked"}, "404": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/settings": {
+      "get": {"summary": "The settings in effect", "responses": {"200": {"$ref": "#/components/responses/Settings"}}},
+      "patch": {"summary": "Save default_tz and/or public_url; a saved value wins over the flag and takes effect at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}},
+                "responses": {"200": {"$ref": "#/components/responses/Settings"}, "400": {"$ref": "#/components/responses/Error"}}}
     }
   }
 }

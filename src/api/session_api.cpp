@@ -13,9 +13,19 @@ using nlohmann::json;
 SessionApi::SessionApi(Store& store, accounts::SessionManager& sessions,
                        accounts::LoginRateLimiter& limiter, ApiAuth& auth,
                        const app::PublicUrl& public_url, accounts::PasswordCost cost)
-    : store_(store), sessions_(sessions), limiter_(limiter), auth_(auth), public_url_(public_url) {
-  auto hash = accounts::hash_password("sequencial-no-such-user", cost);
-  if (hash) dummy_hash_ = std::move(*hash);
+    : store_(store),
+      sessions_(sessions),
+      limiter_(limiter),
+      auth_(auth),
+      public_url_(public_url),
+      cost_(cost) {}
+
+const std::string& SessionApi::dummy_hash() {
+  std::call_once(dummy_once_, [this] {
+    auto hash = accounts::hash_password("sequencial-no-such-user", cost_);
+    if (hash) dummy_hash_ = std::move(*hash);
+  });
+  return dummy_hash_;
 }
 
 bool SessionApi::secure() const { return public_url_.get().starts_with("https://"); }
@@ -52,7 +62,7 @@ void SessionApi::login(const http::HttpRequest& request, http::HttpResponse& res
   }
   auto user = store_.find_user_by_email(*email);
   if (!user) return reply_error(response, user.error());
-  const std::string& hash = *user ? (*user)->password_hash : dummy_hash_;
+  const std::string& hash = *user ? (*user)->password_hash : dummy_hash();
   const bool matches = accounts::verify_password(hash, *password);
   if (!*user || !matches) {
     limiter_.record_failure(*email, request.remote_address);

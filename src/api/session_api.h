@@ -7,6 +7,7 @@
 // Thread-safety: safe for concurrent use.
 #pragma once
 
+#include <mutex>
 #include <string>
 
 #include "accounts/password.h"
@@ -36,7 +37,12 @@ class SessionApi {
   accounts::LoginRateLimiter& limiter_;
   ApiAuth& auth_;
   const app::PublicUrl& public_url_;
-  std::string dummy_hash_;  // verified against when the e-mail is unknown
+  // Verified against when the e-mail is unknown; made on first need, so
+  // starting the server costs no password hash.
+  [[nodiscard]] const std::string& dummy_hash();
+  accounts::PasswordCost cost_;
+  std::once_flag dummy_once_;
+  std::string dummy_hash_;  // written once under dummy_once_
 };
 
 }  // namespace sequencial::api

@@ -13,7 +13,7 @@
   }
   SQ.ApiError = ApiError;
 
-  const state = {csrf: '', user: null};
+  const state = {csrf: '', user: null, loggedOut: false};
   const WRITES = new Set(['POST', 'PUT', 'PATCH', 'DELETE']);
 
   async function request(method, path, body) {
@@ -59,11 +59,13 @@
         const s = await request('GET', '/session');
         state.csrf = s.csrf_token;
         state.user = s.user;
+        state.loggedOut = false;
         return s;
       } catch (e) {
         if (e.status === 401) {
           state.csrf = '';
           state.user = null;
+          state.loggedOut = true;
           return null;
         }
         throw e;
@@ -73,6 +75,7 @@
       const s = await request('POST', '/session', {email, password});
       state.csrf = s.csrf_token;
       state.user = s.user;
+      state.loggedOut = false;
       return s;
     },
     async logout() {
@@ -81,9 +84,12 @@
       } finally {
         state.csrf = '';
         state.user = null;
+        state.loggedOut = true;
       }
     },
     user: () => state.user,
+    // True when the last look at the session found none (saves asking again).
+    knownLoggedOut: () => state.loggedOut,
   };
 
   // A human sentence for an error: ours for the codes we know, the server's

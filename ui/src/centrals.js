@@ -116,7 +116,7 @@
       empty.hidden = rows.children.length > 0;
       Array.from(rows.children).forEach((r, i) => { r.querySelector('.pos').textContent = String(i + 1); });
     };
-    const addRow = (member) => {
+    const addRow = (member, focus) => {
       const select = h('select', {name: 'members', class: 'member-select', 'aria-label': SQ.t('wizard.memberLink'),
         required: true},
       h('option', {value: '', text: SQ.t('wizard.pickLink')}),
@@ -136,9 +136,9 @@
       row.select = select;
       rows.appendChild(row);
       sync();
-      select.focus();
+      if (focus) select.focus();
     };
-    (central ? central.members : []).forEach(addRow);
+    (central ? central.members : []).forEach((m) => addRow(m, false));
     sync();
 
     const fixed = h('input', {type: 'checkbox', role: 'switch', name: 'fixed', id: 'fixed',
@@ -155,7 +155,7 @@
       h('p', {class: 'muted', text: SQ.t('wizard.membersIntro')}),
       rows, empty,
       h('button', {type: 'button', class: 'btn', id: 'add-member', text: SQ.t('wizard.add'),
-        on: {click: () => addRow(null)}}),
+        on: {click: () => addRow(null, true)}}),
       h('div', {class: 'switch-row'},
         h('label', {class: 'switch', htmlFor: 'fixed'}, fixed, h('span', {class: 'slider', 'aria-hidden': 'true'}),
           h('span', {class: 'strong', text: SQ.t('wizard.fixed')})),

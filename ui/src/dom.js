@@ -68,9 +68,10 @@ window.SQ.pages = window.SQ.pages || {};
     box.className = 'toast ' + (kind || 'ok');
     box.hidden = false;
     clearTimeout(toastTimer);
-    toastTimer = setTimeout(() => { box.hidden = true; }, kind === 'error' ? 8000 : 3500);
+    toastTimer = setTimeout(() => { box.hidden = true; }, kind === 'error' ? 8000 : 5000);
   };
 
+  let modalIds = 0;
   // A modal <dialog>; resolves with what `onSubmit` returns, or null when
   // cancelled. `build(close)` returns the body nodes.
   SQ.modal = function modal(title, build, options) {
@@ -86,8 +87,10 @@ window.SQ.pages = window.SQ.pages || {};
         resolve(result);
       };
       dialog.addEventListener('cancel', (e) => { e.preventDefault(); done(null); });
+      modalIds += 1;
+      dialog.setAttribute('aria-labelledby', 'modal-title-' + modalIds);
       const heading = SQ.h('div', {class: 'modal-head'},
-        SQ.h('h2', {text: title}),
+        SQ.h('h2', {id: 'modal-title-' + modalIds, text: title}),
         SQ.h('button', {type: 'button', class: 'icon-btn', 'aria-label': SQ.t('common.close'),
           text: '×', on: {click: () => done(null)}}));
       dialog.append(heading, SQ.h('div', {class: 'modal-body'}, build(done)));

@@ -12,14 +12,17 @@
     return data.items || [];
   };
 
-  // Total clicks of every link (all time), a few requests at a time.
-  async function loadClicks(links, onEach) {
+  // Total clicks of every link (all time), a few requests at a time. The
+  // anchor of a central counts the central's clicks: that is the link the
+  // shop publishes, though the clicks land on the attendants' links.
+  async function loadClicks(links, anchors, onEach) {
     const queue = links.slice();
     const worker = async () => {
       while (queue.length) {
         const link = queue.shift();
+        const scope = anchors.has(link.slug) ? '/centrals/' + anchors.get(link.slug) : '/links/' + link.id;
         try {
-          const s = await SQ.api.get('/links/' + link.id + '/stats?by=source');
+          const s = await SQ.api.get(scope + '/stats?by=source');
           onEach(link, s.total);
         } catch (e) {
           onEach(link, null);
@@ -162,7 +165,8 @@
               refresh(link.active ? SQ.t('links.pausedToast') : SQ.t('links.resumedToast'));
             } catch (e) { SQ.toast(SQ.errorMessage(e), 'error'); }
           }}}),
-        h('a', {class: 'btn small', href: '/admin/relatorios?link=' + link.id, dataset: {nav: ''},
+        h('a', {class: 'btn small', dataset: {nav: ''}, href: '/admin/relatorios?' +
+          (anchors.has(link.slug) ? 'central=' + anchors.get(link.slug) : 'link=' + link.id),
           text: SQ.t('nav.reports')}),
         h('button', {type: 'button', class: 'btn small danger', text: SQ.t('common.delete'),
           on: {click: async () => {
@@ -183,7 +187,7 @@
       const refresh = async (message) => {
         if (message) SQ.toast(message);
         const [links, centrals] = await Promise.all([SQ.loadLinks(), SQ.api.get('/centrals')]);
-        const anchors = new Set((centrals.items || []).map((c) => c.anchor));
+        const anchors = new Map((centrals.items || []).map((c) => [c.anchor, c.id]));
         if (!links.length) {
           SQ.replace(list, h('div', {class: 'empty', text: SQ.t('links.empty')}));
           return;
@@ -197,13 +201,26 @@
             h('th', {text: SQ.t('links.status')}), h('th', {text: ''}))),
           h('tbody', {}, rows.map((r) => r.tr)))));
         const byId = new Map(rows.map((r, i) => [links[i].id, r]));
-        loadClicks(links, (link, total) => {
+        if (search.value) search.dispatchEvent(new Event('input'));
+        loadClicks(links, anchors, (link, total) => {
           byId.get(link.id).clicks.textContent = total === null ? '—' : SQ.formatNumber(total);
         });
       };
+      const search = h('input', {type: 'search', id: 'links-search', class: 'search',
+        placeholder: SQ.t('links.search'), 'aria-label': SQ.t('links.search')});
+      // Hides the rows whose label, slug, number and message do not all
+      // contain the words typed.
+      search.addEventListener('input', () => {
+        const words = search.value.toLowerCase().split(/\s+/).filter(Boolean);
+        list.querySelectorAll('tbody tr').forEach((tr) => {
+          const text = tr.textContent.toLowerCase() + ' ' + SQ.digits(tr.textContent);
+          tr.hidden = !words.every((w) => text.includes(w));
+        });
+      });
       view.append(
         h('div', {class: 'page-head'},
           h('h1', {text: SQ.t('page.links')}),
+          search,
           h('button', {type: 'button', class: 'btn primary', id: 'new-link', text: SQ.t('links.new'),
             on: {click: async () => { if (await SQ.editLink(null)) refresh(SQ.t('links.created_toast')); }}})),
         h('p', {class: 'muted intro', text: SQ.t('links.intro')}),

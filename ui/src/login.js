@@ -7,7 +7,7 @@
 
   SQ.pages.login = {
     async render(view, route) {
-      const session = await SQ.api.session();
+      const session = SQ.api.knownLoggedOut() ? null : await SQ.api.session();
       const next = route.query.get('next') || '';
       const target = /^\/admin(\/|$)/.test(next) && !next.startsWith('/admin/login') ? next : '/admin/links';
       if (session) {

@@ -8,6 +8,23 @@
   const PALETTE = ['#128c7e', '#25d366', '#34b7f1', '#f4a261', '#e76f51', '#8e7dbe', '#2a9d8f',
     '#e9c46a', '#6c757d', '#d62828'];
 
+  // Chart.js is loaded on the first visit to this page only (the other
+  // pages do not need it); its hashed URL comes from index.html.
+  let chartLib = null;
+  function loadChartLib() {
+    if (window.Chart) return Promise.resolve();
+    if (!chartLib) {
+      chartLib = new Promise((resolve) => {
+        const meta = document.querySelector('meta[name="sq-chart-js"]');
+        const script = SQ.h('script', {src: meta ? meta.content : ''});
+        script.addEventListener('load', resolve);
+        script.addEventListener('error', () => { chartLib = null; resolve(); });  // tables still show the numbers
+        document.head.appendChild(script);
+      });
+    }
+    return chartLib;
+  }
+
   const live = [];
   SQ.charts = {
     destroyAll() {
@@ -77,6 +94,7 @@
       return link && link.label ? link.label + ' (/' + key + ')' : (key.startsWith('#') ? SQ.t('reports.deletedLink') : '/' + key);
     }
     if (by === 'day') return SQ.formatDay(key);
+    if (by === 'hour') return SQ.formatDay(key.slice(0, 10)) + ' ' + key.slice(11, 13) + 'h';
     if (SQ.t.has('reports.key.' + by + '.' + key)) return SQ.t('reports.key.' + by + '.' + key);
     return key === '' ? SQ.t('reports.none') : key;
   }
@@ -106,7 +124,7 @@
       const select = h('select', {name: 'target', id: 'report-target'},
         centrals.length ? h('optgroup', {label: SQ.t('reports.centrals')}, centrals.map((c) =>
           h('option', {value: 'central:' + c.id, selected: target === 'central:' + c.id,
-            text: SQ.linkName(bySlug.get(c.anchor)) + ' (/' + c.anchor + ')'}))) : null,
+            text: (SQ.linkName(bySlug.get(c.anchor)) || c.anchor) + ' (/' + c.anchor + ')'}))) : null,
         links.length ? h('optgroup', {label: SQ.t('reports.links')}, links.map((l) =>
           h('option', {value: 'link:' + l.id, selected: target === 'link:' + l.id,
             text: SQ.linkName(l) + (l.label ? ' (/' + l.slug + ')' : '')}))) : null);
@@ -140,26 +158,32 @@
         SQ.charts.destroyAll();
         const [kind, id] = value.split(':');
         const scope = (kind === 'central' ? 'centrals/' : 'links/') + id;
-        const dims = ['day', kind === 'central' ? 'attendant' : 'referrer', 'device', 'source'];
+        // One or two days: clicks per hour; longer ranges: per day.
+        const timeBy = f && t && SQ.daysBetween(f, t, 3).length <= 2 ? 'hour' : 'day';
+        const dims = [timeBy, kind === 'central' ? 'attendant' : 'referrer', 'device', 'source'];
         SQ.replace(output, h('p', {class: 'muted', text: SQ.t('common.loading')}));
         let reports;
         try {
-          reports = await Promise.all(dims.map((by) => SQ.api.get(reportPath(scope, f, t, by))));
+          [reports] = await Promise.all([Promise.all(dims.map((by) => SQ.api.get(reportPath(scope, f, t, by)))),
+            loadChartLib()]);
         } catch (e) {
           SQ.replace(output, h('div', {class: 'empty error', role: 'alert', text: SQ.errorMessage(e)}));
           return;
         }
         const [days, second, devices, sources] = reports;
         const rowsOf = (report, by) => report.rows.map((r) => ({key: r.key, clicks: r.clicks, label: label(by, r.key, bySlug)}));
-        // Clicks over time: every day of the range, zeros included.
-        let dayRows = rowsOf(days, 'day');
-        const firstDay = f || (days.rows[0] && days.rows[0].key);
-        const lastDay = t || (days.rows.length && days.rows[days.rows.length - 1].key);
+        // Clicks over time: every day (or hour) of the range, zeros included.
+        let dayRows = rowsOf(days, timeBy);
+        const firstDay = f || (days.rows[0] && days.rows[0].key.slice(0, 10));
+        const lastDay = t || (days.rows.length && days.rows[days.rows.length - 1].key.slice(0, 10));
         if (firstDay && lastDay) {
           const counts = new Map(days.rows.map((r) => [r.key, r.clicks]));
-          const all = SQ.daysBetween(firstDay, lastDay, 400);
+          let all = SQ.daysBetween(firstDay, lastDay, 400);
+          if (timeBy === 'hour') {
+            all = all.flatMap((d) => Array.from({length: 24}, (_, hh) => d + 'T' + String(hh).padStart(2, '0') + ':00'));
+          }
           if (all.length && all.length < 400) {
-            dayRows = all.map((d) => ({key: d, clicks: counts.get(d) || 0, label: label('day', d, bySlug)}));
+            dayRows = all.map((k) => ({key: k, clicks: counts.get(k) || 0, label: label(timeBy, k, bySlug)}));
           }
         }
         const csv = (by) => '/api/v1' + reportPath(scope, f, t, by, 'csv');
@@ -170,7 +194,8 @@
             h('div', {class: 'muted small', text: SQ.t('reports.total.' + k)}))));
         const secondBy = dims[1];
         const cards = [
-          chartCard('chart-day', SQ.t('reports.overTime'), 'bar', dayRows, csv('day'), SQ.t('reports.day'), false),
+          chartCard('chart-' + timeBy, SQ.t(timeBy === 'hour' ? 'reports.overTimeHour' : 'reports.overTime'), 'bar',
+            dayRows, csv(timeBy), SQ.t(timeBy === 'hour' ? 'reports.hour' : 'reports.day'), false),
           chartCard('chart-' + secondBy, SQ.t('reports.by.' + secondBy), 'hbar', rowsOf(second, secondBy),
             csv(secondBy), SQ.t('reports.keyLabel.' + secondBy), true),
           chartCard('chart-device', SQ.t('reports.by.device'), 'doughnut', rowsOf(devices, 'device'), csv('device'),
