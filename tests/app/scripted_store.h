@@ -83,6 +83,36 @@ class ScriptedStore final : public Store {
   Result<std::optional<ApiToken>> find_token(std::string_view hash) override {
     return inner_->find_token(hash);
   }
+  Result<std::vector<ApiToken>> load_tokens() override { return inner_->load_tokens(); }
+  Result<void> delete_token(std::int64_t id) override { return inner_->delete_token(id); }
+  Result<User> insert_user(std::string_view email, std::string_view hash) override {
+    return inner_->insert_user(email, hash);
+  }
+  Result<std::vector<User>> load_users() override { return inner_->load_users(); }
+  Result<std::optional<User>> find_user_by_email(std::string_view email) override {
+    return inner_->find_user_by_email(email);
+  }
+  Result<std::optional<User>> find_user(std::int64_t id) override { return inner_->find_user(id); }
+  Result<void> update_user_password(std::int64_t id, std::string_view hash) override {
+    return inner_->update_user_password(id, hash);
+  }
+  Result<void> delete_user(std::int64_t id) override { return inner_->delete_user(id); }
+  Result<void> insert_session(const StoredSession& session) override {
+    return inner_->insert_session(session);
+  }
+  Result<std::optional<StoredSession>> find_session(std::string_view id_hash) override {
+    return inner_->find_session(id_hash);
+  }
+  Result<void> delete_session(std::string_view id_hash) override {
+    return inner_->delete_session(id_hash);
+  }
+  Result<std::int64_t> purge_sessions(Timestamp before) override {
+    return inner_->purge_sessions(before);
+  }
+  Result<std::vector<Setting>> load_settings() override { return inner_->load_settings(); }
+  Result<void> save_setting(std::string_view key, std::string_view value) override {
+    return inner_->save_setting(key, value);
+  }
   Result<std::vector<Assignment>> load_assignments(Timestamp since) override {
     return inner_->load_assignments(since);
   }
