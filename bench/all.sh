@@ -125,9 +125,9 @@ seed_db() { # file seed-args...
 # Starts serve on a copy of db three times; cold start = launch to
 # event=listening; RSS right after and after 2 s. Adds a row.
 cold_start() { # label db serve-args...
-  local label="$1" db="$2" i t0 t port secs=() cpus=() rss0=() rss2=() log="$tmp/cold.log"
+  local label="$1" db="$2" t0 t port secs=() cpus=() rss0=() rss2=() log="$tmp/cold.log"
   shift 2
-  for i in 1 2 3; do
+  for _ in 1 2 3; do
     rm -f "$tmp/cold.db"*
     cp "$db" "$tmp/cold.db"
     sync "$tmp/cold.db" 2>/dev/null || true
