@@ -64,7 +64,12 @@ Result<void> Catalog::load() {
   std::lock_guard lock(mutex_);
   links_.clear();
   centrals_.clear();
-  for (auto& l : *links) links_.emplace(l.id, std::move(l));
+  for (auto& l : *links) {
+    const LinkId id = l.id;
+    links_.emplace_hint(links_.end(), id, routing::make_link_route(std::move(l)));
+  }
+  links->clear();
+  links->shrink_to_fit();
   for (auto& c : *centrals) centrals_.emplace(c.id, std::move(c));
   publish_locked();
   return {};
@@ -92,9 +97,8 @@ Result<void> Catalog::reload() {
 
 void Catalog::publish_locked() {
   auto table = std::make_shared<routing::RoutingTable>();
-  std::unordered_map<LinkId, std::shared_ptr<const routing::LinkRoute>> routes;
-  routes.reserve(links_.size());
-  for (const auto& [id, link] : links_) routes.emplace(id, routing::make_link_route(link));
+  table->reserve(links_.size());
+  const auto& routes = links_;
 
   std::unordered_map<LinkId, std::shared_ptr<routing::CentralRouter>> by_anchor;
   std::unordered_map<CentralId, std::shared_ptr<routing::CentralRouter>> live;
@@ -128,7 +132,7 @@ std::vector<Link> Catalog::links() const {
   std::lock_guard lock(mutex_);
   std::vector<Link> out;
   out.reserve(links_.size());
-  for (const auto& [id, link] : links_) out.push_back(link);
+  for (const auto& [id, route] : links_) out.push_back(route->link);
   return out;
 }
 
@@ -152,7 +156,7 @@ Result<Link> Catalog::link(LinkId id) const {
   std::lock_guard lock(mutex_);
   const auto it = links_.find(id);
   if (it == links_.end()) return fail(Error::not_found("no link with id " + std::to_string(id)));
-  return it->second;
+  return it->second->link;
 }
 
 Result<Link> Catalog::create_link(const LinkInput& input) {
@@ -164,7 +168,7 @@ Result<Link> Catalog::create_link(const LinkInput& input) {
   std::lock_guard lock(mutex_);
   auto stored = store_.insert_link(link);
   if (!stored) return fail(stored.error());
-  links_.emplace(stored->id, *stored);
+  links_.emplace(stored->id, routing::make_link_route(*stored));
   publish_locked();
   return stored;
 }
@@ -173,10 +177,10 @@ Result<Link> Catalog::update_link(LinkId id, const LinkInput& input) {
   std::lock_guard lock(mutex_);
   const auto it = links_.find(id);
   if (it == links_.end()) return fail(Error::not_found("no link with id " + std::to_string(id)));
-  Link link = it->second;
+  Link link = it->second->link;
   if (auto ok = apply_link_input(link, input); !ok) return fail(ok.error());
   if (auto ok = store_.update_link(link); !ok) return fail(ok.error());
-  it->second = link;
+  it->second = routing::make_link_route(link);
   publish_locked();
   return link;
 }
@@ -218,8 +222,8 @@ Result<Central> Catalog::central(CentralId id) const {
 
 Result<LinkId> Catalog::resolve_locked(std::string_view ref, std::string_view field) const {
   if (const auto id = parse_positive_id(ref); id && links_.contains(*id)) return *id;
-  for (const auto& [id, link] : links_) {
-    if (iequals(link.slug, ref)) return id;
+  for (const auto& [id, route] : links_) {
+    if (iequals(route->link.slug, ref)) return id;
   }
   return fail(Error{ErrorCode::kUnprocessable,
                     "no link with slug or id \"" + std::string(ref) + "\"", std::string(field)});
@@ -232,7 +236,7 @@ Result<Central> Catalog::apply_central_input_locked(Central central,
     if (!anchor) return fail(anchor.error());
     for (const auto& [id, other] : centrals_) {
       if (id != central.id && other.anchor_id == *anchor) {
-        return fail(Error::conflict("anchor", "link \"" + links_.at(*anchor).slug +
+        return fail(Error::conflict("anchor", "link \"" + links_.at(*anchor)->link.slug +
                                                   "\" is already the anchor of central " +
                                                   std::to_string(id)));
       }
@@ -358,7 +362,7 @@ Result<Central> Catalog::set_member_hours(CentralId id, std::string_view link_re
 std::string Catalog::slug_of(LinkId id) const {
   std::lock_guard lock(mutex_);
   const auto it = links_.find(id);
-  return it == links_.end() ? std::string() : it->second.slug;
+  return it == links_.end() ? std::string() : it->second->link.slug;
 }
 
 std::shared_ptr<routing::CentralRouter> Catalog::router(CentralId id) const {

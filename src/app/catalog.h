@@ -99,7 +99,9 @@ class Catalog {
   const Clock& clock_;
   mutable std::mutex mutex_;
   // Guarded by mutex_:
-  std::map<LinkId, Link> links_;
+  // One LinkRoute per link, shared with the published routing tables (so a
+  // link is held once in memory, and publishing does not rebuild routes).
+  std::map<LinkId, std::shared_ptr<const routing::LinkRoute>> links_;
   std::map<CentralId, Central> centrals_;
   std::unordered_map<CentralId, std::shared_ptr<routing::CentralRouter>> routers_;
 };

@@ -253,7 +253,7 @@ int run_serve(const ServeConfig& config) {
   SharedRouting shared_routing(**store, shared, health);
 
   Metrics metrics(loops);
-  RandomVisitorIds visitor_ids(loops);
+  RandomVisitorIds visitor_ids(loops, clock.get());
   RedirectHandler redirects({config.default_tz, public_url.get().starts_with("https://")},
                             public_url, tables, assignments, write_behind, click_pipeline,
                             visitor_ids, metrics, *clock, shared_routing);

@@ -71,7 +71,8 @@ void append_visitor_set_cookie(std::string& out, const VisitorId& id, bool secur
   out.append("\r\n");
 }
 
-RandomVisitorIds::RandomVisitorIds(std::size_t loops) : pools_(loops + 1) {
+RandomVisitorIds::RandomVisitorIds(std::size_t loops, const Clock* clock)
+    : clock_(clock), pools_(loops + 1) {
   if (sodium_init() < 0) std::abort();  // no usable randomness: nothing safe to do
 }
 
@@ -82,7 +83,12 @@ VisitorId RandomVisitorIds::next(std::size_t loop) {
     randombytes_buf(pool.ids.data(), pool.ids.size() * sizeof(VisitorId));
     pool.used = 0;
   }
-  return pool.ids[pool.used++];
+  VisitorId id = pool.ids[pool.used++];
+  if (clock_ != nullptr) {
+    const auto seconds = static_cast<std::uint64_t>(clock_->now().time_since_epoch().count());
+    id.hi = (seconds << 32) | (id.hi & 0xFFFF'FFFFULL);
+  }
+  return id;
 }
 
 }  // namespace sequencial::app

@@ -18,7 +18,6 @@
 #include <mutex>
 #include <string>
 #include <string_view>
-#include <unordered_map>
 #include <vector>
 
 #include "routing/central_router.h"
@@ -33,19 +32,26 @@ class RoutingTable {
     std::shared_ptr<CentralRouter> central;  // null unless the link anchors a central
   };
 
+  // Adds a link, or replaces the one with the same slug (any case).
   void add(std::shared_ptr<const LinkRoute> link, std::shared_ptr<CentralRouter> central);
+  void reserve(std::size_t links);
   // Case-insensitive lookup; nullptr when unknown. Does not allocate.
   [[nodiscard]] const Entry* find(std::string_view slug) const;
   [[nodiscard]] std::size_t size() const { return entries_.size(); }
 
  private:
-  struct Hash {
-    using is_transparent = void;
-    std::size_t operator()(std::string_view s) const noexcept {
-      return std::hash<std::string_view>{}(s);
-    }
+  // Open addressing (linear probing) over `entries_`: no allocation per
+  // link, and the slug is not copied (it is read from the LinkRoute).
+  struct Cell {
+    std::uint32_t hash = 0;   // low bits of the slug's hash
+    std::uint32_t entry = 0;  // index into entries_ + 1; 0 = empty
   };
-  std::unordered_map<std::string, Entry, Hash, std::equal_to<>> entries_;  // key: lowercase slug
+  [[nodiscard]] const Cell* locate(std::string_view slug, std::uint64_t hash) const;
+  void rehash(std::size_t cells);
+  void place(std::uint32_t entry, std::uint64_t hash);
+
+  std::vector<Entry> entries_;
+  std::vector<Cell> cells_;  // size is a power of two, at most half full
 };
 
 class RoutingTableHolder {

@@ -44,5 +44,19 @@ TEST(VisitorTest, RandomIdsDoNotRepeat) {
   }
 }
 
+TEST(VisitorTest, IdsWithAClockStartWithTheTimeAndStayUnique) {
+  class FixedClock final : public Clock {
+   public:
+    [[nodiscard]] Timestamp now() const override { return Timestamp{std::chrono::seconds(1234)}; }
+  } clock;
+  RandomVisitorIds ids(1, &clock);
+  std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
+  for (int i = 0; i < 2000; ++i) {
+    const VisitorId v = ids.next(0);
+    EXPECT_EQ(v.hi >> 32, 1234u);
+    EXPECT_TRUE(seen.insert({v.hi, v.lo}).second);
+  }
+}
+
 }  // namespace
 }  // namespace sequencial::app

@@ -78,9 +78,8 @@ Error open_error(const std::string& path, Error error) {
 
 // ---- opening ----
 
-// 64 MB of page cache and up to 1 GB mapped, per connection.
-constexpr std::string_view kCachePragmas =
-    "PRAGMA cache_size = -65536; PRAGMA mmap_size = 1073741824;";
+// 64 MB of page cache per connection (filled only as pages are read).
+constexpr std::string_view kCachePragmas = "PRAGMA cache_size = -65536;";
 
 Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) {
   if (path.empty()) return fail(Error::invalid("db", "database path is empty"));
@@ -91,7 +90,7 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   }
   // journal_mode first: it needs the file lock, which busy_timeout now waits for.
   // foreign_keys is per connection and must be set outside any transaction.
-  // cache_size/mmap_size: the click and assignment writers touch index pages
+  // cache_size: the click and assignment writers touch index pages
   // all over a large file; with SQLite's 2 MB default cache they were read
   // back with pread on every batch (profile in BENCHMARKS.md).
   if (auto ok = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
@@ -127,6 +126,15 @@ Result<std::vector<Link>> SqliteStore::load_links() {
       " preview_image, created_at FROM links ORDER BY id");
   if (!q) return fail(std::move(q.error()));
   std::vector<Link> links;
+  {
+    // Sized up front: with a million links, growing the vector copied
+    // hundreds of MB at start-up.
+    auto count = db_.query("SELECT count(*) FROM links");
+    if (!count) return fail(std::move(count.error()));
+    auto row = count->step();
+    if (!row) return fail(std::move(row.error()));
+    if (*row) links.reserve(static_cast<std::size_t>(count->int_at(0)));
+  }
   while (true) {
     auto row = q->step();
     if (!row) return fail(std::move(row.error()));
@@ -143,6 +151,9 @@ Result<std::vector<Link>> SqliteStore::load_links() {
     link.preview_image = q->text_at(8);
     link.created_at = timestamp_from_db(q->int_at(9));
   }
+  // The scan filled the page cache with the links table, which the
+  // redirect path never reads again: give that memory back.
+  if (auto ok = db_.exec("PRAGMA shrink_memory"); !ok) return fail(std::move(ok.error()));
   return links;
 }
 
