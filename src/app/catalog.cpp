@@ -89,7 +89,10 @@ Result<void> Catalog::reload() {
     if (!fresh.contains(id)) assignments_.erase_central(id);
   }
   links_.clear();
-  for (auto& l : *links) links_.emplace(l.id, std::move(l));
+  for (auto& l : *links) {
+    const LinkId id = l.id;
+    links_.emplace_hint(links_.end(), id, routing::make_link_route(std::move(l)));
+  }
   centrals_ = std::move(fresh);
   publish_locked();
   return {};

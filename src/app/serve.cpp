@@ -181,19 +181,7 @@ int run_serve(const ServeConfig& config) {
   // Returning visitors missing from memory (evicted, or assigned by another
   // node) are looked up in the store, unless the database is known to be down.
   DatabaseHealth health;
-  assignments.set_fallback(
-      [&store = **store, &health](CentralId central, const VisitorId& visitor) {
-        using Found = routing::AssignmentTable::Found;
-        if (!health.up()) return std::optional<Found>();
-        auto found = store.find_assignment(central, visitor);
-        if (!found) {
-          health.report(found.error());
-          spdlog::warn("event=assignment_lookup_failed error=\"{}\"", found.error().message);
-          return std::optional<Found>();
-        }
-        if (!*found) return std::optional<Found>();
-        return std::optional<Found>({(*found)->link_id, (*found)->last_seen});
-      });
+  assignments.set_fallback(assignment_fallback(**store, health));
   Catalog catalog(**store, tables, assignments, *clock);
   if (auto ok = catalog.load(); !ok) {
     spdlog::error("event=load_failed error=\"{}\"", ok.error().message);

@@ -6,6 +6,21 @@
 
 namespace sequencial::app {
 
+routing::AssignmentTable::Fallback assignment_fallback(Store& store, DatabaseHealth& health) {
+  return [&store, &health](CentralId central, const VisitorId& visitor) {
+    using Found = routing::AssignmentTable::Found;
+    if (!health.up()) return std::optional<Found>();
+    auto found = store.find_assignment(central, visitor);
+    if (!found) {
+      health.report(found.error());
+      spdlog::warn("event=assignment_lookup_failed error=\"{}\"", found.error().message);
+      return std::optional<Found>();
+    }
+    if (!*found) return std::optional<Found>();
+    return std::optional<Found>({(*found)->link_id, (*found)->last_seen});
+  };
+}
+
 std::optional<std::uint64_t> SharedRouting::ticket(CentralId central) {
   if (!shared_) return std::nullopt;
   if (reachable()) {

@@ -21,9 +21,16 @@
 
 #include "app/database_health.h"
 #include "core/model.h"
+#include "routing/assignment_table.h"
 #include "storage/store.h"
 
 namespace sequencial::app {
+
+// The AssignmentTable's fallback for a returning visitor missing from memory
+// (evicted, or assigned by another node): the store's find_assignment, not
+// asked while the database is known to be down; a failure marks it down.
+[[nodiscard]] routing::AssignmentTable::Fallback assignment_fallback(Store& store,
+                                                                     DatabaseHealth& health);
 
 class SharedRouting {
  public:

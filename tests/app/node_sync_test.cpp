@@ -166,7 +166,7 @@ TEST_F(NodeSyncTest, SharedRoutingFallsBackWithoutAskingADownDatabase) {
   EXPECT_FALSE(shared.ticket(1).has_value());
   EXPECT_EQ(shared.fallbacks(), 2u);
   EXPECT_EQ(store_b_->ticket_calls(), 3);  // the second fallback did not ask
-  EXPECT_FALSE(shared.find(1, VisitorId{1, 2}).has_value());
+  EXPECT_FALSE(assignment_fallback(*store_b_, health)(1, VisitorId{1, 2}).has_value());
   EXPECT_FALSE(shared.claim({1, VisitorId{1, 2}, 1, b_->clock.now()}).has_value());
   store_b_->set_down(false);
   health.mark_up();  // what the follower does once it reconnects
