@@ -77,6 +77,8 @@ wants() { [[ " $only " == *" $1 "* ]]; }
 
 if ((do_build)); then
   echo "all: building $build_dir (Release)..." >&2
+  # The packages and npm's node_modules (the admin UI's embedded assets).
+  "$repo_root/scripts/install-deps.sh" --test >&2
   cmake -S "$repo_root" -B "$build_dir" -DSEQUENCIAL_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release \
     -DSEQUENCIAL_BUILD_BENCH=ON >/dev/null
   cmake --build "$build_dir" --target sequencial seed_bench_db -j"$(nproc)" >&2

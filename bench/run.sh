@@ -150,6 +150,8 @@ nginx_bin="$(command -v nginx || true)"
 
 if [[ "$do_build" == 1 ]]; then
   echo "bench: building $build_dir (Release)..." >&2
+  # The packages and npm's node_modules (the admin UI's embedded assets).
+  "$repo_root/scripts/install-deps.sh" --test >&2
   (cd "$repo_root" &&
     cmake -S . -B build-bench -DSEQUENCIAL_BUILD_TESTS=OFF -DCMAKE_BUILD_TYPE=Release >/dev/null &&
     cmake --build build-bench --target sequencial -j"$(nproc)") >&2
