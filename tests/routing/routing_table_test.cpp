@@ -3,6 +3,8 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
 namespace sequencial::routing {
 namespace {
 
@@ -22,6 +24,21 @@ TEST(RoutingTableTest, FindsSlugsIgnoringCase) {
   EXPECT_EQ(t.find("minha"), nullptr);
   EXPECT_EQ(t.find(""), nullptr);
   EXPECT_EQ(t.find(std::string(65, 'a')), nullptr);
+}
+
+TEST(RoutingTableTest, ManyLinksStayReachableAndASlugInAnotherCaseReplaces) {
+  RoutingTable t;
+  for (int i = 0; i < 5000; ++i) t.add(link(("Link-" + std::to_string(i)).c_str()), nullptr);
+  EXPECT_EQ(t.size(), 5000u);
+  for (int i = 0; i < 5000; ++i) {
+    const auto* entry = t.find("LINK-" + std::to_string(i));
+    ASSERT_NE(entry, nullptr) << i;
+    EXPECT_EQ(entry->link->link.slug, "Link-" + std::to_string(i));
+  }
+  EXPECT_EQ(t.find("link-5000"), nullptr);
+  t.add(link("link-42", "novo"), nullptr);
+  EXPECT_EQ(t.size(), 5000u);
+  EXPECT_EQ(t.find("Link-42")->link->link.message, "novo");
 }
 
 TEST(RoutingTableTest, LocationIsPrecomputed) {
