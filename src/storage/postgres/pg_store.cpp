@@ -19,6 +19,7 @@
 #include "storage/postgres/pg_listener.h"
 #include "storage/postgres/pg_migrations.h"
 #include "storage/schedule_codec.h"
+#include "storage/stored_values.h"
 
 namespace sequencial::postgres {
 namespace {
@@ -28,27 +29,7 @@ constexpr std::string_view kUniqueViolation = "23505";
 constexpr std::string_view kForeignKeyViolation = "23503";
 constexpr std::string_view kUndefinedTable = "42P01";
 
-std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
-Timestamp timestamp_from_db(std::int64_t seconds) {
-  return Timestamp{std::chrono::seconds{seconds}};
-}
-std::int64_t to_db(std::uint64_t v) { return std::bit_cast<std::int64_t>(v); }
-std::uint64_t u64_from_db(std::int64_t v) { return std::bit_cast<std::uint64_t>(v); }
-
-Timestamp now() {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-Error link_not_found(LinkId id) {
-  return Error::not_found("link " + std::to_string(id) + " not found");
-}
-Error central_not_found(CentralId id) {
-  return Error::not_found("central " + std::to_string(id) + " not found");
-}
-Error slug_in_use() { return Error::conflict("slug", "slug already in use"); }
-Error anchor_taken() {
-  return Error::conflict("anchor", "link is already the anchor of another central");
-}
+using namespace stored;  // row values and the contract's errors (stored_values.h)
 
 bool violated(const Connection& conn, std::string_view sqlstate, std::string_view constraint = {}) {
   return conn.last_failure().sqlstate == sqlstate &&
@@ -522,10 +503,6 @@ User user_at(const PgResult& r, int row) {
 std::optional<User> first_user(const PgResult& r) {
   if (r.rows() == 0) return std::nullopt;
   return user_at(r, 0);
-}
-
-Error user_not_found(std::int64_t id) {
-  return Error::not_found("user " + std::to_string(id) + " not found");
 }
 
 }  // namespace

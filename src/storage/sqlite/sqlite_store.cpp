@@ -15,6 +15,7 @@
 #include "core/validation.h"
 #include "storage/schedule_codec.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/stored_values.h"
 
 namespace sequencial::sqlite {
 namespace {
@@ -23,27 +24,7 @@ constexpr int kBusyTimeoutMs = 5000;
 
 using Lock = std::lock_guard<std::mutex>;
 
-std::int64_t to_db(Timestamp t) { return t.time_since_epoch().count(); }
-Timestamp timestamp_from_db(std::int64_t seconds) {
-  return Timestamp{std::chrono::seconds{seconds}};
-}
-std::int64_t to_db(std::uint64_t v) { return std::bit_cast<std::int64_t>(v); }
-std::uint64_t u64_from_db(std::int64_t v) { return std::bit_cast<std::uint64_t>(v); }
-
-Timestamp now() {
-  return std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
-}
-
-Error link_not_found(LinkId id) {
-  return Error::not_found("link " + std::to_string(id) + " not found");
-}
-Error central_not_found(CentralId id) {
-  return Error::not_found("central " + std::to_string(id) + " not found");
-}
-Error slug_in_use() { return Error::conflict("slug", "slug already in use"); }
-Error anchor_taken() {
-  return Error::conflict("anchor", "link is already the anchor of another central");
-}
+using namespace stored;  // row values and the contract's errors (stored_values.h)
 
 // Binds ?1..?9 to the editable fields of a link (everything but id and created_at).
 void bind_link_fields(Query& q, const Link& link) {
@@ -506,10 +487,6 @@ Result<std::optional<User>> one_user(Query& q) {
   if (!row) return fail(std::move(row.error()));
   if (!*row) return std::optional<User>{};
   return user_from_row(q);
-}
-
-Error user_not_found(std::int64_t id) {
-  return Error::not_found("user " + std::to_string(id) + " not found");
 }
 
 }  // namespace
