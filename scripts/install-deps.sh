@@ -9,7 +9,7 @@ packages=(
   g++ cmake make pkg-config tzdata ca-certificates
   libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libsodium-dev libhowardhinnant-date-dev
-  libqrencode-dev libpng-dev libpq-dev
+  libqrencode-dev libpng-dev libpq-dev ccache
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy-16 nginx-light wrk curl

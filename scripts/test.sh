@@ -9,6 +9,8 @@ start=$(date +%s)
 scripts/install-deps.sh --test
 
 build=build-test
+# Sources are hashed relative to the checkout, so clones in other folders share the cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEQUENCIAL_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
