@@ -4,6 +4,15 @@
 // handler. Admin API and UI responses carry the security headers
 // (ui/security_headers.h).
 //
+// It keeps the event loops free: the admin API and QR codes run on the
+// admin worker pool, logins and user writes (password hashes) on the
+// password pool; the loop only hands the request over and later sends the
+// answer. A full pool answers 503 with Retry-After at once. Bodies are
+// allowed only where a route takes one (1 MiB with credentials, a few KiB
+// for a login), so an anonymous client cannot make the server buffer
+// megabytes. While the click writer is behind (`accepting` false) the loops
+// start no new request: backpressure instead of dropping clicks.
+//
 // Thread-safety: handle() is called concurrently by every event loop.
 #pragma once
 
@@ -15,19 +24,33 @@
 #include "app/database_health.h"
 #include "app/metrics.h"
 #include "app/redirect_handler.h"
+#include "app/worker_pool.h"
 #include "http/message.h"
 #include "ui/admin_page.h"
 
 namespace sequencial::app {
 
+struct FrontDoorPools {
+  WorkerPool& admin;      // admin API calls, reports, QR codes
+  WorkerPool& passwords;  // logins and user writes (Argon2id)
+};
+
 class FrontDoor final : public http::RequestHandler {
  public:
-  // `render_metrics` returns the whole /metrics text.
-  FrontDoor(RedirectHandler& redirects, api::AdminApi& api,
-            std::function<std::string()> render_metrics)
-      : redirects_(redirects), api_(api), render_metrics_(std::move(render_metrics)) {}
+  // `render_metrics` returns the whole /metrics text; `accepting(loop)` says
+  // whether loop `loop` may start new requests (click backpressure).
+  FrontDoor(RedirectHandler& redirects, api::AdminApi& api, FrontDoorPools pools,
+            std::function<std::string()> render_metrics, std::function<bool(std::size_t)> accepting)
+      : redirects_(redirects),
+        api_(api),
+        pools_(pools),
+        render_metrics_(std::move(render_metrics)),
+        accepting_(std::move(accepting)) {}
 
   void handle(const http::HttpRequest& request, http::HttpResponse& response) override;
+  [[nodiscard]] bool accepting(std::size_t loop) const override { return accepting_(loop); }
+  [[nodiscard]] std::size_t body_allowance(const http::HttpRequest& head) const override;
+
   // Counts every response by status class.
   void set_metrics(Metrics* metrics) { metrics_ = metrics; }
   // Serves /admin; without it /admin is 404.
@@ -41,9 +64,15 @@ class FrontDoor final : public http::RequestHandler {
 
  private:
   void dispatch(const http::HttpRequest& request, http::HttpResponse& response);
+  // Runs `work` on `pool` and sends what it fills in; 503 when the pool is full.
+  void run_on(WorkerPool& pool, const http::HttpRequest& request, http::HttpResponse& response,
+              std::function<void(http::HttpResponse&)> work);
+
   RedirectHandler& redirects_;
   api::AdminApi& api_;
+  FrontDoorPools pools_;
   std::function<std::string()> render_metrics_;
+  std::function<bool(std::size_t)> accepting_;
   Metrics* metrics_ = nullptr;
   const ui::AdminPage* admin_page_ = nullptr;
   const DatabaseHealth* health_ = nullptr;

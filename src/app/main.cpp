@@ -105,14 +105,32 @@ int main(int argc, char** argv) {
       ->envname("SEQUENCIAL_CLICK_FLUSH_BATCH")
       ->capture_default_str();
   serve_cmd
-      ->add_option("--click-queue-capacity", serve.click_queue_capacity,
-                   "Clicks queued per event loop before new ones are dropped (and counted)")
+      ->add_option(
+          "--click-queue-capacity", serve.click_queue_capacity,
+          "Clicks queued per event loop; beyond it the loop waits for the writer (backpressure)")
       ->envname("SEQUENCIAL_CLICK_QUEUE_CAPACITY")
       ->capture_default_str();
   serve_cmd
       ->add_option("--click-retention-days", serve.click_retention_days,
                    "Days raw clicks are kept for export (reports are kept forever)")
       ->envname("SEQUENCIAL_CLICK_RETENTION_DAYS")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--db-deadline-ms", serve.db_deadline_ms,
+                   "Longest a redirect waits for the database (rotation ticket, stored "
+                   "assignment); past it the node-local fallback answers")
+      ->envname("SEQUENCIAL_DB_DEADLINE_MS")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--max-connections", serve.max_connections,
+                   "Open client connections at most (0 = the open-file limit less a reserve)")
+      ->envname("SEQUENCIAL_MAX_CONNECTIONS")
+      ->capture_default_str();
+  serve_cmd
+      ->add_option("--workers", serve.workers,
+                   "Threads for admin API calls, reports and QR codes (0 = one per core, at "
+                   "least 2)")
+      ->envname("SEQUENCIAL_WORKERS")
       ->capture_default_str();
   serve_cmd->add_option("--log-level", serve.log_level, "trace, debug, info, warn, error")
       ->envname("SEQUENCIAL_LOG_LEVEL")

@@ -13,9 +13,6 @@ namespace sequencial::app {
 namespace {
 
 constexpr std::string_view kHtml = "text/html; charset=utf-8";
-// A returning visitor's assignment is re-saved at most this often, to keep
-// it inside the retention window without a write per click.
-constexpr auto kTouchInterval = std::chrono::hours(24);
 
 // Click codes avoid look-alike characters (0/O, 1/I/L) so a customer can
 // read one aloud: 31 symbols, 6 of them = ~30 bits.
@@ -64,24 +61,26 @@ void describe_click(const http::HttpRequest& request, ClickRecord& click) {
 
 }  // namespace
 
-RedirectHandler::RedirectHandler(RedirectOptions options, const PublicUrl& public_url,
-                                 routing::RoutingTableHolder& tables,
-                                 routing::AssignmentTable& assignments, WriteBehind& write_behind,
-                                 clicks::ClickPipeline& clicks, VisitorIdSource& visitor_ids,
-                                 Metrics& metrics, const Clock& clock, SharedRouting& shared)
-    : options_(std::move(options)),
-      public_url_(public_url),
-      tables_(tables),
-      assignments_(assignments),
-      write_behind_(write_behind),
-      clicks_(clicks),
-      visitor_ids_(visitor_ids),
-      metrics_(metrics),
-      clock_(clock),
-      shared_(shared) {}
+// A click waiting for the database. The request's views stay valid until
+// the answer is sent (http/message.h), and the entry's shared pointers keep
+// its link and central alive across a reload.
+struct RedirectHandler::ParkedClick {
+  const http::HttpRequest* request = nullptr;
+  routing::RoutingTable::Entry entry;
+  VisitorId visitor;
+  bool new_visitor = false;
+  Timestamp now{};
+  std::optional<routing::AssignmentTable::Found> kept;
+  bool may_race = false;  // a returning visitor the database has no attendant for
+  std::shared_ptr<http::PendingResponse> pending;
+};
+
+RedirectHandler::RedirectHandler(RedirectOptions options, RedirectPorts ports,
+                                 RedirectContext context)
+    : options_(std::move(options)), ports_(ports), context_(context) {}
 
 void RedirectHandler::not_found(const http::HttpRequest& request, http::HttpResponse& response) {
-  metrics_.add(request.loop_index, Counter::kNotFound);
+  context_.metrics.add(request.loop_index, Counter::kNotFound);
   response.status = 404;
   response.add_header("Content-Type", kHtml);
   response.add_header("Cache-Control", "no-store");
@@ -91,7 +90,7 @@ void RedirectHandler::not_found(const http::HttpRequest& request, http::HttpResp
 void RedirectHandler::handle(const http::HttpRequest& request, std::string_view slug,
                              http::HttpResponse& response) {
   const std::size_t loop = request.loop_index;
-  const routing::RoutingTable::Entry* entry = tables_.current(loop).find(slug);
+  const routing::RoutingTable::Entry* entry = ports_.tables.current(loop).find(slug);
   if (entry == nullptr || !entry->link->link.active) {
     not_found(request, response);
     return;
@@ -101,54 +100,165 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
                                                request.header("Purpose"), request.header("X-Moz")});
   if (kind != routing::RequestKind::kClick) {
     if (kind == routing::RequestKind::kPreview) {
-      metrics_.add(loop, Counter::kPreviews);
+      context_.metrics.add(loop, Counter::kPreviews);
       ClickRecord preview;
-      preview.at = clock_.now();
+      preview.at = context_.clock.now();
       preview.kind = ClickKind::kPreview;
       preview.central_id = entry->central ? entry->central->id() : 0;
       preview.entry_link_id = entry->link->link.id;
       preview.outcome = "preview";
       describe_click(request, preview);
-      clicks_.push(loop, std::move(preview));
+      ports_.clicks.push(loop, std::move(preview));
     } else {
-      metrics_.add(
+      context_.metrics.add(
           loop, kind == routing::RequestKind::kPrefetch ? Counter::kPrefetches : Counter::kHeads);
     }
     response.status = 200;
     response.add_header("Content-Type", kHtml);
     response.add_header("Cache-Control", "no-store");
-    response.body = preview_page(entry->link->link, public_url_.get());
+    response.body = preview_page(entry->link->link, context_.public_url.get());
     return;
   }
 
   std::optional<VisitorId> visitor = parse_visitor_cookie(request.header("Cookie"));
   const bool new_visitor = !visitor;
   if (new_visitor) {
-    visitor = visitor_ids_.next(loop);
-    metrics_.add(loop, Counter::kNewVisitors);
+    visitor = context_.visitor_ids.next(loop);
+    context_.metrics.add(loop, Counter::kNewVisitors);
   }
-  const Timestamp now = clock_.now();
+  const Timestamp now = context_.clock.now();
+  if (!entry->central) {
+    routing::FixedPlan plan;
+    plan.decision = {entry->link, routing::Outcome::kLink, false};
+    respond(request, *entry, plan, *visitor, new_visitor, now, response);
+    return;
+  }
 
-  routing::RouteDecision decision{entry->link, routing::Outcome::kLink, false};
-  if (entry->central) {
-    decision = route_central(*entry->central, *visitor, new_visitor, now, loop);
+  routing::CentralRouter& central = *entry->central;
+  RouteLookups& lookups = ports_.lookups;
+  const bool can_ask = request.can_defer() && lookups.available();
+  std::optional<routing::AssignmentTable::Found> kept;
+  bool look_up = false;
+  if (central.fixed() && !new_visitor) {
+    kept = ports_.assignments.find(central.id(), *visitor);
+    if (!kept && !can_ask) lookups.count_find_fallback();
+    look_up = !kept && can_ask;
   }
-  metrics_.add_redirect(loop, decision.outcome);
+  const bool wants_ticket = lookups.shared() && !look_up &&
+                            central.rotates(now, kept ? kept->link : std::optional<LinkId>());
+  if (!look_up && !(wants_ticket && can_ask)) {
+    // Everything is known here: no database, no waiting.
+    if (wants_ticket) lookups.count_ticket_fallback();
+    const auto plan = routing::plan_click(central, now, *visitor, kept, std::nullopt, false);
+    apply(plan, loop);
+    respond(request, *entry, plan, *visitor, new_visitor, now, response);
+    return;
+  }
+
+  auto click = std::make_shared<ParkedClick>();
+  click->request = &request;
+  click->entry = *entry;
+  click->visitor = *visitor;
+  click->new_visitor = new_visitor;
+  click->now = now;
+  click->kept = kept;
+  // A new visitor's id can reach another node (the visitor's next click)
+  // before a write-behind flush: on several nodes the first assignment is
+  // claimed before answering, in the same batched round trips as tickets.
+  click->may_race = lookups.shared() && new_visitor;
+  click->pending = request.defer();
+  response.status = 0;  // answered later, through click->pending
+  if (look_up) {
+    lookups.find(central.id(), *visitor, [this, click](auto stored) { after_find(click, stored); });
+  } else {
+    lookups.ticket(central.id(), [this, click](std::optional<std::uint64_t> ticket) {
+      if (!ticket) ports_.lookups.count_ticket_fallback();
+      decide(click, ticket);
+    });
+  }
+}
+
+void RedirectHandler::after_find(const std::shared_ptr<ParkedClick>& click,
+                                 std::optional<std::optional<Assignment>> stored) {
+  RouteLookups& lookups = ports_.lookups;
+  if (!stored) {
+    lookups.count_find_fallback();
+  } else if (*stored) {
+    ports_.assignments.put(**stored);
+    click->kept = routing::AssignmentTable::Found{(*stored)->link_id, (*stored)->last_seen};
+  } else {
+    click->may_race = lookups.shared();
+  }
+  routing::CentralRouter& central = *click->entry.central;
+  const auto kept_link = click->kept ? std::optional(click->kept->link) : std::nullopt;
+  if (!lookups.shared() || !central.rotates(click->now, kept_link)) {
+    decide(click, std::nullopt);
+  } else if (!lookups.available()) {
+    lookups.count_ticket_fallback();
+    decide(click, std::nullopt);
+  } else {
+    lookups.ticket(central.id(), [this, click](std::optional<std::uint64_t> ticket) {
+      if (!ticket) ports_.lookups.count_ticket_fallback();
+      decide(click, ticket);
+    });
+  }
+}
+
+void RedirectHandler::decide(const std::shared_ptr<ParkedClick>& click,
+                             std::optional<std::uint64_t> ticket) {
+  routing::CentralRouter& central = *click->entry.central;
+  auto plan = routing::plan_click(central, click->now, click->visitor, click->kept, ticket,
+                                  click->may_race);
+  if (!plan.claim) return finish(click, plan);
+  RouteLookups& lookups = ports_.lookups;
+  if (!lookups.available()) {
+    lookups.count_claim_fallback();
+    return finish(click, routing::settle_claim(central, click->now, plan, std::nullopt));
+  }
+  lookups.claim(*plan.remember, [this, click, plan](std::optional<Assignment> winner) {
+    if (!winner) ports_.lookups.count_claim_fallback();
+    finish(click, routing::settle_claim(*click->entry.central, click->now, plan, winner));
+  });
+}
+
+void RedirectHandler::finish(const std::shared_ptr<ParkedClick>& click,
+                             const routing::FixedPlan& plan) {
+  apply(plan, click->request->loop_index);
+  click->pending->finish([this, click, plan](http::HttpResponse& response) {
+    respond(*click->request, click->entry, plan, click->visitor, click->new_visitor, click->now,
+            response);
+  });
+}
+
+void RedirectHandler::apply(const routing::FixedPlan& plan, std::size_t loop) {
+  if (!plan.remember) return;
+  ports_.assignments.put(*plan.remember);
+  if (plan.persist) ports_.write_behind.record(loop, *plan.remember);
+}
+
+void RedirectHandler::respond(const http::HttpRequest& request,
+                              const routing::RoutingTable::Entry& entry,
+                              const routing::FixedPlan& plan, const VisitorId& visitor,
+                              bool new_visitor, Timestamp now, http::HttpResponse& response) {
+  const std::size_t loop = request.loop_index;
+  const routing::RouteDecision& decision = plan.decision;
+  context_.metrics.add_redirect(loop, decision.outcome);
+  if (plan.assigned) context_.metrics.add(loop, Counter::kAssignmentsSaved);
 
   ClickRecord click;
   click.at = now;
-  click.central_id = entry->central ? entry->central->id() : 0;
-  click.entry_link_id = entry->link->link.id;
+  click.central_id = entry.central ? entry.central->id() : 0;
+  click.entry_link_id = entry.link->link.id;
   click.link_id = decision.link ? decision.link->link.id : 0;
-  click.visitor = *visitor;
+  click.visitor = visitor;
   click.new_visitor = new_visitor;
   click.outcome = routing::outcome_name(decision.outcome);
-  click.ref = click_ref(visitor_ids_.next(loop));
+  click.ref = click_ref(context_.visitor_ids.next(loop));
   describe_click(request, click);
 
-  if (new_visitor) append_visitor_set_cookie(response.headers, *visitor, options_.secure_cookie);
+  if (new_visitor) append_visitor_set_cookie(response.headers, visitor, options_.secure_cookie);
   if (decision.outcome == routing::Outcome::kClosedPage) {
-    closed_page(request, *entry->central, response);
+    closed_page(request, *entry.central, response);
   } else {
     response.status = 302;
     const routing::LinkRoute& target = *decision.link;
@@ -162,55 +272,19 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     }
     response.add_header("Cache-Control", "no-store");
   }
-  clicks_.push(loop, std::move(click));
-}
-
-routing::RouteDecision RedirectHandler::route_central(routing::CentralRouter& central,
-                                                      const VisitorId& visitor, bool new_visitor,
-                                                      Timestamp now, std::size_t loop) {
-  std::optional<routing::AssignmentTable::Found> assigned;
-  if (!new_visitor && central.fixed()) {
-    // Memory first, then the store (evicted here, or assigned by another node).
-    assigned = assignments_.find(central.id(), visitor);
-  }
-  const auto kept = assigned ? std::optional(assigned->link) : std::nullopt;
-  std::optional<std::uint64_t> ticket;
-  if (shared_.shared() && central.rotates(now, kept)) ticket = shared_.ticket(central.id());
-  routing::RouteDecision decision = central.route(now, kept, ticket);
-  const bool touch =
-      decision.outcome == routing::Outcome::kFixed && now - assigned->last_seen >= kTouchInterval;
-  if (!decision.assign && !touch) return decision;
-  Assignment a{central.id(), visitor, decision.link->link.id, now};
-  if (decision.assign && !assigned && shared_.shared()) {
-    // A first assignment: claim it now so that a node asked next agrees.
-    if (auto winner = shared_.claim(a)) {
-      if (winner->link_id != a.link_id) {
-        // Another node assigned this visitor first: theirs wins if open.
-        auto theirs = central.route(now, winner->link_id);
-        if (theirs.outcome == routing::Outcome::kFixed) decision = std::move(theirs);
-      }
-      a.link_id = decision.link->link.id;
-      assignments_.put(a);
-      if (a.link_id == winner->link_id) {
-        metrics_.add(loop, Counter::kAssignmentsSaved);
-        return decision;
-      }
-    }
-  }
-  assignments_.put(a);
-  write_behind_.record(loop, a);
-  if (decision.assign) metrics_.add(loop, Counter::kAssignmentsSaved);
-  return decision;
+  ports_.clicks.push(loop, std::move(click));
 }
 
 void RedirectHandler::handle_qr(const http::HttpRequest& request, std::string_view slug,
                                 std::string_view format, http::HttpResponse& response) {
-  const routing::RoutingTable::Entry* entry = tables_.current(request.loop_index).find(slug);
+  // Runs on a worker thread: the shared snapshot, not a loop's copy.
+  const auto table = ports_.tables.snapshot();
+  const routing::RoutingTable::Entry* entry = table->find(slug);
   if (entry == nullptr || !entry->link->link.active) {
     not_found(request, response);
     return;
   }
-  const std::string url = public_url_.get() + "/" + entry->link->link.slug + "?src=qr";
+  const std::string url = context_.public_url.get() + "/" + entry->link->link.slug + "?src=qr";
   auto image = format == "svg" ? qr::qr_svg(url) : qr::qr_png(url);
   if (!image) {
     response.status = 500;
@@ -226,7 +300,7 @@ void RedirectHandler::handle_qr(const http::HttpRequest& request, std::string_vi
 
 void RedirectHandler::closed_page(const http::HttpRequest& request, routing::CentralRouter& central,
                                   http::HttpResponse& response) {
-  const Timestamp now = clock_.now();
+  const Timestamp now = context_.clock.now();
   ClosedPageInfo info;
   info.schedules = central.schedules();
   if (const auto anchor = central.anchor()) info.write_anyway_url = anchor->location;

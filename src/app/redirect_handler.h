@@ -3,28 +3,36 @@
 // atendimento fixo; previews, prefetches and HEAD answered without a click
 // (rule 5); the "fora do horário" page when a central says so (rule 4).
 //
-// Everything is answered from memory: the routing table, the assignment
-// table and the counters. Assignments and cursors leave through the
-// write-behind queues. With a database shared by several nodes
-// (SharedRouting), a rotating click also takes the central's shared ticket,
-// a visitor unknown here is looked up in the database, and a first
-// assignment is claimed there at once, so every node agrees.
+// Almost every click is answered from memory on the event loop: the routing
+// table, the assignment table and the counters; assignments and cursors
+// leave through the write-behind queues and clicks through the click
+// pipeline. A click that needs the database -- a rotation ticket shared by
+// several nodes, the stored attendant of a returning visitor missing from
+// memory, a first assignment to claim -- is parked instead: the loop goes on
+// serving others, RouteLookups asks the database in a batch with a
+// deadline, and the click resumes (on its loop) with the answer or, past
+// the deadline, with the local fallback. The decisions themselves are the
+// routing core's (routing/fixed_policy.h); this file only performs them.
 //
-// Thread-safety: handle() is called concurrently by every event loop.
+// Thread-safety: handle() is called concurrently by every event loop;
+// handle_qr() from worker threads.
 #pragma once
 
+#include <memory>
+#include <optional>
 #include <string>
 #include <string_view>
 
 #include "app/metrics.h"
 #include "app/public_url.h"
-#include "app/shared_routing.h"
+#include "app/route_lookups.h"
 #include "app/visitor.h"
 #include "app/write_behind.h"
 #include "clicks/click_pipeline.h"
 #include "core/clock.h"
 #include "http/message.h"
 #include "routing/assignment_table.h"
+#include "routing/fixed_policy.h"
 #include "routing/routing_table.h"
 
 namespace sequencial::app {
@@ -34,15 +42,30 @@ struct RedirectOptions {
   bool secure_cookie = false;                    // public URL is https
 };
 
+// Where routing state lives and where the effects of a click go.
+struct RedirectPorts {
+  routing::RoutingTableHolder& tables;
+  routing::AssignmentTable& assignments;
+  RouteLookups& lookups;
+  WriteBehind& write_behind;
+  clicks::ClickPipeline& clicks;
+};
+
+// What every answer needs: the public URL, visitor ids, counters, time.
+struct RedirectContext {
+  const PublicUrl& public_url;
+  VisitorIdSource& visitor_ids;
+  Metrics& metrics;
+  const Clock& clock;
+};
+
 class RedirectHandler {
  public:
-  RedirectHandler(RedirectOptions options, const PublicUrl& public_url,
-                  routing::RoutingTableHolder& tables, routing::AssignmentTable& assignments,
-                  WriteBehind& write_behind, clicks::ClickPipeline& clicks,
-                  VisitorIdSource& visitor_ids, Metrics& metrics, const Clock& clock,
-                  SharedRouting& shared);
+  RedirectHandler(RedirectOptions options, RedirectPorts ports, RedirectContext context);
 
-  // Answers a request for `slug` (the path without its leading '/').
+  // Answers a request for `slug` (the path without its leading '/'), or
+  // defers the answer (response.status is then 0) when the database must
+  // be asked first.
   void handle(const http::HttpRequest& request, std::string_view slug,
               http::HttpResponse& response);
   // Answers GET /{slug}/qr.svg or /{slug}/qr.png (`format` "svg" or "png"):
@@ -51,24 +74,24 @@ class RedirectHandler {
                  http::HttpResponse& response);
 
  private:
+  struct ParkedClick;
   void not_found(const http::HttpRequest& request, http::HttpResponse& response);
-  // The decision of a central for one click, with atendimento fixo and the
-  // shared rotation ticket; records the assignment it makes.
-  routing::RouteDecision route_central(routing::CentralRouter& central, const VisitorId& visitor,
-                                       bool new_visitor, Timestamp now, std::size_t loop);
+  void after_find(const std::shared_ptr<ParkedClick>& click,
+                  std::optional<std::optional<Assignment>> stored);
+  void decide(const std::shared_ptr<ParkedClick>& click, std::optional<std::uint64_t> ticket);
+  void finish(const std::shared_ptr<ParkedClick>& click, const routing::FixedPlan& plan);
+  // Remembers and writes behind what the plan says (any thread).
+  void apply(const routing::FixedPlan& plan, std::size_t loop);
+  // The answer and the click record, on the request's loop.
+  void respond(const http::HttpRequest& request, const routing::RoutingTable::Entry& entry,
+               const routing::FixedPlan& plan, const VisitorId& visitor, bool new_visitor,
+               Timestamp now, http::HttpResponse& response);
   void closed_page(const http::HttpRequest& request, routing::CentralRouter& central,
                    http::HttpResponse& response);
 
   RedirectOptions options_;
-  const PublicUrl& public_url_;
-  routing::RoutingTableHolder& tables_;
-  routing::AssignmentTable& assignments_;
-  WriteBehind& write_behind_;
-  clicks::ClickPipeline& clicks_;
-  VisitorIdSource& visitor_ids_;
-  Metrics& metrics_;
-  const Clock& clock_;
-  SharedRouting& shared_;
+  RedirectPorts ports_;
+  RedirectContext context_;
 };
 
 }  // namespace sequencial::app

@@ -26,10 +26,12 @@
 #include "app/default_zone.h"
 #include "app/front_door.h"
 #include "app/metrics.h"
+#include "app/metrics_text.h"
 #include "app/redirect_handler.h"
+#include "app/route_lookups.h"
 #include "app/settings.h"
-#include "app/shared_routing.h"
 #include "app/visitor.h"
+#include "app/worker_pool.h"
 #include "app/write_behind.h"
 #include "clicks/click_pipeline.h"
 #include "core/clock.h"
@@ -126,6 +128,20 @@ std::string redact_db_url(std::string_view url) {
   return out;
 }
 
+// SIGHUP: what the database says now replaces what is in memory (links,
+// centrals, saved settings); rotation positions are kept.
+void reload(Catalog& catalog, Settings& settings) {
+  auto links = catalog.reload();
+  auto saved = settings.load();
+  if (links && saved) {
+    spdlog::info("event=reloaded signal=SIGHUP links={} centrals={}", catalog.link_count(),
+                 catalog.central_count());
+  } else {
+    spdlog::error("event=reload_failed signal=SIGHUP error=\"{}\"",
+                  !links ? links.error().message : saved.error().message);
+  }
+}
+
 }  // namespace
 
 int run_serve(const ServeConfig& config) {
@@ -143,18 +159,23 @@ int run_serve(const ServeConfig& config) {
   if (config.assignment_retention_days < 1 || config.flush_interval_ms < 1 ||
       config.click_flush_interval_ms < 1 || config.click_flush_batch < 1 ||
       config.click_queue_capacity < 1 || config.click_retention_days < 1 ||
-      config.assignment_cache_size < 1) {
+      config.assignment_cache_size < 1 || config.db_deadline_ms < 1 || config.max_connections < 0 ||
+      config.workers < 0) {
     spdlog::error(
-        "event=bad_config error=\"retentions, intervals, batch and capacity must be positive\"");
+        "event=bad_config error=\"retentions, intervals, deadline, batch and capacity must be "
+        "positive; connections and workers zero (automatic) or positive\"");
     return 2;
   }
 
-  // Block the stop signals before any thread starts, so every thread
-  // inherits the mask and only sigwait() below sees them.
+  // Block the signals before any thread starts, so every thread inherits
+  // the mask and only sigwait() below sees them. SIGHUP (a closed terminal,
+  // `systemctl reload`) reloads instead of killing the process with its
+  // unwritten clicks.
   sigset_t stop_signals;
   sigemptyset(&stop_signals);
   sigaddset(&stop_signals, SIGTERM);
   sigaddset(&stop_signals, SIGINT);
+  sigaddset(&stop_signals, SIGHUP);
   pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
 
   std::unique_ptr<Clock> clock = std::make_unique<SystemClock>();
@@ -178,10 +199,7 @@ int run_serve(const ServeConfig& config) {
 
   routing::RoutingTableHolder tables(loops);
   routing::AssignmentTable assignments(static_cast<std::size_t>(config.assignment_cache_size));
-  // Returning visitors missing from memory (evicted, or assigned by another
-  // node) are looked up in the store, unless the database is known to be down.
   DatabaseHealth health;
-  assignments.set_fallback(assignment_fallback(**store, health));
   Catalog catalog(**store, tables, assignments, *clock);
   if (auto ok = catalog.load(); !ok) {
     spdlog::error("event=load_failed error=\"{}\"", ok.error().message);
@@ -238,13 +256,30 @@ int run_serve(const ServeConfig& config) {
                           },
                           {});
   const bool shared = follower.open();
-  SharedRouting shared_routing(**store, shared, health);
+  // The redirect path's database questions: batched, with a deadline.
+  RouteLookups lookups(
+      **store, health,
+      {.deadline = std::chrono::milliseconds(config.db_deadline_ms),
+       .query_timeout = std::max(std::chrono::milliseconds(1'000),
+                                 std::chrono::milliseconds(config.db_deadline_ms) * 20),
+       .shared = shared});
+  lookups.start();
+  // Everything but the redirect runs here, never on an event loop.
+  const std::size_t cores = std::max(1u, std::thread::hardware_concurrency());
+  WorkerPool admin_pool({.name = "sq-admin",
+                         .threads = config.workers > 0 ? static_cast<std::size_t>(config.workers)
+                                                       : std::max<std::size_t>(2, cores),
+                         .queue_capacity = 1024});
+  // One thread, at a lower priority: a login flood costs one core's spare
+  // time, never the loops' (and its queue bounds the hashes waiting).
+  WorkerPool password_pool(
+      {.name = "sq-passwords", .threads = 1, .queue_capacity = 64, .nice = 10});
 
   Metrics metrics(loops);
   RandomVisitorIds visitor_ids(loops, clock.get());
   RedirectHandler redirects({config.default_tz, public_url.get().starts_with("https://")},
-                            public_url, tables, assignments, write_behind, click_pipeline,
-                            visitor_ids, metrics, *clock, shared_routing);
+                            {tables, assignments, lookups, write_behind, click_pipeline},
+                            {public_url, visitor_ids, metrics, *clock});
   api::ApiAuth auth(tokens, sessions);
   const auto zone_now = [&default_zone] { return default_zone.get(); };
   api::StatsApi stats(
@@ -259,29 +294,44 @@ int run_serve(const ServeConfig& config) {
   const ui::AdminPage admin_page(ui::embedded_assets(), ui::embedded_index_html());
   // Read by /metrics on the loops; set once the server is up.
   std::atomic<http::HttpServer*> live_server{nullptr};
-  FrontDoor front(redirects, admin, [&] {
-    const http::HttpServer* running = live_server.load();
-    metrics.connections.store(running ? running->active_connections() : 0);
-    metrics.links.store(catalog.link_count());
-    metrics.centrals.store(catalog.central_count());
-    metrics.assignments.store(assignments.size());
-    std::string text = metrics.render();
-    click_pipeline.append_metrics(text);
-    shared_routing.append_metrics(text);
-    health.append_metrics(text);
-    return text;
-  });
+  FrontDoor front(
+      redirects, admin, {admin_pool, password_pool},
+      [&] {
+        const http::HttpServer* running = live_server.load();
+        metrics.connections.store(running ? running->active_connections() : 0);
+        metrics.links.store(catalog.link_count());
+        metrics.centrals.store(catalog.central_count());
+        metrics.assignments.store(assignments.size());
+        std::string text = metrics.render();
+        click_pipeline.append_metrics(text);
+        lookups.append_metrics(text);
+        health.append_metrics(text);
+        append_gauge(text, "sequencial_worker_queue_depth", "Admin and report tasks waiting.",
+                     admin_pool.queued());
+        append_counter(text, "sequencial_worker_rejected_total",
+                       "Admin, report and login tasks refused (503) because their pool was full.",
+                       admin_pool.rejected() + password_pool.rejected());
+        return text;
+      },
+      [&click_pipeline](std::size_t loop) { return click_pipeline.has_room(loop); });
 
+  const http::FdLimit fds = http::raise_fd_limit();
   http::ServerOptions options;
   options.host = listen->host;
   options.port = listen->port;
   options.threads = loops;
+  options.max_connections = config.max_connections > 0
+                                ? static_cast<std::size_t>(config.max_connections)
+                                : http::default_max_connections(fds);
+  spdlog::info("event=fd_limit soft_was={} soft={} hard={} max_connections={}", fds.soft_before,
+               fds.soft, fds.hard, options.max_connections);
   front.set_metrics(&metrics);
   front.set_admin_page(&admin_page);
   front.set_database_health(&health);
   auto started = http::start_server(options, front);
   if (!started) {
     spdlog::error("event=listen_failed error=\"{}\"", started.error().message);
+    lookups.stop();
     click_pipeline.stop();
     write_behind.stop();
     return 1;
@@ -303,11 +353,20 @@ int run_serve(const ServeConfig& config) {
       catalog.link_count(), catalog.central_count(), assignments.size(), public_url.get());
 
   int signal_number = 0;
-  sigwait(&stop_signals, &signal_number);
+  for (;;) {
+    sigwait(&stop_signals, &signal_number);
+    if (signal_number != SIGHUP) break;
+    reload(catalog, settings);
+  }
   spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   front.set_ready(false);
+  // Requests in flight (parked ones too) are answered before the server
+  // returns; only then do the threads that answer them stop.
   server->stop();
   live_server.store(nullptr);
+  lookups.stop();
+  admin_pool.stop();
+  password_pool.stop();
   follower.stop();
   click_pipeline.stop();
   write_behind.stop();

@@ -1,7 +1,9 @@
 // `sequencial serve`: opens the store, loads links, centrals and
-// assignments into memory, starts the HTTP server and the write-behind
-// thread, and runs until SIGTERM/SIGINT, then stops gracefully: no new
-// connections, requests in flight answered, pending writes flushed, exit 0.
+// assignments into memory, starts the HTTP server, the worker pools and the
+// background writers, and runs until SIGTERM/SIGINT, then stops gracefully:
+// no new connections, requests in flight answered, pending writes flushed,
+// exit 0. SIGHUP reloads links, centrals and settings from the database and
+// goes on serving.
 #pragma once
 
 #include <chrono>
@@ -25,6 +27,9 @@ struct ServeConfig {
   int click_flush_batch = 4096;
   int click_queue_capacity = 65536;  // per event loop; beyond it clicks are dropped and counted
   int click_retention_days = 400;    // raw clicks (reports use rollups, kept forever)
+  int db_deadline_ms = 50;           // the most a redirect waits for the database
+  long long max_connections = 0;     // 0 = from the open-file limit
+  int workers = 0;                   // admin/report/QR worker threads; 0 = one per core, >= 2
   std::string log_level = "info";
   // The first admin, created at start when the database has no user; with
   // no password one is generated and logged once (event=first_admin).

@@ -25,9 +25,16 @@ bool ClickPipeline::push(std::size_t loop, ClickRecord&& record) {
     q.records.push_back(std::move(record));
     size = q.records.size();
   }
-  // Wake the writer once per batch, not once per click.
-  if (size == options_.flush_batch) wake_.notify_one();
+  // Wake the writer once per batch, not once per click, and at once when
+  // the queue is full (its loop waits for room).
+  if (size == options_.flush_batch || size == options_.queue_capacity) wake_.notify_one();
   return true;
+}
+
+bool ClickPipeline::has_room(std::size_t loop) const {
+  const Queue& q = queues_[loop < queues_.size() ? loop : queues_.size() - 1];
+  std::lock_guard lock(q.mutex);
+  return q.records.size() < options_.queue_capacity;
 }
 
 void ClickPipeline::start() {

@@ -48,6 +48,9 @@ class ClickPipeline {
 
   // Queues a record; false when the queue was full (the record is dropped).
   bool push(std::size_t loop, ClickRecord&& record);
+  // Whether loop `loop`'s queue is below its capacity (the HTTP edge stops
+  // starting requests on that loop while it is not).
+  [[nodiscard]] bool has_room(std::size_t loop) const;
 
   void start();
   // Writes everything queued and joins the writer. Idempotent.

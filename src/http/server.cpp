@@ -18,6 +18,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 
 #include <algorithm>
@@ -84,6 +85,22 @@ bool iequals(std::string_view a, std::string_view b) {
          });
 }
 
+// Bodies being received, summed over the server's connections (options().body_budget).
+class BodyBudget {
+ public:
+  explicit BodyBudget(std::size_t limit) : limit_(limit) {}
+  [[nodiscard]] bool take(std::size_t n) {
+    if (used_.fetch_add(n, std::memory_order_relaxed) + n <= limit_) return true;
+    used_.fetch_sub(n, std::memory_order_relaxed);
+    return false;
+  }
+  void give_back(std::size_t n) { used_.fetch_sub(n, std::memory_order_relaxed); }
+
+ private:
+  const std::size_t limit_;
+  std::atomic<std::size_t> used_{0};
+};
+
 // One request as the parser delivers it. The views point into the session's
 // read buffer, except values the parser had to rewrite (obs-fold), which are
 // copied into `folded`.
@@ -97,12 +114,39 @@ struct RequestData {
   std::deque<std::string> folded;
   const char* buffer_begin = nullptr;  // the read buffer, to tell its views from others
   const char* buffer_end = nullptr;
+  // Set by the session: who judges the body allowance, and the shared budget.
+  const RequestHandler* handler = nullptr;
+  BodyBudget* budget = nullptr;
+  std::size_t allowance = 0;     // the largest body this request may send
+  std::size_t budget_taken = 0;  // bytes of `budget` held by this body
+  bool over_budget = false;      // the body was refused for lack of budget
 
   void clear() {
     method = target = {};
     fields.clear();
     body.clear();
     if (!folded.empty()) folded.clear();
+    release_budget();
+    over_budget = false;
+  }
+  void release_budget() {
+    if (budget_taken > 0) budget->give_back(budget_taken);
+    budget_taken = 0;
+  }
+  // Accounts `n` more body bytes; false (with ec set) when over the
+  // allowance or the server's budget.
+  bool add_body(std::size_t n, error_code& ec) {
+    if (body.size() + n > allowance) {
+      ec = bhttp::error::body_limit;
+      return false;
+    }
+    if (!budget->take(n)) {
+      over_budget = true;
+      ec = bhttp::error::body_limit;
+      return false;
+    }
+    budget_taken += n;
+    return true;
   }
 
   // The read buffer's bytes in [lo, hi) moved to `to`: move the views too.
@@ -157,18 +201,31 @@ class RequestParser final : public bhttp::basic_parser<true> {
     }
     data_.fields.emplace_back(to_std(name), v);
   }
-  void on_header_impl(error_code&) override {}
-  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
-    // The parser has already checked the length against body_limit.
-    if (length) data_.body.reserve(static_cast<std::size_t>(*length));
+  void on_header_impl(error_code& ec) override {
+    // The body is judged from the head before any of it is buffered: the
+    // route and its credentials decide how much it may be.
+    HttpRequest head;
+    head.method = data_.method;
+    head.target = data_.target;
+    head.headers = data_.fields;
+    data_.allowance = std::min(data_.allowance, data_.handler->body_allowance(head));
+    if (const auto length = content_length(); length && *length > data_.allowance) {
+      ec = bhttp::error::body_limit;
+    }
   }
-  std::size_t on_body_impl(boost::beast::string_view body, error_code&) override {
+  void on_body_init_impl(const boost::optional<std::uint64_t>& length, error_code&) override {
+    // Memory follows the bytes received, not the length announced.
+    if (length) data_.body.reserve(std::min<std::size_t>(*length, kInitialBufferSize * 16));
+  }
+  std::size_t on_body_impl(boost::beast::string_view body, error_code& ec) override {
+    if (!data_.add_body(body.size(), ec)) return 0;
     data_.body.append(body.data(), body.size());
     return body.size();
   }
   void on_chunk_header_impl(std::uint64_t, boost::beast::string_view, error_code&) override {}
   std::size_t on_chunk_body_impl(std::uint64_t, boost::beast::string_view body,
-                                 error_code&) override {
+                                 error_code& ec) override {
+    if (!data_.add_body(body.size(), ec)) return 0;
     data_.body.append(body.data(), body.size());
     return body.size();
   }
@@ -180,11 +237,34 @@ class RequestParser final : public bhttp::basic_parser<true> {
 class Server;
 class Loop;
 
-// One connection. Lifetime: created by Loop on accept; always has exactly one
-// asynchronous operation pending (a read or a write); the completion of that
-// operation deletes the session when the connection is over. close() only
-// closes the socket, so that the pending operation completes with an error.
-class Session {
+// A loop's address for completions coming from other threads. Closed (and
+// then silently dropping posts) once the loop stops running.
+class Mailbox {
+ public:
+  explicit Mailbox(asio::io_context& ioc) : ioc_(&ioc) {}
+  template <class F>
+  void post(F&& f) {
+    std::lock_guard lock(mutex_);
+    if (ioc_ != nullptr) asio::post(*ioc_, std::forward<F>(f));
+  }
+  void close() {
+    std::lock_guard lock(mutex_);
+    ioc_ = nullptr;
+  }
+
+ private:
+  std::mutex mutex_;
+  asio::io_context* ioc_;  // guarded by mutex_; null once closed
+};
+
+// One connection. Lifetime: created by Loop on accept; has at most one
+// asynchronous operation pending (a read or a write), whose completion
+// deletes the session when the connection is over; close() only closes the
+// socket, so that the pending operation completes with an error. A parked
+// session (its handler deferred the answer) or a throttled one
+// (backpressure) has none: it waits for resume() or unthrottle() and is
+// never expired meanwhile.
+class Session final : public Deferrer {
  public:
   Session(Loop& loop, tcp::socket socket);
   Session(const Session&) = delete;
@@ -193,7 +273,17 @@ class Session {
   void start();
   void close();
   [[nodiscard]] bool idle() const { return state_ == State::kIdle; }
-  [[nodiscard]] bool expired(Clock::time_point now) const { return !closing_ && now >= deadline_; }
+  [[nodiscard]] bool waiting() const { return parked_ || throttled_; }
+  [[nodiscard]] bool expired(Clock::time_point now) const {
+    return !closing_ && !waiting() && now >= deadline_;
+  }
+  // Idle for at least `age` (keep-alive, between requests).
+  [[nodiscard]] bool idle_for(Clock::time_point now, Clock::duration age) const;
+  [[nodiscard]] std::shared_ptr<PendingResponse> defer() override;
+  // The deferred answer is ready: `fill` writes it (on the loop thread).
+  void resume(const std::function<void(HttpResponse&)>& fill);
+  // Backpressure is over on this loop: go on with the buffered requests.
+  void unthrottle();
 
   Session* prev = nullptr;  // the loop's list of sessions
   Session* next = nullptr;
@@ -206,6 +296,7 @@ class Session {
   void process();
   RequestParser& start_message();
   [[nodiscard]] bool dispatch(bool client_keeps_alive);
+  [[nodiscard]] bool serialise_response();
   void fail(int status, std::string_view code, std::string_view message);
   void write();
   void on_write_done();
@@ -217,9 +308,18 @@ class Session {
   Loop& loop_;
   tcp::socket socket_;
   State state_ = State::kIdle;
-  bool closing_ = false;            // close() was called
-  bool close_after_write_ = false;  // the last response is serialised
-  bool continue_sent_ = false;      // "100 Continue" sent for the current request
+  bool closing_ = false;                // close() was called
+  bool close_after_write_ = false;      // the last response is serialised
+  bool continue_sent_ = false;          // "100 Continue" sent for the current request
+  bool writing_ = false;                // an asynchronous write is in flight
+  bool parked_ = false;                 // the handler deferred the answer
+  bool deferred_ = false;               // defer() was called during the handler
+  bool resumed_while_writing_ = false;  // the deferred answer came during a write
+  bool throttled_ = false;              // waiting for the handler to accept again
+  // What the answer of the request being handled needs to know of it.
+  bool keep_alive_wanted_ = true;
+  bool head_request_ = false;
+  int request_version_ = 11;
   Clock::time_point deadline_;
 
   // Read buffer: [begin_, end_) not yet parsed; [msg_start_, begin_) parsed
@@ -232,6 +332,7 @@ class Session {
   std::size_t lingered_ = 0;
 
   RequestData request_;
+  HttpRequest view_;                     // the handler's view of request_ (kept while parked)
   std::string remote_address_;           // the peer's IP, read once at start()
   std::optional<RequestParser> parser_;  // engaged while a request is in progress
   HttpResponse response_;
@@ -260,6 +361,10 @@ class Loop {
 
   void add(Session* s);
   void remove(Session* s);
+  // Backpressure: `s` waits until the handler accepts again on this loop.
+  void throttle(Session* s);
+  [[nodiscard]] const std::shared_ptr<Mailbox>& mailbox() const { return mailbox_; }
+  [[nodiscard]] BodyBudget& body_budget() const;
 
   [[nodiscard]] std::size_t index() const { return index_; }
   [[nodiscard]] const ServerOptions& options() const { return options_; }
@@ -271,6 +376,10 @@ class Loop {
  private:
   void accept();
   void on_accept(const error_code& ec, tcp::socket socket);
+  // At the connection cap: closes one idle connection of this loop; false
+  // when it has none.
+  [[nodiscard]] bool shed_idle();
+  void on_throttle_timer();
   void arm_timer();
   void on_timer();
   void refresh_date();
@@ -284,6 +393,9 @@ class Loop {
   tcp::acceptor acceptor_;
   asio::steady_timer timer_;
   asio::steady_timer accept_retry_;
+  asio::steady_timer throttle_timer_;
+  std::vector<Session*> throttled_;  // sessions waiting for backpressure to end
+  std::shared_ptr<Mailbox> mailbox_;
   Clock::duration period_;
   Session* sessions_ = nullptr;
   std::size_t session_count_ = 0;
@@ -299,7 +411,7 @@ class Loop {
 class Server final : public HttpServer {
  public:
   Server(const ServerOptions& options, RequestHandler& handler)
-      : options_(options), handler_(handler) {}
+      : options_(options), handler_(handler), body_budget_(options.body_budget) {}
   ~Server() override { stop(); }
 
   Result<void> listen(std::size_t loops, tcp::endpoint endpoint);
@@ -314,10 +426,13 @@ class Server final : public HttpServer {
   void stop() override;
 
   std::atomic<std::size_t> active_connections_{0};  // summed over loops, for metrics
+  BodyBudget& body_budget() { return body_budget_; }
+  [[nodiscard]] std::size_t max_connections() const { return options_.max_connections; }
 
  private:
   const ServerOptions options_;  // a copy: loops refer to it
   RequestHandler& handler_;
+  BodyBudget body_budget_;
   std::uint16_t port_ = 0;
   std::vector<std::unique_ptr<Loop>> loops_;
   std::vector<std::thread> threads_;
@@ -343,6 +458,8 @@ void Session::start() {
   capacity_ = kInitialBufferSize;
   request_.buffer_begin = buffer_.get();
   request_.buffer_end = buffer_.get() + capacity_;
+  request_.handler = &loop_.handler();
+  request_.budget = &loop_.body_budget();
   response_.headers.reserve(256);
   out_.reserve(512);
   read();
@@ -355,8 +472,67 @@ void Session::close() {
 }
 
 void Session::destroy() {
+  request_.release_budget();
   loop_.remove(this);
   delete this;
+}
+
+bool Session::idle_for(Clock::time_point now, Clock::duration age) const {
+  return state_ == State::kIdle && !closing_ &&
+         now - (deadline_ - loop_.options().idle_timeout) >= age;
+}
+
+// The answer of a parked request, delivered through the loop's mailbox.
+class Pending final : public PendingResponse {
+ public:
+  Pending(std::shared_ptr<Mailbox> mailbox, Session* session)
+      : mailbox_(std::move(mailbox)), session_(session) {}
+  ~Pending() override {
+    if (!done_.load()) {
+      finish([](HttpResponse& response) {
+        wire::set_json_error(response, 503, "unavailable", "the request could not be completed");
+      });
+    }
+  }
+  void finish(std::function<void(HttpResponse&)> fill) override {
+    if (done_.exchange(true)) return;
+    mailbox_->post([session = session_, fill = std::move(fill)] { session->resume(fill); });
+  }
+
+ private:
+  std::shared_ptr<Mailbox> mailbox_;
+  Session* session_;
+  std::atomic<bool> done_{false};
+};
+
+std::shared_ptr<PendingResponse> Session::defer() {
+  deferred_ = true;
+  return std::make_shared<Pending>(loop_.mailbox(), this);
+}
+
+void Session::resume(const std::function<void(HttpResponse&)>& fill) {
+  response_.clear();
+  try {
+    fill(response_);
+  } catch (const std::exception&) {
+    response_.clear();
+    wire::set_json_error(response_, 500, "internal", "internal error");
+  }
+  parked_ = false;
+  if (writing_) {
+    resumed_while_writing_ = true;  // on_write_done() sends it
+    return;
+  }
+  if (closing_) return destroy();
+  if (!serialise_response()) return write();
+  process();
+}
+
+void Session::unthrottle() {
+  throttled_ = false;
+  if (writing_) return;  // on_write_done() goes on
+  if (closing_) return destroy();
+  process();
 }
 
 void Session::read() {
@@ -425,6 +601,7 @@ RequestParser& Session::start_message() {
   request_.buffer_begin = buffer_.get();
   request_.buffer_end = buffer_.get() + capacity_;
   const ServerOptions& options = loop_.options();
+  request_.allowance = options.body_limit;
   RequestParser& parser = parser_.emplace(request_);
   parser.eager(true);
   parser.header_limit(
@@ -441,7 +618,15 @@ RequestParser& Session::start_message() {
 void Session::process() {
   const ServerOptions& options = loop_.options();
   for (;;) {
+    if (waiting() || close_after_write_) break;
     if (!parser_ && begin_ == end_) break;
+    // Answers the client has not read yet: write them before answering more.
+    if (out_.size() >= options.output_high_water) break;
+    if (!parser_ && !loop_.handler().accepting(loop_.index())) {
+      throttled_ = true;
+      loop_.throttle(this);
+      break;
+    }
     RequestParser& parser = parser_ ? *parser_ : start_message();
     // While the header is incomplete the parser sees at most header_limit
     // bytes from the start of the request, which enforces the limit on the
@@ -456,7 +641,9 @@ void Session::process() {
     const std::size_t used = parser.put(asio::const_buffer(buffer_.get() + begin_, available), ec);
     begin_ += used;
     if (ec && ec != bhttp::error::need_more) {
-      if (ec == bhttp::error::body_limit) {
+      if (request_.over_budget) {
+        fail(503, "busy", "too many request bodies in flight; retry shortly");
+      } else if (ec == bhttp::error::body_limit) {
         fail(413, "too_large",
              "request body exceeds " + std::to_string(options.body_limit) + " bytes");
       } else if (ec == bhttp::error::header_limit) {
@@ -474,7 +661,7 @@ void Session::process() {
     if (!dispatch(parser.keep_alive())) break;  // the connection closes after this response
   }
 
-  if (parser_ && !close_after_write_) {
+  if (parser_ && !close_after_write_ && !waiting()) {
     // A request is partly received.
     if (!parser_->is_header_done()) {
       if (end_ - msg_start_ >= options.header_limit) {
@@ -492,40 +679,58 @@ void Session::process() {
     }
   }
   if (!out_.empty()) return write();
+  if (waiting()) return;  // resume() or unthrottle() goes on
   read();
 }
 
 // Calls the handler for the complete request and serialises its response.
 // Returns false when the connection is to close after it.
 bool Session::dispatch(bool client_keeps_alive) {
-  HttpRequest request;
-  request.method = request_.method;
-  request.target = request_.target;
-  request.body = request_.body;
-  request.headers = request_.fields;
-  request.loop_index = loop_.index();
-  request.remote_address = remote_address_;
+  view_ = HttpRequest{};
+  view_.method = request_.method;
+  view_.target = request_.target;
+  view_.body = request_.body;
+  view_.headers = request_.fields;
+  view_.loop_index = loop_.index();
+  view_.remote_address = remote_address_;
+  view_.deferrer = this;
+  keep_alive_wanted_ = client_keeps_alive;
+  head_request_ = request_.verb == bhttp::verb::head;
+  request_version_ = request_.version;
   response_.clear();
+  deferred_ = false;
   try {
-    loop_.handler().handle(request, response_);
+    loop_.handler().handle(view_, response_);
   } catch (const std::exception&) {
-    wire::set_json_error(response_, 500, "internal", "internal error");
-  } catch (...) {
+    response_.clear();
     wire::set_json_error(response_, 500, "internal", "internal error");
   }
-  const bool keep_alive = client_keeps_alive && !response_.close && !loop_.stopping();
+  // The parser is done with this request; its bytes stay where they are
+  // (nothing is read while the session is parked), so the views stay valid.
+  parser_.reset();
+  msg_start_ = begin_;
+  if (deferred_) {
+    // A handler that deferred and then threw still answers through the
+    // PendingResponse (503 when it is dropped unfinished).
+    parked_ = true;
+    return false;
+  }
+  return serialise_response();
+}
+
+// Appends the answer in response_ to out_. Returns false when the
+// connection is to close after it.
+bool Session::serialise_response() {
+  request_.release_budget();
+  const bool keep_alive = keep_alive_wanted_ && !response_.close && !loop_.stopping();
   wire::ConnectionHeader connection = wire::ConnectionHeader::kNone;
   if (!keep_alive) {
     connection = wire::ConnectionHeader::kClose;
-  } else if (request_.version < 11) {
+  } else if (request_version_ < 11) {
     connection = wire::ConnectionHeader::kKeepAlive;
   }
   wire::append_response_head(out_, response_, loop_.date_line(), connection);
-  if (request_.verb != bhttp::verb::head && wire::response_has_body(response_.status)) {
-    out_.append(response_.body);
-  }
-  parser_.reset();
-  msg_start_ = begin_;
+  if (!head_request_ && wire::response_has_body(response_.status)) out_.append(response_.body);
   if (!keep_alive) close_after_write_ = true;
   return keep_alive;
 }
@@ -550,11 +755,18 @@ void Session::write() {
     n = 0;
     ec = {};
   }
-  if (ec) return destroy();
+  if (ec) {
+    // A parked session must live until its answer comes back.
+    if (parked_) return close();
+    return destroy();
+  }
   if (n == out_.size()) return on_write_done();
+  writing_ = true;
   asio::async_write(socket_, asio::buffer(out_.data() + n, out_.size() - n),
                     [this](const error_code& ec, std::size_t) {
-                      if (ec || closing_) return destroy();
+                      writing_ = false;
+                      if ((ec || closing_) && !parked_) return destroy();
+                      if (ec || closing_) return close();  // resume() destroys it
                       on_write_done();
                     });
 }
@@ -562,8 +774,15 @@ void Session::write() {
 void Session::on_write_done() {
   out_.clear();
   if (out_.capacity() > kKeepCapacity) std::string().swap(out_);
-  if (response_.body.capacity() > kKeepCapacity) std::string().swap(response_.body);
-  if (request_.body.capacity() > kKeepCapacity) std::string().swap(request_.body);
+  if (!waiting() && response_.body.capacity() > kKeepCapacity) {
+    std::string().swap(response_.body);
+  }
+  if (!parked_ && request_.body.capacity() > kKeepCapacity) std::string().swap(request_.body);
+  if (resumed_while_writing_) {
+    resumed_while_writing_ = false;
+    if (closing_) return destroy();
+    if (!serialise_response()) return write();
+  }
   if (close_after_write_) return linger();
   process();  // more requests may be buffered; otherwise reads on
 }
@@ -602,7 +821,9 @@ Loop::Loop(Server& server, std::size_t index, const ServerOptions& options, Requ
       work_(ioc_.get_executor()),
       acceptor_(ioc_),
       timer_(ioc_),
-      accept_retry_(ioc_) {
+      accept_retry_(ioc_),
+      throttle_timer_(ioc_),
+      mailbox_(std::make_shared<Mailbox>(ioc_)) {
   // The timer checks deadlines at a quarter of the shortest timeout (so a
   // timeout fires within 25% of its value), at least every 250 ms.
   const auto shortest = std::min(options.read_timeout, options.idle_timeout);
@@ -669,10 +890,55 @@ void Loop::on_accept(const error_code& ec, tcp::socket socket) {
     }
     return accept();  // the client went away before accept (ECONNABORTED, ...)
   }
+  const std::size_t cap = server_.max_connections();
+  if (cap > 0 && server_.active_connections_.load(std::memory_order_relaxed) >= cap &&
+      !shed_idle()) {
+    // Every connection is busy: refuse this one rather than run out of
+    // descriptors for everyone.
+    error_code ignored;
+    socket.close(ignored);
+    return accept();
+  }
   auto* session = new Session(*this, std::move(socket));
   add(session);
   session->start();
   accept();
+}
+
+bool Loop::shed_idle() {
+  Session* oldest = nullptr;
+  for (Session* s = sessions_; s; s = s->next) {
+    if (s->idle_for(now_, Clock::duration::zero())) oldest = s;  // the list is newest first
+  }
+  if (oldest == nullptr) return false;
+  oldest->close();  // its pending read completes and deletes it
+  return true;
+}
+
+BodyBudget& Loop::body_budget() const { return server_.body_budget(); }
+
+void Loop::throttle(Session* s) {
+  throttled_.push_back(s);
+  if (throttled_.size() > 1) return;  // the timer is already armed
+  throttle_timer_.expires_after(std::chrono::milliseconds(1));
+  throttle_timer_.async_wait([this](const error_code& ec) {
+    if (!ec) on_throttle_timer();
+  });
+}
+
+void Loop::on_throttle_timer() {
+  if (throttled_.empty()) return;
+  if (!handler_.accepting(index_)) {
+    throttle_timer_.expires_after(std::chrono::milliseconds(1));
+    throttle_timer_.async_wait([this](const error_code& ec) {
+      if (!ec) on_throttle_timer();
+    });
+    return;
+  }
+  std::vector<Session*> waiting;
+  waiting.swap(throttled_);
+  // A session may throttle again (and re-arm the timer) while we go on.
+  for (Session* s : waiting) s->unthrottle();
 }
 
 void Loop::add(Session* s) {
@@ -684,6 +950,7 @@ void Loop::add(Session* s) {
 }
 
 void Loop::remove(Session* s) {
+  if (!throttled_.empty()) std::erase(throttled_, s);
   if (s->prev) s->prev->next = s->next;
   if (s->next) s->next->prev = s->prev;
   if (sessions_ == s) sessions_ = s->next;
@@ -696,10 +963,15 @@ void Loop::remove(Session* s) {
 }
 
 void Loop::delete_sessions() {
+  mailbox_->close();
+  throttled_.clear();
   while (sessions_) {
     Session* s = sessions_;
     sessions_ = s->next;
-    delete s;
+    // A parked session's request may still be read by the task that will
+    // answer it (a worker thread past the shutdown grace): leave its memory
+    // to the exiting process rather than free it under that task.
+    if (!s->waiting()) delete s;
   }
   server_.active_connections_.fetch_sub(session_count_, std::memory_order_relaxed);
   session_count_ = 0;
@@ -730,8 +1002,14 @@ void Loop::arm_timer() {
 void Loop::on_timer() {
   now_ = Clock::now();
   refresh_date();
+  // Near the connection cap idle keep-alive connections go sooner.
+  const std::size_t cap = server_.max_connections();
+  const bool crowded =
+      cap > 0 && server_.active_connections_.load(std::memory_order_relaxed) * 5 >= cap * 4;
   for (Session* s = sessions_; s; s = s->next) {
-    if (s->expired(now_)) s->close();
+    if (s->expired(now_) || (crowded && s->idle_for(now_, options_.crowded_idle_timeout))) {
+      s->close();
+    }
   }
   if (options_.on_tick && now_ >= next_tick_) {
     next_tick_ = now_ + std::chrono::seconds(1);
@@ -847,8 +1125,34 @@ Result<tcp::endpoint> resolve(const ServerOptions& options) {
 
 }  // namespace
 
-Result<std::unique_ptr<HttpServer>> start_server(const ServerOptions& options,
+FdLimit raise_fd_limit() {
+  FdLimit out;
+  rlimit limit{};
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return out;
+  out.soft_before = limit.rlim_cur;
+  if (limit.rlim_cur < limit.rlim_max) {
+    rlimit raised = limit;
+    raised.rlim_cur = limit.rlim_max;
+    if (setrlimit(RLIMIT_NOFILE, &raised) == 0) limit = raised;
+  }
+  out.soft = limit.rlim_cur;
+  out.hard = limit.rlim_max;
+  return out;
+}
+
+std::size_t default_max_connections(const FdLimit& limit) {
+  // Descriptors kept for the listeners, database connections, the spool,
+  // log files and the odd pipe: an eighth of the limit, at least 64.
+  const std::uint64_t soft = limit.soft == 0 ? 1024 : limit.soft;
+  const std::uint64_t reserve = std::max<std::uint64_t>(64, soft / 8);
+  return static_cast<std::size_t>(std::max<std::uint64_t>(16, soft > reserve ? soft - reserve : 0));
+}
+
+Result<std::unique_ptr<HttpServer>> start_server(const ServerOptions& given,
                                                  RequestHandler& handler) {
+  ServerOptions options = given;
+  if (options.max_connections == 0)
+    options.max_connections = default_max_connections(raise_fd_limit());
   const auto endpoint = resolve(options);
   if (!endpoint) return fail(endpoint.error());
   std::size_t loops = options.threads;

@@ -28,6 +28,19 @@ struct ServerOptions {
   std::chrono::milliseconds read_timeout{10'000};     // to receive one whole request once started
   std::chrono::milliseconds idle_timeout{60'000};     // keep-alive wait for the next request
   std::chrono::milliseconds shutdown_grace{10'000};   // stop(): how long in-flight work may take
+  // Open connections over all loops; beyond it a new connection closes the
+  // oldest idle one of its loop, or is refused. 0 = the fd limit less a
+  // reserve for the database, files and the listeners (see raise_fd_limit).
+  std::size_t max_connections = 0;
+  // Idle keep-alive connections are closed after this instead of
+  // idle_timeout once the server holds 80% of max_connections.
+  std::chrono::milliseconds crowded_idle_timeout{2'000};
+  // Request bodies being received, summed over every connection: beyond it
+  // a request is answered 503 instead of buffering more.
+  std::size_t body_budget = std::size_t{64} * 1024 * 1024;
+  // Serialised responses a connection may hold unsent before it stops
+  // answering its pipelined requests (until the client reads).
+  std::size_t output_high_water = std::size_t{256} * 1024;
   // Called about once a second on each loop thread (loop index given): a hook
   // for per-core housekeeping such as flushing per-core queues.
   std::function<void(std::size_t)> on_tick;
@@ -46,6 +59,18 @@ class HttpServer {
   // threads. Connections still busy after shutdown_grace are cut. Idempotent.
   virtual void stop() = 0;
 };
+
+// The process's open-file limit: the soft limit raised to the hard one.
+struct FdLimit {
+  std::uint64_t soft_before = 0;
+  std::uint64_t soft = 0;
+  std::uint64_t hard = 0;
+};
+// Raises the soft RLIMIT_NOFILE to the hard limit (idempotent).
+FdLimit raise_fd_limit();
+// max_connections when ServerOptions leaves it 0: the soft fd limit less a
+// reserve, at least 16.
+[[nodiscard]] std::size_t default_max_connections(const FdLimit& limit);
 
 // Binds, listens and starts the loop threads. `handler` must outlive the server.
 [[nodiscard]] Result<std::unique_ptr<HttpServer>> start_server(const ServerOptions& options,

@@ -146,23 +146,13 @@ AssignmentTable::Shard& AssignmentTable::shard_for(std::uint64_t hash) const {
 std::optional<AssignmentTable::Found> AssignmentTable::find(CentralId central,
                                                             const VisitorId& visitor) const {
   const std::uint64_t hash = hash_of(central, visitor);
-  {
-    Shard& shard = shard_for(hash);
-    std::lock_guard lock(shard.mutex);
-    const std::size_t pos = shard.locate(static_cast<std::uint32_t>(hash), central, visitor);
-    if (pos != kNone) {
-      Shard::Slot& s = shard.slots[shard.index[pos] - 1];
-      s.referenced = true;
-      return Found{s.link, s.last_seen};
-    }
-  }
-  if (!fallback_) return std::nullopt;
-  auto found = fallback_(central, visitor);
-  if (found) {
-    fallback_hits_.fetch_add(1, std::memory_order_relaxed);
-    put_hashed(hash, central, visitor, found->link, found->last_seen);
-  }
-  return found;
+  Shard& shard = shard_for(hash);
+  std::lock_guard lock(shard.mutex);
+  const std::size_t pos = shard.locate(static_cast<std::uint32_t>(hash), central, visitor);
+  if (pos == kNone) return std::nullopt;
+  Shard::Slot& s = shard.slots[shard.index[pos] - 1];
+  s.referenced = true;
+  return Found{s.link, s.last_seen};
 }
 
 void AssignmentTable::put(const Assignment& a) {

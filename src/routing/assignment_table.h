@@ -3,18 +3,17 @@
 // least recently used ones evicted CLOCK-style (a reference bit per entry,
 // a hand sweeping the slots), O(1) per operation. The server loads the most
 // recent assignments at start, writes new ones behind (app/write_behind.h)
-// and, when a returning visitor misses here, asks the fallback (the store's
-// find_assignment) before routing anew; a hit from the fallback is cached.
+// and, when a returning visitor misses here, asks the store asynchronously
+// (app/route_lookups.h) and puts the answer back here. This class does no
+// I/O.
 //
 // Thread-safety: safe for concurrent use; up to 64 shards, each with its own
-// mutex, so the event loops rarely contend. The fallback runs outside any
-// shard lock.
+// mutex held for a few loads, so the event loops rarely contend.
 #pragma once
 
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
-#include <functional>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -30,10 +29,6 @@ class AssignmentTable {
     LinkId link = 0;
     Timestamp last_seen{};
   };
-  // Looks up an assignment that is not in memory (e.g. the store). Must be
-  // safe to call from any event loop.
-  using Fallback = std::function<std::optional<Found>(CentralId, const VisitorId&)>;
-
   static constexpr std::size_t kDefaultCapacity = 1'000'000;
 
   explicit AssignmentTable(std::size_t capacity = kDefaultCapacity);
@@ -41,10 +36,7 @@ class AssignmentTable {
   AssignmentTable& operator=(const AssignmentTable&) = delete;
   ~AssignmentTable();
 
-  // Set before the table is shared with other threads.
-  void set_fallback(Fallback fallback) { fallback_ = std::move(fallback); }
-
-  // Memory first, then the fallback (whose answer is cached).
+  // The assignment held in memory, if any.
   [[nodiscard]] std::optional<Found> find(CentralId central, const VisitorId& visitor) const;
   void put(const Assignment& assignment);
   // Drops entries last seen before `cutoff`; returns how many.
@@ -53,9 +45,8 @@ class AssignmentTable {
   void erase_central(CentralId central);
   [[nodiscard]] std::size_t size() const;
   [[nodiscard]] std::size_t capacity() const { return capacity_; }
-  // Entries dropped to make room, and lookups answered by the fallback.
+  // Entries dropped to make room.
   [[nodiscard]] std::uint64_t evictions() const { return evictions_.load(); }
-  [[nodiscard]] std::uint64_t fallback_hits() const { return fallback_hits_.load(); }
 
  private:
   struct Shard;
@@ -66,9 +57,7 @@ class AssignmentTable {
   std::size_t capacity_;
   std::size_t shard_mask_;
   std::unique_ptr<Shard[]> shards_;
-  Fallback fallback_;
   mutable std::atomic<std::uint64_t> evictions_{0};
-  mutable std::atomic<std::uint64_t> fallback_hits_{0};
 };
 
 }  // namespace sequencial::routing

@@ -4,9 +4,10 @@
 // the backend from the --db value.
 //
 // Thread-safety: a Store may be used from several threads; implementations
-// serialise access internally. Nothing here is on the redirect hot path:
-// redirects are answered from memory, and the server writes cursors,
-// assignments and clicks from background threads.
+// serialise access internally. Every method may block (disk, network): none
+// is ever called from an event loop. What the redirect path needs
+// (answer_routing) is asked by one background thread (app/route_lookups.h)
+// whose answers the loops wait for with a deadline.
 #pragma once
 
 #include <algorithm>
@@ -64,6 +65,31 @@ class ChangeListener {
   // full and opens a new listener.
   [[nodiscard]] virtual Result<std::vector<std::string>> wait(
       std::chrono::milliseconds timeout) = 0;
+};
+
+// What the redirect path asks the database for a batch of clicks at once
+// (answer_routing): rotation tickets per central, stored assignments of
+// visitors missing from memory, and first-assignment claims.
+struct RoutingQueries {
+  struct Tickets {
+    CentralId central = 0;
+    std::size_t count = 0;
+  };
+  struct Find {
+    CentralId central = 0;
+    VisitorId visitor;
+  };
+  std::vector<Tickets> tickets;
+  std::vector<Find> finds;
+  std::vector<Assignment> claims;
+  [[nodiscard]] bool empty() const { return tickets.empty() && finds.empty() && claims.empty(); }
+};
+
+// The answers, index by index; each may fail on its own.
+struct RoutingAnswers {
+  std::vector<Result<std::vector<std::uint64_t>>> tickets;  // `count` tickets each
+  std::vector<Result<std::optional<Assignment>>> finds;
+  std::vector<Result<Assignment>> claims;  // the stored winner
 };
 
 struct ApiToken {
@@ -198,6 +224,12 @@ class Store {
   // serialisation of transactions). kNotFound for an unknown central.
   [[nodiscard]] virtual Result<std::optional<std::uint64_t>> next_rotation_ticket(
       CentralId central) = 0;
+
+  // Everything in `queries` at once. The default asks the methods above
+  // one by one; PostgreSQL sends them in one pipeline (one round trip) on
+  // a connection of its own that waits at most `timeout`.
+  [[nodiscard]] virtual RoutingAnswers answer_routing(const RoutingQueries& queries,
+                                                      std::chrono::milliseconds timeout);
 
   // A dedicated listening connection for the change feed (see
   // ChangeListener); nullptr when the backend has no other node to hear

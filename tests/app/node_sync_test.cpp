@@ -1,7 +1,8 @@
 // Several nodes on one database, node side: Catalog::reload keeps the live
 // routers, the change follower reloads on notifications and reconnects (then
-// reloads in full) after losing the feed, and SharedRouting falls back to
-// the local cursor, without asking the database, while it is down. Two
+// reloads in full) after losing the feed, and assignments made during an
+// outage are written when the database returns (route_lookups_test.cpp
+// covers the redirect path's questions). Two
 // "nodes" here are two catalogs over one SQLite file; the shared-state
 // methods are scripted (scripted_store.h).
 #include <gtest/gtest.h>
@@ -14,7 +15,6 @@
 #include "app/catalog.h"
 #include "app/change_follower.h"
 #include "app/database_health.h"
-#include "app/shared_routing.h"
 #include "app/write_behind.h"
 #include "scripted_store.h"
 
@@ -154,30 +154,6 @@ TEST_F(NodeSyncTest, FollowerReconnectsAfterAnOutageAndReloadsInFull) {
   follower.stop();
 }
 
-TEST_F(NodeSyncTest, SharedRoutingFallsBackWithoutAskingADownDatabase) {
-  DatabaseHealth health;
-  SharedRouting shared(*store_b_, true, health);
-  EXPECT_EQ(shared.ticket(1), 0u);
-  EXPECT_EQ(shared.ticket(1), 1u);
-  store_b_->set_down(true);
-  EXPECT_FALSE(shared.ticket(1).has_value());
-  EXPECT_FALSE(health.up());
-  EXPECT_EQ(shared.fallbacks(), 1u);
-  EXPECT_FALSE(shared.ticket(1).has_value());
-  EXPECT_EQ(shared.fallbacks(), 2u);
-  EXPECT_EQ(store_b_->ticket_calls(), 3);  // the second fallback did not ask
-  EXPECT_FALSE(assignment_fallback(*store_b_, health)(1, VisitorId{1, 2}).has_value());
-  EXPECT_FALSE(shared.claim({1, VisitorId{1, 2}, 1, b_->clock.now()}).has_value());
-  store_b_->set_down(false);
-  health.mark_up();  // what the follower does once it reconnects
-  EXPECT_EQ(shared.ticket(1), 2u);
-  std::string text;
-  shared.append_metrics(text);
-  health.append_metrics(text);
-  EXPECT_NE(text.find("sequencial_rotation_fallback_total 2\n"), std::string::npos) << text;
-  EXPECT_NE(text.find("sequencial_database_up 1\n"), std::string::npos) << text;
-}
-
 TEST_F(NodeSyncTest, AssignmentsMadeDuringAnOutageAreWrittenWhenTheDatabaseReturns) {
   const CentralId id = make_central();
   ASSERT_TRUE(b_->catalog.reload());
@@ -197,11 +173,8 @@ TEST_F(NodeSyncTest, AssignmentsMadeDuringAnOutageAreWrittenWhenTheDatabaseRetur
   EXPECT_EQ(stored->link_id, m2);
 }
 
-TEST_F(NodeSyncTest, SingleNodeHasNoTicketsAndNoFallbacks) {
+TEST_F(NodeSyncTest, SingleNodeHasNoChangeFeed) {
   DatabaseHealth health;
-  SharedRouting single(*store_a_, false, health);
-  EXPECT_FALSE(single.ticket(1).has_value());
-  EXPECT_EQ(single.fallbacks(), 0u);
   ChangeFollower follower(*store_a_, a_->catalog, health, nullptr, {});
   EXPECT_FALSE(follower.open());  // SQLite: no change feed, no thread
 }

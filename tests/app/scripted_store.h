@@ -40,6 +40,16 @@ class ScriptedStore final : public Store {
     std::lock_guard lock(mu_);
     return listeners_opened_;
   }
+  // While frozen, answer_routing waits (as a SIGSTOPped server would).
+  void set_frozen(bool frozen) {
+    std::lock_guard lock(mu_);
+    frozen_ = frozen;
+    cv_.notify_all();
+  }
+  int routing_batches() const {
+    std::lock_guard lock(mu_);
+    return routing_batches_;
+  }
 
   // ---- scripted ----
   Result<std::optional<std::uint64_t>> next_rotation_ticket(CentralId) override {
@@ -47,6 +57,15 @@ class ScriptedStore final : public Store {
     ++ticket_calls_;
     if (down_) return fail(Error::unavailable("scripted outage"));
     return std::optional<std::uint64_t>(next_ticket_++);
+  }
+  RoutingAnswers answer_routing(const RoutingQueries& queries,
+                                std::chrono::milliseconds timeout) override {
+    {
+      std::unique_lock lock(mu_);
+      ++routing_batches_;
+      cv_.wait(lock, [&] { return !frozen_; });
+    }
+    return Store::answer_routing(queries, timeout);
   }
   Result<std::unique_ptr<ChangeListener>> open_change_listener() override {
     std::lock_guard lock(mu_);
@@ -182,6 +201,8 @@ class ScriptedStore final : public Store {
   std::uint64_t next_ticket_ = 0;
   int ticket_calls_ = 0;
   int listeners_opened_ = 0;
+  bool frozen_ = false;
+  int routing_batches_ = 0;
 };
 
 }  // namespace sequencial::app

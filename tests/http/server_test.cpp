@@ -69,6 +69,20 @@ class TestHandler final : public RequestHandler {
       response.body = "ignored";
     } else if (path == "/loop") {
       response.body = std::to_string(request.loop_index);
+    } else if (path == "/defer") {
+      // Answered by another thread, 20 ms later, with the request's query
+      // (its views stay valid until then).
+      auto pending = request.defer();
+      std::thread([pending, &request] {
+        std::this_thread::sleep_for(20ms);
+        const std::string query(request.query());
+        pending->finish([query](HttpResponse& out) { out.body = "deferred " + query; });
+      }).detach();
+    } else if (path == "/hold") {
+      std::lock_guard lock(mutex);
+      held.push_back(request.defer());
+    } else if (path == "/drop") {
+      (void)request.defer();  // the PendingResponse is dropped unfinished
     } else {
       response.status = 302;
       response.add_header("Location", "https://wa.me/5511999999999");
@@ -80,6 +94,28 @@ class TestHandler final : public RequestHandler {
     started_cv.wait(lock, [&] { return slow_started; });
   }
 
+  bool accepting(std::size_t /*loop*/) const override { return accept.load(); }
+  std::size_t body_allowance(const HttpRequest& head) const override {
+    return head.path() == "/nobody" ? 0 : SIZE_MAX;
+  }
+  // Finishes the oldest held request with `body`.
+  void release_one(std::string body) {
+    std::shared_ptr<PendingResponse> pending;
+    {
+      std::lock_guard lock(mutex);
+      ASSERT_FALSE(held.empty());
+      pending = held.front();
+      held.erase(held.begin());
+    }
+    pending->finish([body](HttpResponse& out) { out.body = body; });
+  }
+  std::size_t held_count() {
+    std::lock_guard lock(mutex);
+    return held.size();
+  }
+
+  std::atomic<bool> accept{true};
+  std::vector<std::shared_ptr<PendingResponse>> held;  // guarded by mutex
   std::atomic<int> calls{0};
   std::mutex mutex;
   std::condition_variable started_cv;
@@ -714,6 +750,118 @@ TEST_F(ServerTest, ListenErrorIsReported) {
               "cannot listen on 127.0.0.1:" + std::to_string(port) + ": Address already in use");
   }
   ::close(fd);
+}
+
+TEST_F(ServerTest, ADeferredAnswerComesLaterWhileTheLoopServesOthers) {
+  ServerOptions options;
+  options.threads = 1;  // one loop: the held request must not block it
+  start(options);
+  Client held(server_->port());
+  ASSERT_TRUE(held.send(get("/hold")));
+  for (int i = 0; i < 200 && handler_.held_count() == 0; ++i) std::this_thread::sleep_for(5ms);
+  ASSERT_EQ(handler_.held_count(), 1u);
+  Client other(server_->port());
+  ASSERT_TRUE(other.send(get("/echo")));
+  auto answered = other.read_response();
+  ASSERT_TRUE(answered);
+  EXPECT_EQ(answered->status, 200);
+  handler_.release_one("released");
+  auto late = held.read_response();
+  ASSERT_TRUE(late);
+  EXPECT_EQ(late->body, "released");
+}
+
+TEST_F(ServerTest, PipelinedRequestsAfterADeferredOneKeepTheirOrder) {
+  start();
+  Client client(server_->port());
+  ASSERT_TRUE(client.send(get("/defer?a") + get("/echo?b") + get("/defer?c")));
+  auto first = client.read_response();
+  auto second = client.read_response();
+  auto third = client.read_response();
+  ASSERT_TRUE(first && second && third);
+  EXPECT_EQ(first->body, "deferred a");
+  EXPECT_EQ(second->body, "GET /echo?b|");
+  EXPECT_EQ(third->body, "deferred c");
+}
+
+TEST_F(ServerTest, ADeferredRequestNeverFinishedAnswers503) {
+  start();
+  Client client(server_->port());
+  ASSERT_TRUE(client.send(get("/drop")));
+  auto response = client.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 503);
+}
+
+TEST_F(ServerTest, BackpressureHoldsNewRequestsUntilTheHandlerAcceptsAgain) {
+  start();
+  handler_.accept.store(false);
+  Client client(server_->port(), 300ms);
+  ASSERT_TRUE(client.send(get("/echo")));
+  EXPECT_FALSE(client.read_response().has_value());  // held, not dropped
+  EXPECT_EQ(handler_.calls.load(), 0);
+  handler_.accept.store(true);
+  auto response = client.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+}
+
+TEST_F(ServerTest, ABodyTheRouteDoesNotTakeIsRefusedBeforeItIsRead) {
+  start();
+  Client client(server_->port());
+  ASSERT_TRUE(client.send("POST /nobody HTTP/1.1\r\nHost: t\r\nContent-Length: 100000\r\n\r\n"));
+  auto response = client.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 413);
+  EXPECT_EQ(handler_.calls.load(), 0);
+  Client allowed(server_->port());
+  ASSERT_TRUE(allowed.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 3\r\n\r\nabc"));
+  response = allowed.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->body, "POST /echo|abc");
+}
+
+TEST_F(ServerTest, BodiesBeyondTheServersBudgetAnswer503) {
+  ServerOptions options;
+  options.body_budget = 1000;
+  start(options);
+  Client first(server_->port());
+  // 900 of 1000 bytes of budget held by a body still arriving.
+  ASSERT_TRUE(first.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 2000\r\n\r\n" +
+                         std::string(900, 'x')));
+  std::this_thread::sleep_for(100ms);
+  Client second(server_->port());
+  ASSERT_TRUE(second.send("POST /echo HTTP/1.1\r\nHost: t\r\nContent-Length: 500\r\n\r\n" +
+                          std::string(500, 'y')));
+  auto refused = second.read_response();
+  ASSERT_TRUE(refused);
+  EXPECT_EQ(refused->status, 503);
+}
+
+TEST_F(ServerTest, AtTheConnectionCapTheOldestIdleConnectionMakesRoom) {
+  ServerOptions options;
+  options.threads = 1;
+  options.max_connections = 3;
+  start(options);
+  std::vector<std::unique_ptr<Client>> idle;
+  for (int i = 0; i < 3; ++i) {
+    idle.push_back(std::make_unique<Client>(server_->port()));
+    ASSERT_TRUE(idle.back()->send(get("/echo")));
+    ASSERT_TRUE(idle.back()->read_response());  // now idle (keep-alive)
+  }
+  Client newcomer(server_->port());
+  ASSERT_TRUE(newcomer.send(get("/echo")));
+  auto response = newcomer.read_response();
+  ASSERT_TRUE(response);
+  EXPECT_EQ(response->status, 200);
+  EXPECT_TRUE(idle.front()->closed_by_peer());  // the oldest idle one went
+}
+
+TEST(FdLimitTest, TheSoftLimitIsRaisedToTheHardOne) {
+  const FdLimit limit = raise_fd_limit();
+  EXPECT_EQ(limit.soft, limit.hard);
+  EXPECT_GE(limit.soft, limit.soft_before);
+  EXPECT_LT(default_max_connections(limit), limit.soft);
 }
 
 }  // namespace

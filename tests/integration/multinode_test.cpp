@@ -2,17 +2,26 @@
 // processes share a fresh database; clicks spread over both keep the
 // rotation exact, a kept visitor keeps the attendant whichever node answers,
 // a change made on one node is live on the other within a second, and
-// stopping PostgreSQL mid-load fails no redirect and loses no click.
+// stopping PostgreSQL mid-load fails no redirect and loses no click. The
+// redirect never waits for the database (issue 12): the same exactness
+// holds with the database a network hop away (a delay proxy adding 1 ms
+// each way), and a frozen database (SIGSTOP) costs each redirect at most
+// the deadline.
 //
 // The server comes from SEQUENCIAL_TEST_PG_URL (scripts/test.sh starts a
 // private one); the outage test starts its own with scripts/pg-test-server.sh
 // so that stopping it cannot disturb tests running in parallel. Without the
 // variable these tests skip locally and fail under CI=true.
 #include <gtest/gtest.h>
+#include <signal.h>
+#include <spawn.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 
+#include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <fstream>
 #include <thread>
 
 #include "../storage/pg_test_database.h"
@@ -60,8 +69,10 @@ class MultiNodeTest : public ::testing::Test {
   }
   void start_node() {
     std::string error;
+    std::vector<std::string> args = {"--db", db_->url(), "--threads", "2"};
+    args.insert(args.end(), node_args_.begin(), node_args_.end());
     auto node =
-        ServerProcess::start(sequencial_binary(), {"--db", db_->url(), "--threads", "2"},
+        ServerProcess::start(sequencial_binary(), args,
                              dir_.file("node-" + std::to_string(nodes_.size()) + ".log"), error);
     ASSERT_TRUE(node) << error;
     api_.push_back(std::make_unique<AdminClient>(node->port(), token_));
@@ -105,6 +116,7 @@ class MultiNodeTest : public ::testing::Test {
 
   TempDir dir_;
   std::string server_url_;
+  std::vector<std::string> node_args_;  // extra serve flags for every node
   std::unique_ptr<PgTestDatabase> db_;
   std::string token_;
   std::vector<std::unique_ptr<ServerProcess>> nodes_;
@@ -211,6 +223,86 @@ class PrivatePgServer {
   std::string dir_;
 };
 
+// The tests/tools/delay_proxy process in front of the test server's socket:
+// every chunk crosses it 1 ms late in each direction.
+class DelayProxy {
+ public:
+  // `server_url` is a pg-test-server URL: postgres://postgres@/postgres?host=DIR&port=N.
+  explicit DelayProxy(const std::string& server_url, double delay_ms = 1.0) {
+    const auto param = [&](const std::string& key) {
+      const std::size_t at = server_url.find(key + "=");
+      if (at == std::string::npos) return std::string();
+      const std::size_t start = at + key.size() + 1;
+      return server_url.substr(start, server_url.find('&', start) - start);
+    };
+    const std::string socket = "unix:" + param("host") + "/.s.PGSQL." + param("port");
+    int out[2];
+    if (pipe(out) != 0) return;
+    posix_spawn_file_actions_t actions;
+    posix_spawn_file_actions_init(&actions);
+    posix_spawn_file_actions_adddup2(&actions, out[1], STDOUT_FILENO);
+    posix_spawn_file_actions_addclose(&actions, out[0]);
+    const std::string delay = std::to_string(delay_ms);
+    std::vector<std::string> args = {DELAY_PROXY_BIN, "--to", socket, "--delay-ms", delay};
+    std::vector<char*> argv;
+    for (auto& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
+    if (posix_spawn(&pid_, DELAY_PROXY_BIN, &actions, nullptr, argv.data(), environ) != 0) {
+      pid_ = -1;
+    }
+    posix_spawn_file_actions_destroy(&actions);
+    close(out[1]);
+    std::string line;
+    char c = 0;
+    while (read(out[0], &c, 1) == 1 && c != '\n') line += c;
+    close(out[0]);
+    if (line.starts_with("port=")) port_ = line.substr(5);
+  }
+  ~DelayProxy() {
+    if (pid_ > 0) {
+      ::kill(pid_, SIGTERM);
+      int status = 0;
+      waitpid(pid_, &status, 0);
+    }
+  }
+  DelayProxy(const DelayProxy&) = delete;
+  DelayProxy& operator=(const DelayProxy&) = delete;
+
+  // The test server's URL through the proxy (TCP to 127.0.0.1).
+  [[nodiscard]] std::string url() const {
+    return "postgres://postgres@127.0.0.1:" + port_ + "/postgres";
+  }
+  [[nodiscard]] bool ok() const { return !port_.empty(); }
+
+ private:
+  pid_t pid_ = -1;
+  std::string port_;
+};
+
+// Sends SIGSTOP or SIGCONT to a pg-test-server's postmaster and every child
+// of it: the sockets stay open and nothing answers, as when a database host
+// hangs.
+void signal_postgres(const std::string& pg_dir, int signal) {
+  std::ifstream pid_file(pg_dir + "/data/postmaster.pid");
+  pid_t postmaster = 0;
+  pid_file >> postmaster;
+  ASSERT_GT(postmaster, 0) << "no postmaster.pid under " << pg_dir;
+  ::kill(postmaster, signal);
+  for (const auto& entry : std::filesystem::directory_iterator("/proc")) {
+    std::ifstream status(entry.path() / "status");
+    std::string key;
+    while (status >> key) {
+      if (key == "PPid:") {
+        pid_t parent = 0;
+        status >> parent;
+        if (parent == postmaster) ::kill(std::stoi(entry.path().filename().string()), signal);
+        break;
+      }
+      status.ignore(1 << 12, '\n');
+    }
+  }
+}
+
 TEST_F(MultiNodeTest, PostgresStoppedMidLoadFailsNoRedirectAndLosesNoClick) {
   PrivatePgServer pg(dir_);
   const CommandResult started = pg.run("start");
@@ -287,6 +379,151 @@ TEST_F(MultiNodeTest, PostgresStoppedMidLoadFailsNoRedirectAndLosesNoClick) {
   auto count = conn->exec("SELECT count(*) FROM clicks WHERE kind = 0 AND outcome = 'rotation'");
   ASSERT_TRUE(count) << count.error().message;
   EXPECT_EQ(count->int_at(0, 0), static_cast<std::int64_t>(before) + sent.load());
+}
+
+TEST_F(MultiNodeTest, RotationStaysExactWithTheDatabaseOneHopAway) {
+  DelayProxy proxy(server_url_);
+  ASSERT_TRUE(proxy.ok());
+  // A generous deadline: this test is about exactness through the hop (a
+  // loaded test machine must not turn into fallbacks), the frozen test below
+  // about the deadline.
+  node_args_ = {"--db-deadline-ms", "2000"};
+  boot(2, proxy.url());
+  make_central(false);
+  wait_for_central(1);
+  const double before = metric(port(0), "sequencial_redirects_total{outcome=\"rotation\"}") +
+                        metric(port(1), "sequencial_redirects_total{outcome=\"rotation\"}");
+  const auto numbers = clicks_on({port(0), port(1)}, "central", 3, 500);
+  ASSERT_EQ(numbers.size(), 3000u);
+  const auto counts = tally(numbers);
+  ASSERT_EQ(counts.size(), 3u);
+  EXPECT_EQ(metric(port(0), "sequencial_rotation_fallback_total"), 0.0);
+  EXPECT_EQ(metric(port(1), "sequencial_rotation_fallback_total"), 0.0);
+  // Every click took the next shared ticket; the earlier probes continue
+  // the same cycle, so the 3,000 split 1000/1000/1000 up to where the
+  // cycle stood (one attendant ahead by the probes' remainder).
+  const int offset = static_cast<int>(before) % 3;
+  int spread_low = 3000;
+  int spread_high = 0;
+  for (const auto& [number, count] : counts) {
+    spread_low = std::min(spread_low, count);
+    spread_high = std::max(spread_high, count);
+  }
+  EXPECT_LE(spread_high - spread_low, offset == 0 ? 0 : 1);
+  // Concurrent clicks shared round trips: far fewer batches than clicks.
+  const double batches = metric(port(0), "sequencial_route_lookup_batches_total") +
+                         metric(port(1), "sequencial_route_lookup_batches_total");
+  EXPECT_GT(batches, 0.0);
+  EXPECT_LT(batches, 3000.0);
+}
+
+TEST_F(MultiNodeTest, KeptVisitorKeepsTheAttendantWithTheDatabaseOneHopAway) {
+  DelayProxy proxy(server_url_);
+  ASSERT_TRUE(proxy.ok());
+  node_args_ = {"--db-deadline-ms", "2000"};
+  boot(2, proxy.url());
+  make_central(true);
+  wait_for_central(1);
+  for (int v = 0; v < 4; ++v) {
+    HttpClient first(port(static_cast<std::size_t>(v % 2)));
+    const Response r = first.get("/central");
+    ASSERT_EQ(r.status, 302);
+    const std::string cookie = r.header_or_empty("Set-Cookie");
+    const std::string visitor = cookie.substr(0, cookie.find(';'));
+    const std::string attendant = wa_number(r.header_or_empty("Location"));
+    // A fresh visitor's assignment is written behind (no claim: nobody else
+    // can know a visitor id this node just minted); once it is stored, the
+    // other node, which has never seen this visitor, asks and agrees.
+    auto conn = db_->admin();
+    ASSERT_TRUE(conn) << conn.error().message;
+    const auto until = steady_clock::now() + std::chrono::seconds(5);
+    while (steady_clock::now() < until) {
+      auto stored = conn->exec("SELECT count(*) FROM assignments");
+      if (stored && stored->int_at(0, 0) > v) break;
+      std::this_thread::sleep_for(milliseconds(20));
+    }
+    HttpClient other_node(port(static_cast<std::size_t>((v + 1) % 2)));
+    const std::string other = wa_number(
+        other_node.request("GET", "/central", {{"Cookie", visitor}}).header_or_empty("Location"));
+    EXPECT_EQ(other, attendant) << "visitor " << v;
+  }
+}
+
+TEST_F(MultiNodeTest, AFrozenDatabaseCostsEachRedirectAtMostTheDeadline) {
+  PrivatePgServer pg(dir_);
+  const CommandResult started = pg.run("start");
+  ASSERT_EQ(started.exit_code, 0) << started.out << started.err;
+  const std::string url = started.out.substr(0, started.out.find('\n'));
+  node_args_ = {"--db-deadline-ms", "50"};
+  boot(1, url);
+  make_central(false);
+  wait_for_central(0);
+
+  std::atomic<bool> frozen{false};
+  std::atomic<bool> stop_load{false};
+  std::atomic<long> answered{0};
+  std::atomic<long> failed{0};
+  std::mutex mutex;
+  std::vector<double> frozen_ms;  // guarded by mutex
+  std::vector<std::thread> load;
+  for (int t = 0; t < 4; ++t) {
+    load.emplace_back([&] {
+      HttpClient http(port(0));
+      while (!stop_load.load()) {
+        const auto sent_at = steady_clock::now();
+        const bool during = frozen.load();
+        const Response r = http.get("/central");
+        const double ms =
+            std::chrono::duration<double, std::milli>(steady_clock::now() - sent_at).count();
+        if (r.status == 302) {
+          answered.fetch_add(1);
+        } else {
+          failed.fetch_add(1);
+        }
+        if (during && frozen.load()) {
+          std::lock_guard lock(mutex);
+          frozen_ms.push_back(ms);
+        }
+        std::this_thread::sleep_for(milliseconds(5));
+      }
+    });
+  }
+  std::this_thread::sleep_for(milliseconds(300));
+  signal_postgres(dir_.file("pg"), SIGSTOP);
+  frozen.store(true);
+  // An admin call that needs the database answers 503 within seconds.
+  const auto admin_started = steady_clock::now();
+  const ApiResponse write =
+      api(0).post("/api/v1/links", {{"slug", "later"}, {"phone", "5511900001111"}});
+  const auto admin_took = steady_clock::now() - admin_started;
+  std::this_thread::sleep_for(milliseconds(500));
+  frozen.store(false);
+  signal_postgres(dir_.file("pg"), SIGCONT);
+  std::this_thread::sleep_for(milliseconds(300));
+  stop_load.store(true);
+  for (auto& t : load) t.join();
+
+  EXPECT_EQ(write.status, 503) << write.raw.body;
+  EXPECT_LT(admin_took, std::chrono::seconds(8));
+  EXPECT_EQ(failed.load(), 0);
+  ASSERT_GT(frozen_ms.size(), 20u);
+  std::sort(frozen_ms.begin(), frozen_ms.end());
+  const double p99 = frozen_ms[frozen_ms.size() * 99 / 100];
+  const double worst = frozen_ms.back();
+  std::cout << "frozen database: " << frozen_ms.size() << " redirects, p99 " << p99 << " ms, worst "
+            << worst << " ms (deadline 50 ms)\n";
+  // The deadline plus scheduling on a shared 2-core machine; before the
+  // redirect became asynchronous every one of these took 15 s or more.
+  EXPECT_LT(worst, 1000.0);
+  EXPECT_GT(metric(port(0), "sequencial_rotation_fallback_total"), 0.0);
+
+  // Every click answered is stored once the database is back.
+  EXPECT_EQ(nodes_[0]->stop(), 0);
+  auto conn = db_->admin();
+  ASSERT_TRUE(conn) << conn.error().message;
+  auto count = conn->exec("SELECT count(*) FROM clicks WHERE kind = 0");
+  ASSERT_TRUE(count) << count.error().message;
+  EXPECT_GE(count->int_at(0, 0), answered.load());
 }
 
 }  // namespace

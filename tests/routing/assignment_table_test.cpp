@@ -104,23 +104,5 @@ TEST(AssignmentTableTest, EraseKeepsEveryOtherEntryReachable) {
   }
 }
 
-TEST(AssignmentTableTest, AMissAsksTheFallbackAndCachesItsAnswer) {
-  AssignmentTable t(1);
-  int calls = 0;
-  t.set_fallback([&calls](CentralId central, const VisitorId& v) {
-    ++calls;
-    if (central == 1 && v == VisitorId{9, 9}) {
-      return std::optional<AssignmentTable::Found>({.link = 42, .last_seen = kT0});
-    }
-    return std::optional<AssignmentTable::Found>();
-  });
-  EXPECT_FALSE(t.find(1, VisitorId{8, 8}).has_value());
-  EXPECT_EQ(calls, 1);
-  ASSERT_TRUE(t.find(1, VisitorId{9, 9}).has_value());
-  EXPECT_EQ(t.find(1, VisitorId{9, 9})->link, 42);
-  EXPECT_EQ(calls, 2);  // the second find was a memory hit
-  EXPECT_EQ(t.fallback_hits(), 1u);
-}
-
 }  // namespace
 }  // namespace sequencial::routing

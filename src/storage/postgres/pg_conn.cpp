@@ -1,6 +1,8 @@
 // The libpq RAII layer (see pg_conn.h).
 #include "storage/postgres/pg_conn.h"
 
+#include <poll.h>
+
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -117,7 +119,67 @@ Result<Connection> Connection::open(const std::string& conninfo) {
   return conn;
 }
 
-bool Connection::healthy() { return conn_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+bool Connection::healthy() { return conn_ && !broken_ && PQstatus(conn_.get()) == CONNECTION_OK; }
+
+Error Connection::timed_out() const {
+  return {ErrorCode::kUnavailable,
+          "PostgreSQL did not answer within " + std::to_string(timeout_.count()) + " ms",
+          {}};
+}
+
+bool Connection::wait_ready(std::chrono::steady_clock::time_point deadline) {
+  PGconn* c = conn_.get();
+  // Whatever is still unsent first (a large batch may not fit the socket).
+  for (;;) {
+    const int flushed = PQflush(c);
+    if (flushed == 0) break;
+    if (flushed < 0) return false;
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd fd{PQsocket(c), POLLOUT | POLLIN, 0};
+    if (left.count() <= 0 || poll(&fd, 1, static_cast<int>(left.count())) <= 0) {
+      broken_ = true;
+      return false;
+    }
+    if ((fd.revents & POLLIN) != 0 && PQconsumeInput(c) == 0) return false;
+  }
+  while (PQisBusy(c) != 0) {
+    const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
+        deadline - std::chrono::steady_clock::now());
+    pollfd fd{PQsocket(c), POLLIN, 0};
+    if (left.count() <= 0 || poll(&fd, 1, static_cast<int>(left.count())) <= 0) {
+      broken_ = true;
+      return false;
+    }
+    if (PQconsumeInput(c) == 0) return false;
+  }
+  return true;
+}
+
+Result<PgResult> Connection::await(std::string_view what) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  PGresult* kept = nullptr;
+  for (;;) {
+    if (!wait_ready(deadline)) {
+      PQclear(kept);
+      if (broken_) return fail(timed_out());
+      return check(nullptr, what);
+    }
+    PGresult* next = PQgetResult(conn_.get());
+    if (next == nullptr) break;
+    const ExecStatusType status = PQresultStatus(next);
+    const bool kept_failed = kept != nullptr && PQresultStatus(kept) != PGRES_COMMAND_OK &&
+                             PQresultStatus(kept) != PGRES_TUPLES_OK;
+    if (kept_failed || (status == PGRES_COMMAND_OK && kept != nullptr &&
+                        PQresultStatus(kept) == PGRES_TUPLES_OK)) {
+      PQclear(next);  // keep the first error, or the rows over a later command tag
+    } else {
+      PQclear(kept);
+      kept = next;
+    }
+  }
+  return check(kept, what);
+}
 
 Result<PgResult> Connection::check(PGresult* raw, std::string_view what) {
   PgResult result(raw);
@@ -140,29 +202,87 @@ Result<PgResult> Connection::check(PGresult* raw, std::string_view what) {
 }
 
 Result<PgResult> Connection::exec(std::string_view sql) {
-  return check(PQexec(conn_.get(), std::string(sql).c_str()), "query failed");
+  if (!healthy()) return check(nullptr, "query failed");
+  if (PQsendQuery(conn_.get(), std::string(sql).c_str()) == 0)
+    return check(nullptr, "query failed");
+  return await("query failed");
 }
 
 Result<PgResult> Connection::exec(std::string_view sql, const Params& params) {
+  if (!healthy()) return check(nullptr, "query failed");
   const auto values = params.values();
-  return check(PQexecParams(conn_.get(), std::string(sql).c_str(), params.size(), params.types(),
-                            values.data(), params.lengths(), params.formats(), 0),
-               "query failed");
+  if (PQsendQueryParams(conn_.get(), std::string(sql).c_str(), params.size(), params.types(),
+                        values.data(), params.lengths(), params.formats(), 0) == 0) {
+    return check(nullptr, "query failed");
+  }
+  return await("query failed");
 }
 
 Result<PgResult> Connection::exec_prepared(const std::string& name, std::string_view sql,
                                            const Params& params) {
+  if (!healthy()) return check(nullptr, "query failed");
   if (!prepared_.contains(name)) {
-    auto prepared = check(PQprepare(conn_.get(), name.c_str(), std::string(sql).c_str(),
-                                    params.size(), params.types()),
-                          "prepare failed");
+    if (PQsendPrepare(conn_.get(), name.c_str(), std::string(sql).c_str(), params.size(),
+                      params.types()) == 0) {
+      return check(nullptr, "prepare failed");
+    }
+    auto prepared = await("prepare failed");
     if (!prepared) return fail(std::move(prepared.error()));
     prepared_.insert(name);
   }
   const auto values = params.values();
-  return check(PQexecPrepared(conn_.get(), name.c_str(), params.size(), values.data(),
-                              params.lengths(), params.formats(), 0),
-               "query failed");
+  if (PQsendQueryPrepared(conn_.get(), name.c_str(), params.size(), values.data(), params.lengths(),
+                          params.formats(), 0) == 0) {
+    return check(nullptr, "query failed");
+  }
+  return await("query failed");
+}
+
+Result<std::vector<Result<PgResult>>> Connection::pipeline(
+    std::span<const PipelinedQuery> queries) {
+  PGconn* c = conn_.get();
+  if (!healthy()) return fail(check(nullptr, "pipeline failed").error());
+  if (PQenterPipelineMode(c) == 0) return fail(check(nullptr, "pipeline failed").error());
+  for (const PipelinedQuery& q : queries) {
+    const auto values = q.params->values();
+    if (PQsendQueryParams(c, std::string(q.sql).c_str(), q.params->size(), q.params->types(),
+                          values.data(), q.params->lengths(), q.params->formats(), 0) == 0 ||
+        PQpipelineSync(c) == 0) {
+      broken_ = true;  // half a pipeline sent: the connection's state is unknown
+      return fail(check(nullptr, "pipeline failed").error());
+    }
+  }
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  std::vector<Result<PgResult>> answers;
+  answers.reserve(queries.size());
+  std::vector<PGresult*> firsts(queries.size(), nullptr);
+  std::size_t synced = 0;
+  while (synced < queries.size()) {
+    if (!wait_ready(deadline)) {
+      for (PGresult* r : firsts) PQclear(r);
+      broken_ = true;
+      return fail(timed_out());
+    }
+    PGresult* r = PQgetResult(c);
+    if (r == nullptr) {
+      if (PQstatus(c) != CONNECTION_OK) {
+        for (PGresult* f : firsts) PQclear(f);
+        return fail(check(nullptr, "pipeline failed").error());
+      }
+      continue;  // the end of one query's results; its sync point follows
+    }
+    if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
+      PQclear(r);
+      ++synced;
+    } else if (firsts[synced] == nullptr) {
+      firsts[synced] = r;
+    } else {
+      PQclear(r);
+    }
+  }
+  (void)PQexitPipelineMode(c);
+  for (PGresult* r : firsts) answers.push_back(check(r, "query failed"));
+  return answers;
 }
 
 // ---- transactions ----

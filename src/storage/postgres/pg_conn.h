@@ -6,6 +6,13 @@
 // kInternal with the server's message; the SQLSTATE and constraint name of
 // the last failed statement stay readable through last_failure().
 //
+// Every statement waits for its answer at most the connection's timeout
+// (libpq's asynchronous API and poll()): a server that stops answering
+// (frozen, or a network that drops packets while the socket stays open)
+// fails the call with kUnavailable within that time instead of hanging the
+// thread, and the connection is then discarded. TCP keepalives cannot tell
+// a stopped server from a slow one, since its kernel still acknowledges.
+//
 // Only src/storage/postgres/*.cpp include this header (libpq stays private
 // to the backend).
 //
@@ -15,9 +22,11 @@
 
 #include <libpq-fe.h>
 
+#include <chrono>
 #include <cstdint>
 #include <memory>
 #include <optional>
+#include <span>
 #include <string>
 #include <string_view>
 #include <unordered_set>
@@ -80,8 +89,16 @@ struct PgFailure {
   std::string constraint;  // the violated constraint, when any
 };
 
+// One statement of a pipeline.
+struct PipelinedQuery {
+  std::string_view sql;
+  const Params* params = nullptr;
+};
+
 class Connection {
  public:
+  static constexpr std::chrono::milliseconds kDefaultTimeout{5'000};
+
   // Connects with a libpq connection string or URL. kUnavailable on failure.
   [[nodiscard]] static Result<Connection> open(const std::string& conninfo);
 
@@ -98,6 +115,16 @@ class Connection {
   [[nodiscard]] Result<PgResult> exec_prepared(const std::string& name, std::string_view sql,
                                                const Params& params);
 
+  // Sends every query at once (libpq pipeline mode, each query its own
+  // sync point so that one failure does not abort the others) and reads
+  // the answers: one round trip. The outer error is the connection's (lost,
+  // timed out); the inner ones are each query's.
+  [[nodiscard]] Result<std::vector<Result<PgResult>>> pipeline(
+      std::span<const PipelinedQuery> queries);
+
+  // How long a statement may wait for the server (kDefaultTimeout).
+  void set_timeout(std::chrono::milliseconds timeout) { timeout_ = timeout; }
+
   // False once the connection is lost; such a connection is discarded.
   [[nodiscard]] bool healthy();
   // The failure details of the last statement that failed.
@@ -110,8 +137,17 @@ class Connection {
   };
   explicit Connection(PGconn* conn) : conn_(conn) {}
   [[nodiscard]] Result<PgResult> check(PGresult* result, std::string_view what);
+  // After a PQsend* call succeeded: waits for the statement's results
+  // (keeping the first error, else the last result) within the timeout.
+  [[nodiscard]] Result<PgResult> await(std::string_view what);
+  // Waits until libpq has a whole result to give, reading the socket, until
+  // `deadline`; false (connection marked broken) on timeout or failure.
+  [[nodiscard]] bool wait_ready(std::chrono::steady_clock::time_point deadline);
+  [[nodiscard]] Error timed_out() const;
 
   std::unique_ptr<PGconn, Finish> conn_;
+  std::chrono::milliseconds timeout_ = kDefaultTimeout;
+  bool broken_ = false;  // timed out mid-statement: its state is unknown
   std::unordered_set<std::string> prepared_;
   PgFailure failure_;
 };

@@ -79,7 +79,13 @@ Result<Lease> Pool::acquire() {
       --open_;
     }
     if (open_ < url_.size) break;
-    returned_.wait(lock);
+    // Every connection is on loan (slow or frozen statements): fail soon
+    // rather than queue callers behind them.
+    if (returned_.wait_for(lock, kAcquireTimeout) == std::cv_status::timeout && idle_.empty() &&
+        open_ >= url_.size) {
+      return fail(Error::unavailable("no PostgreSQL connection became free within " +
+                                     std::to_string(kAcquireTimeout.count()) + " ms"));
+    }
   }
   ++open_;
   lock.unlock();

@@ -9,6 +9,7 @@
 // thread; a Lease and its Connection belong to one thread at a time.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <cstddef>
 #include <memory>
@@ -61,6 +62,8 @@ class Pool {
   Pool& operator=(const Pool&) = delete;
   ~Pool() = default;
 
+  // Waits at most kAcquireTimeout for a connection when all are on loan.
+  static constexpr std::chrono::milliseconds kAcquireTimeout{3'000};
   [[nodiscard]] Result<Lease> acquire();
   [[nodiscard]] const std::string& conninfo() const { return url_.conninfo; }
 

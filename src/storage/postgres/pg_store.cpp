@@ -844,6 +844,166 @@ Result<Assignment> PgStore::claim_assignment(const Assignment& a) {
                                std::to_string(a.link_id) + " not found"));
 }
 
+namespace {
+
+constexpr std::string_view kTicketsSql = "SELECT nextval($1::regclass) FROM generate_series(1, $2)";
+constexpr std::string_view kClaimSql =
+    "INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+    " SELECT $1, $2, $3, $4, $5"
+    " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $1)"
+    "   AND EXISTS (SELECT 1 FROM links WHERE id = $4)"
+    " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING RETURNING link_id";
+// Stored assignments of several visitors; `i` is the 1-based position asked.
+constexpr std::string_view kFindManySql =
+    "SELECT f.i, a.link_id, a.last_seen"
+    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS f(c, hi, lo, i)"
+    " JOIN assignments a ON a.central_id = f.c AND a.visitor_hi = f.hi AND a.visitor_lo = f.lo";
+
+// kFindManySql's parameters for (central, visitor) pairs.
+template <class Keys, class CentralOf, class VisitorOf>
+Params find_many_params(const Keys& keys, CentralOf central_of, VisitorOf visitor_of) {
+  ArrayLiteral centrals;
+  ArrayLiteral his;
+  ArrayLiteral los;
+  for (const auto& key : keys) {
+    centrals.add(central_of(key));
+    his.add(to_db(visitor_of(key).hi));
+    los.add(to_db(visitor_of(key).lo));
+  }
+  Params params;
+  params.add(centrals.str()).add(his.str()).add(los.str());
+  return params;
+}
+
+// kFindManySql's rows by position asked (0-based).
+std::vector<std::optional<std::pair<LinkId, Timestamp>>> found_by_position(const PgResult& rows,
+                                                                           std::size_t asked) {
+  std::vector<std::optional<std::pair<LinkId, Timestamp>>> out(asked);
+  for (int row = 0; row < rows.rows(); ++row) {
+    const auto i = static_cast<std::size_t>(rows.int_at(row, 0) - 1);
+    if (i < asked) out[i] = std::pair(rows.int_at(row, 1), timestamp_from_db(rows.int_at(row, 2)));
+  }
+  return out;
+}
+
+}  // namespace
+
+// Every query of the batch in one pipeline: a ticket query per central, one
+// query for all the visitors looked up, and per claim an insert-if-absent
+// followed by one read of the claimed visitors' stored rows (which, run
+// after the inserts on the same connection, sees each winner).
+RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
+                                       std::chrono::milliseconds timeout) {
+  RoutingAnswers answers;
+  std::lock_guard lock(routing_mutex_);
+  auto fail_all = [&](const Error& error) {
+    answers.tickets.assign(queries.tickets.size(), fail(error));
+    answers.finds.assign(queries.finds.size(), fail(error));
+    answers.claims.assign(queries.claims.size(), fail(error));
+    return answers;
+  };
+  if (!routing_conn_ || !routing_conn_->healthy()) {
+    routing_conn_.reset();
+    auto opened = Connection::open(pool_.conninfo());
+    if (!opened) return fail_all(opened.error());
+    routing_conn_ = std::make_unique<Connection>(std::move(*opened));
+  }
+  routing_conn_->set_timeout(timeout);
+
+  std::vector<Params> params;  // stable addresses: reserve before taking any
+  params.reserve(queries.tickets.size() + queries.claims.size() + 2);
+  std::vector<PipelinedQuery> sent;
+  for (const auto& wanted : queries.tickets) {
+    params.push_back(
+        Params().add(ticket_sequence(wanted.central)).add(static_cast<std::int64_t>(wanted.count)));
+    sent.push_back({kTicketsSql, &params.back()});
+  }
+  if (!queries.finds.empty()) {
+    params.push_back(find_many_params(
+        queries.finds, [](const RoutingQueries::Find& f) { return f.central; },
+        [](const RoutingQueries::Find& f) -> const VisitorId& { return f.visitor; }));
+    sent.push_back({kFindManySql, &params.back()});
+  }
+  for (const Assignment& a : queries.claims) {
+    Params p = visitor_key(a.central_id, a.visitor);
+    p.add(a.link_id).add(to_db(a.last_seen));
+    params.push_back(std::move(p));
+    sent.push_back({kClaimSql, &params.back()});
+  }
+  if (!queries.claims.empty()) {
+    params.push_back(find_many_params(
+        queries.claims, [](const Assignment& a) { return a.central_id; },
+        [](const Assignment& a) -> const VisitorId& { return a.visitor; }));
+    sent.push_back({kFindManySql, &params.back()});
+  }
+
+  auto results = routing_conn_->pipeline(sent);
+  if (!results) {
+    routing_conn_.reset();
+    return fail_all(results.error());
+  }
+  std::size_t next = 0;
+  for (const auto& wanted : queries.tickets) {
+    auto& r = (*results)[next++];
+    if (!r) {
+      answers.tickets.push_back(fail(std::move(r.error())));
+      continue;
+    }
+    std::vector<std::uint64_t> tickets;
+    tickets.reserve(wanted.count);
+    for (int row = 0; row < r->rows(); ++row) {
+      tickets.push_back(static_cast<std::uint64_t>(r->int_at(row, 0)));
+    }
+    answers.tickets.push_back(std::move(tickets));
+  }
+  if (!queries.finds.empty()) {
+    auto& r = (*results)[next++];
+    if (!r) {
+      answers.finds.assign(queries.finds.size(), fail(r.error()));
+    } else {
+      const auto found = found_by_position(*r, queries.finds.size());
+      for (std::size_t i = 0; i < queries.finds.size(); ++i) {
+        if (!found[i]) {
+          answers.finds.push_back(std::optional<Assignment>());
+          continue;
+        }
+        answers.finds.push_back(
+            std::optional<Assignment>(Assignment{.central_id = queries.finds[i].central,
+                                                 .visitor = queries.finds[i].visitor,
+                                                 .link_id = found[i]->first,
+                                                 .last_seen = found[i]->second}));
+      }
+    }
+  }
+  if (!queries.claims.empty()) {
+    const std::size_t first_claim = next;
+    auto& winners_result = (*results)[first_claim + queries.claims.size()];
+    std::vector<std::optional<std::pair<LinkId, Timestamp>>> winners;
+    if (winners_result) winners = found_by_position(*winners_result, queries.claims.size());
+    for (std::size_t i = 0; i < queries.claims.size(); ++i) {
+      const Assignment& a = queries.claims[i];
+      auto& inserted = (*results)[first_claim + i];
+      if (!inserted) {
+        answers.claims.push_back(fail(std::move(inserted.error())));
+      } else if (inserted->rows() == 1) {
+        answers.claims.push_back(a);
+      } else if (winners_result && winners[i]) {
+        answers.claims.push_back(Assignment{.central_id = a.central_id,
+                                            .visitor = a.visitor,
+                                            .link_id = winners[i]->first,
+                                            .last_seen = winners[i]->second});
+      } else if (!winners_result) {
+        answers.claims.push_back(fail(winners_result.error()));
+      } else {
+        answers.claims.push_back(
+            fail(Error::not_found("central " + std::to_string(a.central_id) + " or link " +
+                                  std::to_string(a.link_id) + " not found")));
+      }
+    }
+  }
+  return answers;
+}
+
 Result<std::unique_ptr<ChangeListener>> PgStore::open_change_listener() {
   return open_listener(pool_.conninfo());
 }

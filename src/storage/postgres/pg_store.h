@@ -20,6 +20,7 @@
 #pragma once
 
 #include <memory>
+#include <mutex>
 #include <string>
 
 #include "storage/postgres/pg_pool.h"
@@ -83,6 +84,8 @@ class PgStore final : public Store {
   [[nodiscard]] Result<Assignment> claim_assignment(const Assignment& a) override;
   [[nodiscard]] Result<std::optional<std::uint64_t>> next_rotation_ticket(
       CentralId central) override;
+  [[nodiscard]] RoutingAnswers answer_routing(const RoutingQueries& queries,
+                                              std::chrono::milliseconds timeout) override;
   [[nodiscard]] Result<std::unique_ptr<ChangeListener>> open_change_listener() override;
 
   [[nodiscard]] Result<void> insert_clicks(std::span<const ClickRecord> batch,
@@ -102,6 +105,10 @@ class PgStore final : public Store {
   explicit PgStore(PoolUrl url) : pool_(std::move(url)) {}
 
   Pool pool_;
+  // answer_routing's own connection, so that the redirect path never waits
+  // behind admin calls for a pooled one. Used by one thread at a time.
+  std::mutex routing_mutex_;
+  std::unique_ptr<Connection> routing_conn_;  // guarded by routing_mutex_
 };
 
 }  // namespace sequencial::postgres

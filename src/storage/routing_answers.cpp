@@ -1,0 +1,40 @@
+// Store::answer_routing's default: each query asked on its own, in order
+// (the SQLite backend; it shares no rotation counter, so its tickets are
+// never asked in practice).
+#include "storage/store.h"
+
+namespace sequencial {
+
+RoutingAnswers Store::answer_routing(const RoutingQueries& queries,
+                                     std::chrono::milliseconds /*timeout*/) {
+  RoutingAnswers answers;
+  answers.tickets.reserve(queries.tickets.size());
+  for (const auto& wanted : queries.tickets) {
+    std::vector<std::uint64_t> tickets;
+    tickets.reserve(wanted.count);
+    Result<std::vector<std::uint64_t>> outcome = std::vector<std::uint64_t>{};
+    for (std::size_t i = 0; i < wanted.count; ++i) {
+      auto ticket = next_rotation_ticket(wanted.central);
+      if (!ticket) {
+        outcome = fail(std::move(ticket.error()));
+        break;
+      }
+      if (!*ticket) {
+        outcome = fail(Error::unavailable("this database keeps no shared rotation counter"));
+        break;
+      }
+      tickets.push_back(**ticket);
+    }
+    if (outcome) outcome = std::move(tickets);
+    answers.tickets.push_back(std::move(outcome));
+  }
+  answers.finds.reserve(queries.finds.size());
+  for (const auto& find : queries.finds) {
+    answers.finds.push_back(find_assignment(find.central, find.visitor));
+  }
+  answers.claims.reserve(queries.claims.size());
+  for (const auto& claim : queries.claims) answers.claims.push_back(claim_assignment(claim));
+  return answers;
+}
+
+}  // namespace sequencial

@@ -1,0 +1,186 @@
+// RouteLookups: the redirect path's database questions are batched, answered
+// once each, and a frozen or down database answers within the deadline
+// (without an answer) instead of holding the caller. The store is a real
+// SQLite store with scripted tickets and a freeze switch (scripted_store.h).
+#include "app/route_lookups.h"
+
+#include <gtest/gtest.h>
+
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <filesystem>
+#include <mutex>
+#include <random>
+#include <set>
+#include <vector>
+
+#include "scripted_store.h"
+
+namespace sequencial::app {
+namespace {
+
+using namespace std::chrono_literals;
+using SteadyClock = std::chrono::steady_clock;
+
+// Collects the answers of many questions and waits for all of them.
+class Answers {
+ public:
+  void add(std::optional<std::uint64_t> ticket) {
+    std::lock_guard lock(mutex_);
+    (ticket ? tickets_ : misses_).push_back(ticket.value_or(0));
+    cv_.notify_all();
+  }
+  bool wait_for(std::size_t n, std::chrono::milliseconds timeout) {
+    std::unique_lock lock(mutex_);
+    return cv_.wait_for(lock, timeout, [&] { return tickets_.size() + misses_.size() >= n; });
+  }
+  std::vector<std::uint64_t> tickets() {
+    std::lock_guard lock(mutex_);
+    return tickets_;
+  }
+  std::size_t misses() {
+    std::lock_guard lock(mutex_);
+    return misses_.size();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable cv_;
+  std::vector<std::uint64_t> tickets_;
+  std::vector<std::uint64_t> misses_;
+};
+
+// Polls `condition` for up to 5 s.
+template <class F>
+bool eventually(F condition) {
+  for (auto until = SteadyClock::now() + 5s; SteadyClock::now() < until;) {
+    if (condition()) return true;
+    std::this_thread::sleep_for(5ms);
+  }
+  return false;
+}
+
+class RouteLookupsTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    dir_ = std::filesystem::temp_directory_path() /
+           ("sq-lookups-" + std::to_string(std::random_device{}()));
+    std::filesystem::create_directories(dir_);
+    store_ = std::make_unique<ScriptedStore>(std::move(*open_store((dir_ / "t.db").string())));
+  }
+  void TearDown() override {
+    store_.reset();
+    std::filesystem::remove_all(dir_);
+  }
+
+  std::filesystem::path dir_;
+  std::unique_ptr<ScriptedStore> store_;
+  DatabaseHealth health_;
+};
+
+TEST_F(RouteLookupsTest, ManyTicketsShareFewRoundTripsAndAreAllDistinct) {
+  store_->set_frozen(true);  // let questions pile up behind the first batch
+  RouteLookups lookups(*store_, health_, {.deadline = 5s, .shared = true});
+  lookups.start();
+  Answers answers;
+  for (int i = 0; i < 500; ++i) lookups.ticket(1, [&](auto t) { answers.add(t); });
+  store_->set_frozen(false);
+  ASSERT_TRUE(answers.wait_for(500, 10s));
+  const auto tickets = answers.tickets();
+  EXPECT_EQ(answers.misses(), 0u);
+  EXPECT_EQ(std::set<std::uint64_t>(tickets.begin(), tickets.end()).size(), 500u);
+  EXPECT_LE(store_->routing_batches(), 3);  // the first alone, then the rest together
+  lookups.stop();
+}
+
+TEST_F(RouteLookupsTest, AFrozenDatabaseAnswersEveryQuestionByItsDeadline) {
+  RouteLookups lookups(*store_, health_, {.deadline = 50ms, .shared = true});
+  lookups.start();
+  store_->set_frozen(true);
+  Answers answers;
+  const auto started = SteadyClock::now();
+  for (int i = 0; i < 20; ++i) lookups.ticket(1, [&](auto t) { answers.add(t); });
+  ASSERT_TRUE(answers.wait_for(20, 5s));
+  EXPECT_LT(SteadyClock::now() - started, 50ms + 200ms);
+  EXPECT_EQ(answers.misses(), 20u);
+  // The batch is stuck past the deadline: new questions are not even asked.
+  EXPECT_TRUE(eventually([&] { return !lookups.available(); }));
+  store_->set_frozen(false);
+  EXPECT_TRUE(eventually([&] { return lookups.available(); }));
+  Answers later;
+  lookups.ticket(1, [&](auto t) { later.add(t); });
+  ASSERT_TRUE(later.wait_for(1, 5s));
+  EXPECT_EQ(later.tickets().size(), 1u);
+  lookups.stop();
+}
+
+TEST_F(RouteLookupsTest, ADownDatabaseIsNotAskedAndEachAnswerComesOnce) {
+  RouteLookups lookups(*store_, health_, {.deadline = 1s, .shared = true});
+  lookups.start();
+  store_->set_down(true);
+  Answers first;
+  lookups.ticket(1, [&](auto t) { first.add(t); });
+  ASSERT_TRUE(first.wait_for(1, 5s));
+  EXPECT_EQ(first.misses(), 1u);
+  EXPECT_FALSE(health_.up());  // a shared database that failed is marked down
+  EXPECT_FALSE(lookups.available());
+  const int calls = store_->ticket_calls();
+  std::atomic<int> answered{0};
+  lookups.ticket(1, [&](auto t) {
+    EXPECT_FALSE(t.has_value());
+    ++answered;
+  });
+  EXPECT_EQ(answered.load(), 1);  // answered at once, on the caller's thread
+  EXPECT_EQ(store_->ticket_calls(), calls);
+  lookups.stop();
+}
+
+TEST_F(RouteLookupsTest, FindsAnswerStoredAssignmentsAndNothingForUnknownVisitors) {
+  Link link;
+  link.slug = "a";
+  link.phone = "5511999990001";
+  const auto made = store_->insert_link(link);
+  ASSERT_TRUE(made);
+  Central central;
+  central.anchor_id = made->id;
+  central.fixed = true;
+  central.members.push_back({made->id, 1, std::nullopt});
+  const auto c = store_->insert_central(central);
+  ASSERT_TRUE(c);
+  const Assignment a{c->id, VisitorId{1, 2}, made->id, Timestamp(std::chrono::seconds(1000))};
+  ASSERT_TRUE(store_->save_assignments(std::span(&a, 1)));
+
+  RouteLookups lookups(*store_, health_, {.deadline = 5s, .shared = false});
+  lookups.start();
+  std::mutex mutex;
+  std::condition_variable cv;
+  std::vector<std::optional<std::optional<Assignment>>> got;
+  auto collect = [&](std::optional<std::optional<Assignment>> answer) {
+    std::lock_guard lock(mutex);
+    got.push_back(answer);
+    cv.notify_all();
+  };
+  lookups.find(c->id, VisitorId{1, 2}, collect);
+  lookups.find(c->id, VisitorId{3, 4}, collect);
+  std::unique_lock lock(mutex);
+  ASSERT_TRUE(cv.wait_for(lock, 5s, [&] { return got.size() == 2; }));
+  int stored = 0;
+  int unknown = 0;
+  for (const auto& answer : got) {
+    ASSERT_TRUE(answer.has_value());
+    if (answer->has_value()) {
+      EXPECT_EQ((*answer)->link_id, made->id);
+      ++stored;
+    } else {
+      ++unknown;
+    }
+  }
+  EXPECT_EQ(stored, 1);
+  EXPECT_EQ(unknown, 1);
+  lock.unlock();
+  lookups.stop();
+}
+
+}  // namespace
+}  // namespace sequencial::app
