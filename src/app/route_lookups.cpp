@@ -228,7 +228,7 @@ void RouteLookups::answer(std::vector<std::shared_ptr<Question>>& batch) {
       report(got.error());
       finders[i]->no_answer();
     } else if (!late(*finders[i])) {
-      finders[i]->on_find(std::move(*got));
+      finders[i]->on_find(*got);
     }
   }
   for (std::size_t i = 0; i < claimers.size(); ++i) {
@@ -237,7 +237,7 @@ void RouteLookups::answer(std::vector<std::shared_ptr<Question>>& batch) {
       if (got.error().code != ErrorCode::kNotFound) report(got.error());
       claimers[i]->no_answer();
     } else if (!late(*claimers[i])) {
-      claimers[i]->on_claim(std::move(*got));
+      claimers[i]->on_claim(*got);
     }
   }
 }
