@@ -23,7 +23,6 @@ import resource
 import selectors
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import threading
@@ -340,6 +339,9 @@ class Attacks:
         held = ok == n and later >= n
         self.report(2, f"utm_source=%00 then {n} clicks ({self.backend})", held,
                     f"%00 click -> {first}; later clicks stored {max(later, 0)}/{n}")
+        # A poisoned click batch would keep failing and hide the clicks of the
+        # attacks after this one: they start from a fresh process.
+        self.server.restart()
 
     # 3
     def asset_flood(self):
@@ -544,7 +546,7 @@ class Attacks:
         rollups = rollup_rows(self.args.db) if self.backend == "sqlite" else None
         held = 0 <= rows <= sent // 2 and probe.result["errors"] == 0
         self.report(8, f"{sent} clicks with random utm and Referer", held,
-                    f"{stored} stored in {send_s:.1f} s; stats?by=referrer {status}: {rows} rows, "
+                    f"sent in {send_s:.1f} s, {stored} stored; stats?by=referrer {status}: {rows} rows, "
                     f"{len(payload) / 1e6:.2f} MB, {ms:.0f} ms"
                     f"{f'; {rollups} rollup rows' if rollups is not None else ''}; "
                     f"during 12 reports {probe.text()}")
