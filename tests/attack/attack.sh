@@ -2,7 +2,7 @@
 # Replays the attack table of issue 14 against a Release binary and prints
 # one line per attack: HELD or NOT HELD, with the figure (tests/attack/README.md).
 # Builds nothing. Binds and connects only to 127.0.0.0/8; every load is
-# bounded in count and time; takes about 3-4 minutes.
+# bounded in count and time; takes about 2 minutes.
 # Usage: tests/attack/attack.sh [BINARY] [--pg] [--only 3,4,slow] [attack.py options]
 #   BINARY   default build-release/src/app/sequencial, built with
 #            cmake -S . -B build-release -DCMAKE_BUILD_TYPE=Release &&
