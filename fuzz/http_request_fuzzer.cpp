@@ -18,6 +18,8 @@
 #include <cerrno>
 #include <cstddef>
 #include <cstdint>
+#include <cstdio>
+#include <cstring>
 #include <memory>
 #include <string>
 
@@ -82,19 +84,41 @@ struct Server {
   }
 };
 
+// A connected socket to the server. The client closes first (its
+// half-close), so each input leaves a TIME_WAIT entry for 60 s: with one
+// source address the ~28,000 ephemeral ports run out after a minute or two.
+// Each connection therefore comes from the next of 65,024 loopback source
+// addresses (127.1.0.1 - 127.1.254.254), each with its own ports.
+int connect_to(const sockaddr_in& server) {
+  static std::uint32_t next = 0;
+  for (int attempt = 0; attempt < 64; ++attempt) {
+    const std::uint32_t n = next++ % (254U * 254U);
+    sockaddr_in source{};
+    source.sin_family = AF_INET;
+    source.sin_addr.s_addr =
+        htonl((127U << 24) | (1U << 16) | ((n / 254 + 1) << 8) | (n % 254 + 1));
+    const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    FUZZ_CHECK(fd >= 0);
+    const timeval timeout{.tv_sec = 5, .tv_usec = 0};
+    setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
+    const int one = 1;
+    setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
+    if (bind(fd, reinterpret_cast<const sockaddr*>(&source), sizeof source) == 0 &&
+        connect(fd, reinterpret_cast<const sockaddr*>(&server), sizeof server) == 0) {
+      return fd;
+    }
+    std::fprintf(stderr, "http_request_fuzzer: connect: %s\n", std::strerror(errno));
+    close(fd);
+  }
+  sequencial::fuzz::check_failed("no connection to the server in 64 attempts", __FILE__, __LINE__);
+}
+
 }  // namespace
 
 extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size) {
   static Server s;  // never stopped: its threads outlive the last input
-  const int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
-  FUZZ_CHECK(fd >= 0);
-  const timeval timeout{.tv_sec = 5, .tv_usec = 0};
-  setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
-  setsockopt(fd, SOL_SOCKET, SO_SNDTIMEO, &timeout, sizeof timeout);
-  const int one = 1;
-  setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof one);
-  FUZZ_CHECK(connect(fd, reinterpret_cast<const sockaddr*>(&s.address), sizeof s.address) == 0);
-
+  const int fd = connect_to(s.address);
   // The server may answer and close before reading everything (400, 413,
   // 431): a failed send is then expected.
   std::size_t sent = 0;
@@ -118,11 +142,6 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
     FUZZ_CHECK(n == 0 || errno == ECONNRESET);
     break;
   }
-  // Reset rather than close: the client closed first (its half-close), so
-  // a normal close would leave TIME_WAIT and use up the ephemeral ports
-  // after ~28,000 inputs.
-  const linger reset{.l_onoff = 1, .l_linger = 0};
-  setsockopt(fd, SOL_SOCKET, SO_LINGER, &reset, sizeof reset);
   close(fd);
   FUZZ_CHECK(answer.empty() || answer.starts_with("HTTP/1.1 "));
   return 0;
