@@ -14,6 +14,9 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy-16 nginx-light wrk curl
     postgresql-15)
+  # fuzz/ (libFuzzer needs clang's runtime; clang 16, see fuzz/CMakeLists.txt) and
+  # tests/attack/ (slowloris, slow body and slow read).
+  packages+=(clang-16 libclang-rt-16-dev slowhttptest)
   # The admin UI's browser tests: headless Debian Chromium (no browser download).
   packages+=(chromium)
 fi

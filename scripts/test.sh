@@ -8,7 +8,7 @@ cd "$(dirname "$0")/.."
 start=$(date +%s)
 scripts/install-deps.sh --test
 
-build=build-test
+build="build-test"
 # Sources are hashed relative to the checkout, so clones in other folders share the cache.
 export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEQUENCIAL_WERROR=ON >/dev/null
@@ -20,6 +20,12 @@ clang-format --dry-run -Werror "${sources[@]}"
 
 echo "== clang-tidy"
 scripts/lint.sh "$build"
+
+# ---- fuzz (issue 14): every libFuzzer target of fuzz/ for a few seconds each,
+# built with clang 16 into build-fuzz/ (fuzz/run.sh; longer runs: fuzz/run.sh 600).
+echo "== fuzz"
+fuzz/run.sh "${SEQUENCIAL_FUZZ_SECONDS:-10}"
+# ---- end fuzz
 
 echo "== PostgreSQL (private test server, stopped on exit)"
 pgdir=$(mktemp -d)
