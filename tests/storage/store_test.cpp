@@ -646,6 +646,48 @@ TEST_P(StoreTest, TokensAreListedAndRevoked) {
   EXPECT_EQ(listed->size(), 1u);
 }
 
+// Issue 14 rows 9 and 10: an id once handed out is never handed out again,
+// even after the row with the highest id is deleted (SQLite's default
+// max(rowid) + 1 gave a deleted link's clicks to the next link and a revoked
+// token's id to the next token).
+TEST_P(StoreTest, IdsAreNeverReusedAfterTheNewestRowIsDeleted) {
+  const Link first = insert(make_link("first"));
+  const Link newest = insert(make_link("newest"));
+  ASSERT_TRUE(store_->delete_link(newest.id));
+  EXPECT_GT(insert(make_link("next")).id, newest.id);
+
+  const Central central = insert_central({first.id}, "anchor1");
+  ASSERT_TRUE(store_->delete_central(central.id));
+  EXPECT_GT(insert_central({first.id}, "anchor2").id, central.id);
+
+  auto token = store_->insert_token("old", "hash-old");
+  ASSERT_TRUE(token) << why(token);
+  ASSERT_TRUE(store_->delete_token(token->id));
+  auto next_token = store_->insert_token("new", "hash-new");
+  ASSERT_TRUE(next_token) << why(next_token);
+  EXPECT_GT(next_token->id, token->id);
+
+  auto user = store_->insert_user("ana@example.com", "h");
+  ASSERT_TRUE(user) << why(user);
+  ASSERT_TRUE(store_->delete_user(user->id));
+  auto next_user = store_->insert_user("bia@example.com", "h");
+  ASSERT_TRUE(next_user) << why(next_user);
+  EXPECT_GT(next_user->id, user->id);
+
+  // Still true after reopening (SQLite keeps the high-water mark in the file).
+  store_.reset();
+  auto reopened = database_->open();
+  ASSERT_TRUE(reopened) << why(reopened);
+  store_ = std::move(*reopened);
+  const Link after = insert(make_link("after"));
+  ASSERT_TRUE(store_->delete_link(after.id));
+  store_.reset();
+  reopened = database_->open();
+  ASSERT_TRUE(reopened) << why(reopened);
+  store_ = std::move(*reopened);
+  EXPECT_GT(insert(make_link("after2")).id, after.id);
+}
+
 // ---- users, sessions, settings (admin UI) ----
 
 TEST_P(StoreTest, UsersAreUniqueByEmailIgnoringCase) {
