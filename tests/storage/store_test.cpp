@@ -732,12 +732,12 @@ TEST_P(StoreTest, UsersAreUniqueByEmailIgnoringCase) {
 TEST_P(StoreTest, UserPasswordUpdateAndDelete) {
   auto ana = store_->insert_user("ana@example.com", "old");
   ASSERT_TRUE(ana) << why(ana);
-  ASSERT_TRUE(store_->update_user_password(ana->id, "new"));
+  ASSERT_TRUE(store_->update_user_password(ana->id, "new", ""));
   auto found = store_->find_user(ana->id);
   ASSERT_TRUE(found && found->has_value()) << why(found);
   EXPECT_EQ((*found)->password_hash, "new");
 
-  auto missing = store_->update_user_password(ana->id + 1, "x");
+  auto missing = store_->update_user_password(ana->id + 1, "x", "");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 
@@ -747,6 +747,46 @@ TEST_P(StoreTest, UserPasswordUpdateAndDelete) {
   EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
   // The e-mail is free again.
   EXPECT_TRUE(store_->insert_user("ANA@example.com", "x"));
+}
+
+// Issue 14: a password change ends the user's other sessions (all of them
+// when no session is kept), never another user's.
+TEST_P(StoreTest, PasswordChangeEndsTheUsersOtherSessions) {
+  auto ana = store_->insert_user("ana@example.com", "h");
+  ASSERT_TRUE(ana) << why(ana);
+  auto bia = store_->insert_user("bia@example.com", "h");
+  ASSERT_TRUE(bia) << why(bia);
+  const Timestamp t0 = now_seconds();
+  const auto session = [&](std::string hash, std::int64_t user) {
+    ASSERT_TRUE(store_->insert_session({.id_hash = std::move(hash),
+                                        .user_id = user,
+                                        .csrf_token = "c",
+                                        .created_at = t0,
+                                        .expires_at = t0 + 1h}));
+  };
+  const auto alive = [&](const std::string& hash) {
+    auto found = store_->find_session(hash);
+    EXPECT_TRUE(found) << why(found);
+    return found && found->has_value();
+  };
+  session("ana-here", ana->id);
+  session("ana-phone", ana->id);
+  session("ana-laptop", ana->id);
+  session("bia-1", bia->id);
+
+  ASSERT_TRUE(store_->update_user_password(ana->id, "new", "ana-here"));
+  EXPECT_TRUE(alive("ana-here"));
+  EXPECT_FALSE(alive("ana-phone"));
+  EXPECT_FALSE(alive("ana-laptop"));
+  EXPECT_TRUE(alive("bia-1"));
+
+  ASSERT_TRUE(store_->update_user_password(ana->id, "newer", ""));
+  EXPECT_FALSE(alive("ana-here"));
+  EXPECT_TRUE(alive("bia-1"));
+
+  // A failed change (no such user) ends nothing.
+  ASSERT_FALSE(store_->update_user_password(bia->id + 100, "x", ""));
+  EXPECT_TRUE(alive("bia-1"));
 }
 
 TEST_P(StoreTest, SessionsAreFoundByHashGoWithTheirUserAndArePurged) {
