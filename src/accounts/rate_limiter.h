@@ -10,7 +10,9 @@
 //    e-mail or `per_address` from its client address within `window`.
 //
 // A refused attempt is answered 429 with the wait returned here. A success
-// clears its e-mail's failures (not the address's). Keys are normalised
+// without a trusted device clears its e-mail's failures (not the address's);
+// the session API does not call record_success() for a trusted device's
+// login, so the owner logging in does not reopen the door to the bots. Keys are normalised
 // (ASCII lower case; longer than kMaxKeyBytes -> a hash), each counter keeps
 // at most its limit of timestamps, and each table at most `max_keys` keys
 // (the least recently failed is forgotten first), so memory stays bounded

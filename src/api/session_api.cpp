@@ -84,7 +84,9 @@ void SessionApi::login(const http::HttpRequest& request, http::HttpResponse& res
     spdlog::info("event=login_failed trusted_device={}", !device.empty());
     return reply_error(response, 401, "invalid_credentials", "wrong e-mail or password");
   }
-  limiter_.record_success(*email);
+  // A login from a trusted device says nothing about the bots that may be
+  // guessing from elsewhere: their lockout stays.
+  if (device.empty()) limiter_.record_success(*email);
   auto created = sessions_.create((*user)->id);
   if (!created) return reply_error(response, created.error());
   spdlog::info("event=login user_id={}", (*user)->id);
