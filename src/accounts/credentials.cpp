@@ -4,6 +4,8 @@
 #include <algorithm>
 #include <string>
 
+#include "core/validation.h"
+
 namespace sequencial::accounts {
 
 Result<void> validate_email(std::string_view email) {
@@ -11,6 +13,18 @@ Result<void> validate_email(std::string_view email) {
     return fail(Error::invalid("email", "e-mail must look like name@example.com"));
   };
   if (email.empty() || email.size() > 254) return bad();
+  // Control characters (a NUL ends the string for PostgreSQL, so
+  // "admin@x\0junk" was another key for the rate limiter but the same user)
+  // and bytes that are not UTF-8 are refused wherever an e-mail comes in.
+  const bool control = std::ranges::any_of(email, [](char c) {
+    const auto byte = static_cast<unsigned char>(c);
+    return byte < 0x20 || byte == 0x7f;
+  });
+  if (control || utf8_length(email) < 0) {
+    return fail(Error::invalid("email",
+                               "e-mail must not contain control characters or bytes "
+                               "that are not UTF-8"));
+  }
   const std::size_t at = email.find('@');
   if (at == std::string_view::npos || at == 0 ||
       email.find('@', at + 1) != std::string_view::npos) {

@@ -12,7 +12,8 @@ namespace sequencial::accounts {
 inline constexpr std::size_t kMinPasswordLength = 10;
 
 // kInvalid on field "email" unless `email` looks like local@domain (one '@',
-// no spaces, quotes or brackets; "admin@localhost" passes).
+// no spaces, quotes or brackets; "admin@localhost" passes) and is valid
+// UTF-8 without control characters. Used by login, the users API and the CLI.
 [[nodiscard]] Result<void> validate_email(std::string_view email);
 // kInvalid on field "password" when shorter than kMinPasswordLength
 // characters (UTF-8 code points) or longer than 1024 bytes.

@@ -23,6 +23,27 @@ Result<CreatedUser> create_user(Store& store, std::string_view email, std::strin
   return created;
 }
 
+Result<std::string> set_password(Store& store, std::string_view email, std::string_view password,
+                                 PasswordCost cost) {
+  if (auto ok = validate_email(email); !ok) return fail(ok.error());
+  std::string generated;
+  if (password.empty()) {
+    generated = generate_password();
+    password = generated;
+  } else if (auto ok = validate_password(password); !ok) {
+    return fail(ok.error());
+  }
+  auto user = store.find_user_by_email(email);
+  if (!user) return fail(user.error());
+  if (!*user) {
+    return fail(Error{ErrorCode::kNotFound, "no user with e-mail " + std::string(email), "email"});
+  }
+  auto hash = hash_password(password, cost);
+  if (!hash) return fail(hash.error());
+  if (auto ok = store.update_user_password((*user)->id, *hash, ""); !ok) return fail(ok.error());
+  return generated;
+}
+
 Result<std::optional<CreatedUser>> ensure_first_admin(Store& store, std::string_view email,
                                                       std::string_view password,
                                                       PasswordCost cost) {

@@ -1,12 +1,14 @@
-// Sliding-window counting of failed logins per e-mail and per address.
+// Sliding-window counting of failed logins per e-mail, address and device.
 #include "accounts/rate_limiter.h"
 
 #include <algorithm>
 
-namespace sequencial::accounts {
-namespace {
+#include "accounts/secrets.h"
 
-std::string lower(std::string_view text) {
+namespace sequencial::accounts {
+
+std::string limiter_key(std::string_view text) {
+  if (text.size() > kMaxKeyBytes) return "#" + hash_secret(text);
   std::string out(text);
   for (char& c : out) {
     if (c >= 'A' && c <= 'Z') c = static_cast<char>(c + ('a' - 'A'));
@@ -14,55 +16,104 @@ std::string lower(std::string_view text) {
   return out;
 }
 
-}  // namespace
-
-std::optional<std::chrono::seconds> LoginRateLimiter::check(Failures& failures, std::size_t limit,
-                                                            Timestamp now) {
-  while (!failures.empty() && failures.front() + limits_.window <= now) failures.pop_front();
-  if (failures.size() < limit) return std::nullopt;
+std::optional<std::chrono::seconds> FailureTable::wait(const std::string& key, Timestamp now,
+                                                       std::chrono::seconds window) {
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return std::nullopt;
+  auto& failures = it->second.failures;
+  std::erase_if(failures, [&](Timestamp at) { return at + window <= now; });
+  if (failures.size() < limit_) return std::nullopt;
   // Wait until enough failures have left the window to be under the limit.
-  const Timestamp free_at = failures[failures.size() - limit] + limits_.window;
+  const Timestamp free_at = failures[failures.size() - limit_] + window;
   return std::max(std::chrono::seconds(1), std::chrono::seconds(free_at - now));
 }
 
-void LoginRateLimiter::forget_stale(Timestamp now) {
-  // Keeps the maps from growing with every e-mail ever tried.
-  if (now - last_sweep_ < limits_.window) return;
-  last_sweep_ = now;
-  for (auto* map : {&by_email_, &by_address_}) {
-    std::erase_if(*map, [&](const auto& entry) {
-      return entry.second.empty() || entry.second.back() + limits_.window <= now;
-    });
+void FailureTable::add(const std::string& key, Timestamp now) {
+  auto it = entries_.find(key);
+  if (it == entries_.end()) {
+    if (entries_.size() >= max_keys_ && !by_last_failure_.empty()) {
+      entries_.erase(by_last_failure_.front());
+      by_last_failure_.pop_front();
+    }
+    by_last_failure_.push_back(key);
+    it = entries_.emplace(key, Entry{{}, std::prev(by_last_failure_.end())}).first;
+  } else {
+    by_last_failure_.splice(by_last_failure_.end(), by_last_failure_, it->second.order);
+  }
+  auto& failures = it->second.failures;
+  failures.push_back(now);
+  // Only the newest `limit_` failures decide a wait.
+  if (failures.size() > limit_) failures.erase(failures.begin());
+}
+
+void FailureTable::erase(const std::string& key) {
+  const auto it = entries_.find(key);
+  if (it == entries_.end()) return;
+  by_last_failure_.erase(it->second.order);
+  entries_.erase(it);
+}
+
+void FailureTable::forget_stale(Timestamp now, std::chrono::seconds window) {
+  // Ordered by last failure: the stale keys are at the front.
+  while (!by_last_failure_.empty()) {
+    const auto it = entries_.find(by_last_failure_.front());
+    if (it != entries_.end() && !it->second.failures.empty() &&
+        it->second.failures.back() + window > now) {
+      break;
+    }
+    if (it != entries_.end()) entries_.erase(it);
+    by_last_failure_.pop_front();
   }
 }
 
+LoginRateLimiter::LoginRateLimiter(const Clock& clock, RateLimits limits)
+    : clock_(clock),
+      limits_(limits),
+      by_email_(limits.per_email, limits.max_keys),
+      by_address_(limits.per_address, limits.max_keys),
+      by_device_(limits.per_device, limits.max_keys) {}
+
+void LoginRateLimiter::forget_stale(Timestamp now) {
+  by_email_.forget_stale(now, limits_.window);
+  by_address_.forget_stale(now, limits_.window);
+  by_device_.forget_stale(now, limits_.window);
+}
+
 std::optional<std::chrono::seconds> LoginRateLimiter::retry_after(std::string_view email,
-                                                                  std::string_view address) {
+                                                                  std::string_view address,
+                                                                  std::string_view device) {
   const Timestamp now = clock_.now();
   std::lock_guard lock(mutex_);
   forget_stale(now);
-  std::optional<std::chrono::seconds> wait;
-  if (auto it = by_email_.find(lower(email)); it != by_email_.end()) {
-    wait = check(it->second, limits_.per_email, now);
-  }
-  if (auto it = by_address_.find(std::string(address)); it != by_address_.end()) {
-    if (auto other = check(it->second, limits_.per_address, now)) {
-      wait = wait ? std::max(*wait, *other) : *other;
-    }
+  if (!device.empty()) return by_device_.wait(limiter_key(device), now, limits_.window);
+  std::optional<std::chrono::seconds> wait =
+      by_email_.wait(limiter_key(email), now, limits_.window);
+  if (auto other = by_address_.wait(limiter_key(address), now, limits_.window)) {
+    wait = wait ? std::max(*wait, *other) : *other;
   }
   return wait;
 }
 
-void LoginRateLimiter::record_failure(std::string_view email, std::string_view address) {
+void LoginRateLimiter::record_failure(std::string_view email, std::string_view address,
+                                      std::string_view device) {
   const Timestamp now = clock_.now();
   std::lock_guard lock(mutex_);
-  by_email_[lower(email)].push_back(now);
-  by_address_[std::string(address)].push_back(now);
+  if (!device.empty()) {
+    by_device_.add(limiter_key(device), now);
+    return;
+  }
+  by_email_.add(limiter_key(email), now);
+  by_address_.add(limiter_key(address), now);
 }
 
 void LoginRateLimiter::record_success(std::string_view email) {
   std::lock_guard lock(mutex_);
-  by_email_.erase(lower(email));
+  by_email_.erase(limiter_key(email));
+}
+
+std::size_t LoginRateLimiter::tracked_keys() {
+  std::lock_guard lock(mutex_);
+  return by_email_.size() + by_address_.size() + by_device_.size();
 }
 
 }  // namespace sequencial::accounts

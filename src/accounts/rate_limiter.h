@@ -1,19 +1,36 @@
-// The login rate limiter: more than `per_email` failed logins for one
-// e-mail, or `per_address` from one client address, within `window` and the
-// next attempt is refused (429) until the oldest failure leaves the window.
-// A successful login clears its e-mail's failures (not the address's).
-// In memory only: a restart forgets, which is fine for a brute-force brake.
+// The login rate limiter. Failed logins are counted in sliding windows per
+// account (e-mail), per client address and per trusted device:
+//
+//  - An attempt from a trusted device (the caller checked its device
+//    cookie, accounts/device_cookie.h) is limited only by that device's
+//    failures (`per_device` within `window`). Bots that guess passwords for
+//    the owner's e-mail therefore cannot lock the owner out of a browser
+//    where they logged in before.
+//  - Any other attempt is refused beyond `per_email` failures for its
+//    e-mail or `per_address` from its client address within `window`.
+//
+// A refused attempt is answered 429 with the wait returned here. A success
+// without a trusted device clears its e-mail's failures (not the address's);
+// the session API does not call record_success() for a trusted device's
+// login, so the owner logging in does not reopen the door to the bots. Keys are normalised
+// (ASCII lower case; longer than kMaxKeyBytes -> a hash), each counter keeps
+// at most its limit of timestamps, and each table at most `max_keys` keys
+// (the least recently failed is forgotten first), so memory stays bounded
+// whatever is sent. In memory only: a restart forgets everything (the
+// recovery path of a locked-out owner, with `sequencial user set-password`).
 //
 // Thread-safety: safe for concurrent use (one mutex).
 #pragma once
 
 #include <chrono>
-#include <deque>
+#include <cstddef>
+#include <list>
 #include <mutex>
 #include <optional>
 #include <string>
 #include <string_view>
 #include <unordered_map>
+#include <vector>
 
 #include "core/clock.h"
 
@@ -22,33 +39,67 @@ namespace sequencial::accounts {
 struct RateLimits {
   std::size_t per_email = 5;
   std::size_t per_address = 20;
+  std::size_t per_device = 10;
   std::chrono::seconds window = std::chrono::minutes(15);
+  std::size_t max_keys = 50'000;  // per table (e-mails, addresses, devices)
+};
+
+// Keys longer than this are replaced by their hash.
+inline constexpr std::size_t kMaxKeyBytes = 254;
+
+// The key a limiter table uses for `text`: ASCII lower case, or "#" and a
+// hex BLAKE2b hash when longer than kMaxKeyBytes.
+[[nodiscard]] std::string limiter_key(std::string_view text);
+
+// Sliding-window failure counts for many keys, bounded in keys and in
+// timestamps per key. Not thread-safe (LoginRateLimiter locks).
+class FailureTable {
+ public:
+  FailureTable(std::size_t limit, std::size_t max_keys) : limit_(limit), max_keys_(max_keys) {}
+  // The wait until `key` is under the limit again; nullopt when it is.
+  [[nodiscard]] std::optional<std::chrono::seconds> wait(const std::string& key, Timestamp now,
+                                                         std::chrono::seconds window);
+  void add(const std::string& key, Timestamp now);
+  void erase(const std::string& key);
+  // Forgets keys whose last failure left the window.
+  void forget_stale(Timestamp now, std::chrono::seconds window);
+  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+
+ private:
+  struct Entry {
+    std::vector<Timestamp> failures;  // oldest first, at most limit_
+    std::list<std::string>::iterator order;
+  };
+  std::size_t limit_;
+  std::size_t max_keys_;
+  std::unordered_map<std::string, Entry> entries_;
+  std::list<std::string> by_last_failure_;  // least recently failed first
 };
 
 class LoginRateLimiter {
  public:
-  explicit LoginRateLimiter(const Clock& clock, RateLimits limits = {})
-      : clock_(clock), limits_(limits) {}
+  explicit LoginRateLimiter(const Clock& clock, RateLimits limits = {});
 
   // How long to wait before trying again; nullopt when an attempt may go on.
-  // E-mails are compared ignoring ASCII case.
+  // `device` names a trusted device (empty: none); see above.
   [[nodiscard]] std::optional<std::chrono::seconds> retry_after(std::string_view email,
-                                                                std::string_view address);
-  void record_failure(std::string_view email, std::string_view address);
+                                                                std::string_view address,
+                                                                std::string_view device = {});
+  void record_failure(std::string_view email, std::string_view address,
+                      std::string_view device = {});
   void record_success(std::string_view email);
+  // Keys held by each table (tests, memory bound).
+  [[nodiscard]] std::size_t tracked_keys();
 
  private:
-  using Failures = std::deque<Timestamp>;
-  // Drops failures out of the window; returns the wait when `failures` is full.
-  std::optional<std::chrono::seconds> check(Failures& failures, std::size_t limit, Timestamp now);
   void forget_stale(Timestamp now);
 
   const Clock& clock_;
   RateLimits limits_;
   std::mutex mutex_;
-  std::unordered_map<std::string, Failures> by_email_;    // guarded by mutex_
-  std::unordered_map<std::string, Failures> by_address_;  // guarded by mutex_
-  Timestamp last_sweep_{};                                // guarded by mutex_
+  FailureTable by_email_;    // guarded by mutex_
+  FailureTable by_address_;  // guarded by mutex_
+  FailureTable by_device_;   // guarded by mutex_
 };
 
 }  // namespace sequencial::accounts

@@ -13,12 +13,16 @@ std::string_view trim(std::string_view s) {
 }  // namespace
 
 std::string_view session_cookie_value(std::string_view header) {
+  return cookie_value(header, kSessionCookie);
+}
+
+std::string_view cookie_value(std::string_view header, std::string_view name) {
   while (!header.empty()) {
     const std::size_t semi = header.find(';');
     const std::string_view pair = trim(header.substr(0, semi));
     header = semi == std::string_view::npos ? std::string_view() : header.substr(semi + 1);
     const std::size_t eq = pair.find('=');
-    if (eq != std::string_view::npos && trim(pair.substr(0, eq)) == kSessionCookie) {
+    if (eq != std::string_view::npos && trim(pair.substr(0, eq)) == name) {
       std::string_view value = trim(pair.substr(eq + 1));
       if (value.size() >= 2 && value.front() == '"' && value.back() == '"') {
         value = value.substr(1, value.size() - 2);

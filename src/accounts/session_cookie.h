@@ -14,6 +14,8 @@ inline constexpr std::string_view kSessionCookie = "sqs";
 
 // The value of `sqs` in a Cookie header; empty when absent.
 [[nodiscard]] std::string_view session_cookie_value(std::string_view cookie_header);
+// The value of cookie `name` in a Cookie header; empty when absent.
+[[nodiscard]] std::string_view cookie_value(std::string_view cookie_header, std::string_view name);
 // "sqs=<value>; Path=/; Max-Age=<seconds>; HttpOnly; SameSite=Strict[; Secure]"
 [[nodiscard]] std::string session_set_cookie(std::string_view value, std::chrono::seconds max_age,
                                              bool secure);

@@ -31,6 +31,24 @@ std::vector<std::string_view> split_path(std::string_view path) {
   return parts;
 }
 
+// Request text fit for a log line: bytes outside printable ASCII as \xHH
+// (no forged lines, no invalid UTF-8 in the log), at most 200 bytes.
+std::string loggable(std::string_view text) {
+  static constexpr char kHex[] = "0123456789abcdef";
+  std::string out;
+  for (const char c : text.substr(0, 200)) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte >= 0x20 && byte < 0x7f && c != '\\') {
+      out += c;
+    } else {
+      out += "\\x";
+      out += kHex[byte >> 4];
+      out += kHex[byte & 0xf];
+    }
+  }
+  return out;
+}
+
 }  // namespace
 
 // One request being answered: the parsed path and helpers to reply.
@@ -43,7 +61,7 @@ struct AdminApi::Call {
     response.status = status;
     response.add_header("Content-Type", "application/json");
     response.add_header("Cache-Control", "no-store");
-    response.body = body.dump();
+    response.body = dump_json(body);
   }
   void no_content() {
     response.status = 204;
@@ -81,6 +99,19 @@ AdminApi::AdminApi(AdminApiOptions options, const app::PublicUrl& public_url, ap
       clock_(clock) {}
 
 void AdminApi::handle(const http::HttpRequest& request, http::HttpResponse& response) {
+  // A handler that throws is a bug: answer 500 like the server would, but
+  // say so in the log, with what was asked.
+  try {
+    route(request, response);
+  } catch (const std::exception& e) {
+    spdlog::error("event=api_exception method={} path={} what={}", loggable(request.method),
+                  loggable(request.path()), loggable(e.what()));
+    response.clear();
+    reply_error(response, 500, "internal", "internal error");
+  }
+}
+
+void AdminApi::route(const http::HttpRequest& request, http::HttpResponse& response) {
   auto parts = split_path(request.path());
   Call call{request, response, {}};
   if (parts.size() < 2 || parts[0] != "api" || parts[1] != "v1") {
@@ -172,9 +203,8 @@ void AdminApi::links(Call& call) {
 std::string AdminApi::render_central(const Central& central) const {
   std::vector<routing::MemberState> states;
   if (const auto router = catalog_.router(central.id)) states = router->member_states(clock_.now());
-  return central_json(
-             central, [this](LinkId id) { return catalog_.slug_of(id); }, states, public_url_.get())
-      .dump();
+  return dump_json(central_json(
+      central, [this](LinkId id) { return catalog_.slug_of(id); }, states, public_url_.get()));
 }
 
 void AdminApi::centrals(Call& call) {

@@ -42,11 +42,13 @@ class AdminApi {
   AdminApi(AdminApiOptions options, const app::PublicUrl& public_url, app::Catalog& catalog,
            StatsApi& stats, ApiAuth& auth, AccountRoutes accounts, const Clock& clock);
 
-  // Answers any request whose path starts with /api/.
+  // Answers any request whose path starts with /api/. An exception from a
+  // handler is logged (error level) and answered 500 "internal".
   void handle(const http::HttpRequest& request, http::HttpResponse& response);
 
  private:
   struct Call;
+  void route(const http::HttpRequest& request, http::HttpResponse& response);
   void links(Call& call);
   void centrals(Call& call);
   void hours(Call& call, CentralId id, std::string_view slug);

@@ -11,7 +11,7 @@ void reply_json(http::HttpResponse& response, int status, const json& body) {
   response.status = status;
   response.add_header("Content-Type", "application/json");
   response.add_header("Cache-Control", "no-store");
-  response.body = body.dump();
+  response.body = dump_json(body);
 }
 
 void reply_no_content(http::HttpResponse& response) {
@@ -45,7 +45,7 @@ void reply_error(http::HttpResponse& response, int status, std::string_view code
   response.status = status;
   response.add_header("Content-Type", "application/json");
   response.add_header("Cache-Control", "no-store");
-  response.body = json{{"error", inner}}.dump();
+  response.body = dump_json(json{{"error", inner}});
 }
 
 void reply_method_not_allowed(const http::HttpRequest& request, http::HttpResponse& response,

@@ -72,7 +72,11 @@ std::string format_time(Timestamp t) {
 std::string error_body(const Error& error) {
   json inner = {{"code", error_code_name(error.code)}, {"message", error.message}};
   if (!error.field.empty()) inner["field"] = error.field;
-  return json{{"error", inner}}.dump();
+  return dump_json(json{{"error", inner}});
+}
+
+std::string dump_json(const json& value) {
+  return value.dump(-1, ' ', false, json::error_handler_t::replace);
 }
 
 json link_json(const Link& link, std::string_view public_url) {

@@ -20,6 +20,10 @@ namespace sequencial::api {
 
 [[nodiscard]] std::string format_time(Timestamp t);  // "2026-11-25T10:00:00Z"
 [[nodiscard]] std::string error_body(const Error& error);
+// `value` as JSON text. Never throws: strings may echo request bytes (a path,
+// a query value) that are not UTF-8, and those bytes become U+FFFD instead
+// of an exception.
+[[nodiscard]] std::string dump_json(const nlohmann::json& value);
 
 [[nodiscard]] nlohmann::json link_json(const Link& link, std::string_view public_url);
 [[nodiscard]] Result<app::LinkInput> parse_link_input(const nlohmann::json& body);

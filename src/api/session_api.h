@@ -1,7 +1,11 @@
-// /api/v1/session: log in (POST, e-mail + password -> session cookie and CSRF
-// token), who am I (GET), log out (DELETE). Failed logins are counted per
-// e-mail and per client address (accounts/rate_limiter.h) and answered 429
-// beyond the limit. An unknown e-mail costs the same password check as a
+// /api/v1/session: log in (POST, e-mail + password -> session cookie, CSRF
+// token and a device cookie), who am I (GET), log out (DELETE). Failed
+// logins are counted per e-mail and per client address (behind
+// --trusted-proxies, the address the proxy names: http/client_address.h), or
+// per device when the login carries a valid device cookie of that user
+// (accounts/device_cookie.h, accounts/rate_limiter.h), and answered 429
+// beyond the limit. An e-mail with control characters or bytes that are not
+// UTF-8 is a 400 on "email". An unknown e-mail costs the same password check as a
 // known one, so timing does not tell which e-mails have accounts.
 //
 // Thread-safety: safe for concurrent use.
@@ -15,6 +19,7 @@
 #include "accounts/sessions.h"
 #include "api/api_auth.h"
 #include "app/public_url.h"
+#include "http/client_address.h"
 #include "http/message.h"
 #include "storage/store.h"
 
@@ -23,7 +28,8 @@ namespace sequencial::api {
 class SessionApi {
  public:
   SessionApi(Store& store, accounts::SessionManager& sessions, accounts::LoginRateLimiter& limiter,
-             ApiAuth& auth, const app::PublicUrl& public_url, accounts::PasswordCost cost);
+             ApiAuth& auth, const app::PublicUrl& public_url, accounts::PasswordCost cost,
+             const http::TrustedProxies& proxies);
 
   void handle(const http::HttpRequest& request, http::HttpResponse& response);
 
@@ -43,6 +49,7 @@ class SessionApi {
   accounts::PasswordCost cost_;
   std::once_flag dummy_once_;
   std::string dummy_hash_;  // written once under dummy_once_
+  const http::TrustedProxies& proxies_;
 };
 
 }  // namespace sequencial::api

@@ -6,6 +6,7 @@
 #include <map>
 #include <nlohmann/json.hpp>
 
+#include "api/csv.h"
 #include "api/json_codec.h"
 #include "core/text.h"
 #include "routing/time_zone.h"
@@ -79,18 +80,6 @@ std::int64_t end_hour(Timestamp t) {
   return hour_of(t - std::chrono::seconds(1)) + 1;  // hours touching [.., t)
 }
 
-std::string csv_field(std::string_view value) {
-  const bool quote = value.find_first_of(",\"\r\n") != std::string_view::npos;
-  std::string out;
-  if (quote) out += '"';
-  for (char c : value) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  if (quote) out += '"';
-  return out;
-}
-
 }  // namespace
 
 Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::HttpRequest& request,
@@ -161,9 +150,9 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
     response.add_header("Content-Type", "text/csv; charset=utf-8");
     response.add_header("Content-Disposition", "attachment; filename=\"stats-" + by + ".csv\"");
     std::string& body = response.body;
-    body = csv_field(by) + ",clicks\r\n";
+    body = csv_cell(by) + ",clicks\r\n";
     for (const auto& [key, count] : rows)
-      body += csv_field(key) + "," + std::to_string(count) + "\r\n";
+      body += csv_cell(key) + "," + std::to_string(count) + "\r\n";
     return {};
   }
   json items = json::array();
@@ -179,7 +168,7 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
                {"rows", std::move(items)}};
   response.add_header("Content-Type", "application/json");
   // Stored values come from URLs; never let a stray byte fail the report.
-  response.body = body.dump(-1, ' ', false, json::error_handler_t::replace);
+  response.body = dump_json(body);
   return {};
 }
 
@@ -195,14 +184,14 @@ Result<void> StatsApi::export_clicks(LinkId id, const http::HttpRequest& request
       "utm_source,utm_medium,utm_campaign,utm_term,utm_content,gclid,fbclid,source,ref\r\n";
   for (const auto& c : *clicks) {
     body += format_time(c.at) + "," + (c.kind == ClickKind::kPreview ? "preview" : "click") + "," +
-            std::to_string(c.central_id) + "," + csv_field(slug_of_(c.entry_link_id)) + "," +
-            csv_field(c.link_id == 0 ? std::string() : slug_of_(c.link_id)) + "," +
-            (c.new_visitor ? "1" : "0") + "," + csv_field(c.outcome) + "," + csv_field(c.device) +
-            "," + csv_field(c.browser) + "," + csv_field(c.referrer) + "," +
-            csv_field(c.utm_source) + "," + csv_field(c.utm_medium) + "," +
-            csv_field(c.utm_campaign) + "," + csv_field(c.utm_term) + "," +
-            csv_field(c.utm_content) + "," + (c.gclid ? "1" : "0") + "," + (c.fbclid ? "1" : "0") +
-            "," + (c.source == ClickSource::kQr ? "qr" : "link") + "," + csv_field(c.ref) + "\r\n";
+            std::to_string(c.central_id) + "," + csv_cell(slug_of_(c.entry_link_id)) + "," +
+            csv_cell(c.link_id == 0 ? std::string() : slug_of_(c.link_id)) + "," +
+            (c.new_visitor ? "1" : "0") + "," + csv_cell(c.outcome) + "," + csv_cell(c.device) +
+            "," + csv_cell(c.browser) + "," + csv_cell(c.referrer) + "," + csv_cell(c.utm_source) +
+            "," + csv_cell(c.utm_medium) + "," + csv_cell(c.utm_campaign) + "," +
+            csv_cell(c.utm_term) + "," + csv_cell(c.utm_content) + "," + (c.gclid ? "1" : "0") +
+            "," + (c.fbclid ? "1" : "0") + "," + (c.source == ClickSource::kQr ? "qr" : "link") +
+            "," + csv_cell(c.ref) + "\r\n";
   }
   response.status = 200;
   response.add_header("Cache-Control", "no-store");

@@ -44,27 +44,31 @@ Result<void> TokenAuthenticator::check(std::string_view header) {
     return unauthorized("Authorization must be \"Bearer <token>\"");
   }
   const std::string hash = hash_token(header.substr(kBearer.size()));
+  std::uint64_t generation = 0;
   {
     std::lock_guard lock(mutex_);
     if (known_.contains(hash)) return {};
+    generation = generation_;
   }
   auto found = store_.find_token(hash);
   if (!found) return fail(found.error());
   if (!*found) return unauthorized("invalid API token");
   std::lock_guard lock(mutex_);
-  if (revoked_.contains((*found)->id)) return unauthorized("invalid API token");
-  known_.emplace(hash, (*found)->id);
+  // A revoke() since the lookup may have deleted this very token: answer
+  // this request (it raced with the revocation) but do not cache it.
+  if (generation == generation_) known_.emplace(hash, (*found)->id);
   return {};
 }
 
 void TokenAuthenticator::revoke(std::int64_t token_id) {
   std::lock_guard lock(mutex_);
-  revoked_.insert(token_id);
+  ++generation_;
   std::erase_if(known_, [token_id](const auto& entry) { return entry.second == token_id; });
 }
 
 void TokenAuthenticator::forget_all() {
   std::lock_guard lock(mutex_);
+  ++generation_;
   known_.clear();
 }
 

@@ -5,11 +5,11 @@
 // right tool: a slow password KDF adds nothing against guessing 2^256.
 #pragma once
 
+#include <cstdint>
 #include <mutex>
 #include <string>
 #include <string_view>
 #include <unordered_map>
-#include <unordered_set>
 
 #include "core/error.h"
 #include "storage/store.h"
@@ -38,8 +38,10 @@ class TokenAuthenticator {
   Store& store_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::int64_t> known_;  // hash -> token id; guarded by mutex_
-  // Revoked ids, so a lookup racing with revoke() cannot cache the token again.
-  std::unordered_set<std::int64_t> revoked_;  // guarded by mutex_
+  // Bumped by revoke() and forget_all(), so a store lookup racing with them
+  // cannot cache a token that was just revoked. (An earlier set of revoked
+  // ids refused a new token given a reused id until restart.)
+  std::uint64_t generation_ = 0;  // guarded by mutex_
 };
 
 }  // namespace sequencial::api

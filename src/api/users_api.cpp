@@ -4,6 +4,8 @@
 #include <spdlog/spdlog.h>
 
 #include "accounts/credentials.h"
+#include "accounts/secrets.h"
+#include "accounts/session_cookie.h"
 #include "core/text.h"
 
 namespace sequencial::api {
@@ -32,7 +34,7 @@ void UsersApi::handle(const http::HttpRequest& request, http::HttpResponse& resp
     if (!*user) return reply_error(response, Error::not_found("no such user"));
     return reply_json(response, 200, user_json(**user));
   }
-  if (method == "PATCH") return change_password(request, response, *id);
+  if (method == "PATCH") return change_password(request, response, *id, caller);
   if (method == "DELETE") return remove(response, *id, caller);
   reply_method_not_allowed(request, response, "GET, PATCH, DELETE");
 }
@@ -57,7 +59,7 @@ void UsersApi::create(const http::HttpRequest& request, http::HttpResponse& resp
 }
 
 void UsersApi::change_password(const http::HttpRequest& request, http::HttpResponse& response,
-                               std::int64_t id) {
+                               std::int64_t id, const Caller& caller) {
   auto body = json_object_body(request);
   if (!body) return reply_error(response, body.error());
   auto password = required_string(*body, "password");
@@ -65,15 +67,45 @@ void UsersApi::change_password(const http::HttpRequest& request, http::HttpRespo
   if (auto ok = accounts::validate_password(*password); !ok) {
     return reply_error(response, ok.error());
   }
+  // Your own password: prove you know the current one (a session left open
+  // on a shared computer must not be enough), counted like a login.
+  std::string keep_session;
+  if (caller.user && caller.user->id == id) {
+    auto current = optional_string(*body, "current_password");
+    if (!current) return reply_error(response, current.error());
+    if (!*current) {
+      return reply_error(response, Error::invalid("current_password",
+                                                  "current_password is required to change "
+                                                  "your own password"));
+    }
+    const std::string client = http::client_address_of(request, proxies_);
+    if (const auto wait = limiter_.retry_after(caller.user->email, client)) {
+      reply_error(response, 429, "rate_limited",
+                  "too many wrong passwords; try again in " + std::to_string(wait->count()) + " s");
+      response.add_header("Retry-After", std::to_string(wait->count()));
+      return;
+    }
+    if (!accounts::verify_password(caller.user->password_hash, **current)) {
+      limiter_.record_failure(caller.user->email, client);
+      spdlog::info("event=password_change_refused user_id={}", id);
+      // 403, not 401: the session is fine, and a 401 would log the UI out.
+      return reply_error(response, 403, "invalid_credentials", "the current password is wrong",
+                         "current_password");
+    }
+    keep_session = accounts::hash_secret(accounts::session_cookie_value(request.header("Cookie")));
+  }
   auto hash = accounts::hash_password(*password, cost_);
   if (!hash) return reply_error(response, hash.error());
-  if (auto ok = store_.update_user_password(id, *hash); !ok) {
+  // Every other session of the user ends (all of them when an admin or a
+  // script changes someone's password).
+  if (auto ok = store_.update_user_password(id, *hash, keep_session); !ok) {
     return reply_error(response, ok.error());
   }
   auto user = store_.find_user(id);
   if (!user) return reply_error(response, user.error());
   if (!*user) return reply_error(response, Error::not_found("no such user"));
-  spdlog::info("event=admin_write action=user.password id={}", id);
+  spdlog::info("event=admin_write action=user.password id={} sessions_kept={}", id,
+               keep_session.empty() ? 0 : 1);
   reply_json(response, 200, user_json(**user));
 }
 

@@ -1,4 +1,5 @@
-// The `sequencial` command line (API.md): serve, token create, user create. Every flag
+// The `sequencial` command line (API.md): serve, token create, user create,
+// user set-password. Every flag
 // also reads an environment variable (SEQUENCIAL_<FLAG>) and a key of the
 // --config file (TOML: `listen = "0.0.0.0:8080"`).
 #include <spdlog/spdlog.h>
@@ -10,6 +11,7 @@
 #include "api/tokens.h"
 #include "app/config_file.h"
 #include "app/serve.h"
+#include "http/client_address.h"
 #include "storage/store.h"
 
 namespace {
@@ -44,6 +46,31 @@ int create_user(const std::string& db, const std::string& email, const std::stri
   }
   if (!created->generated_password.empty()) std::cout << created->generated_password << "\n";
   std::cerr << "user " << created->user.email << " created (id " << created->user.id << ")\n";
+  return 0;
+}
+
+// Recovery of a locked-out or forgotten account: a new password, every
+// session ended. The login rate limiter lives in the server's memory, so
+// restarting the server clears the account's lockout too.
+int set_password(const std::string& db, const std::string& email, const std::string& password) {
+  auto store = sequencial::open_store(db);
+  if (!store) {
+    std::cerr << "error: cannot open database \"" << db << "\": " << store.error().message << "\n";
+    return 1;
+  }
+  auto generated = sequencial::accounts::set_password(
+      **store, email, password, sequencial::accounts::PasswordCost::kInteractive);
+  if (!generated) {
+    std::cerr << "error: " << generated.error().message << "\n";
+    return generated.error().code == sequencial::ErrorCode::kInternal ||
+                   generated.error().code == sequencial::ErrorCode::kUnavailable
+               ? 1
+               : 2;
+  }
+  if (!generated->empty()) std::cout << *generated << "\n";
+  std::cerr << "password of " << email
+            << " changed; its sessions were ended (restart a running server to clear a login "
+               "lockout)\n";
   return 0;
 }
 
@@ -145,6 +172,11 @@ int main(int argc, char** argv) {
       ->add_option("--admin-password", serve.admin_password,
                    "Password of the first admin (default: generated and logged once)")
       ->envname("SEQUENCIAL_ADMIN_PASSWORD");
+  serve_cmd
+      ->add_option("--trusted-proxies", serve.trusted_proxies,
+                   "CIDR ranges of reverse proxies allowed to name the client in "
+                   "X-Forwarded-For/Forwarded, e.g. 127.0.0.1/32,10.0.0.0/8 (default: none)")
+      ->envname("SEQUENCIAL_TRUSTED_PROXIES");
 #ifdef SEQUENCIAL_TEST_HOOKS
   serve_cmd->add_option("--test-clock-file", serve.test_clock_file,
                         "TEST BUILDS ONLY: read the current unix time from this file");
@@ -181,6 +213,20 @@ int main(int argc, char** argv) {
                    "At least 10 characters (default: generate one and print it)")
       ->envname("SEQUENCIAL_USER_PASSWORD");
 
+  std::string reset_db = "sequencial.db";
+  std::string reset_email;
+  std::string reset_password;
+  CLI::App* user_set_password = user_cmd->add_subcommand(
+      "set-password", "Give a user a new password (printed when generated) and end their sessions");
+  user_set_password->add_option("--db", reset_db, "SQLite file path (or postgres:// URL)")
+      ->envname("SEQUENCIAL_DB")
+      ->capture_default_str();
+  user_set_password->add_option("--email", reset_email, "The user's e-mail (login)")->required();
+  user_set_password
+      ->add_option("--password", reset_password,
+                   "At least 10 characters (default: generate one and print it)")
+      ->envname("SEQUENCIAL_USER_PASSWORD");
+
   CLI11_PARSE(app, argc, argv);
 
   if (serve_cmd->parsed()) {
@@ -190,9 +236,14 @@ int main(int argc, char** argv) {
         return 2;
       }
     }
+    if (auto proxies = sequencial::http::TrustedProxies::parse(serve.trusted_proxies); !proxies) {
+      std::cerr << "error: " << proxies.error().message << "\n";
+      return 2;
+    }
     return sequencial::app::run_serve(serve);
   }
   if (token_create->parsed()) return create_token(token_db, token_name);
   if (user_create->parsed()) return create_user(user_db, user_email, user_password);
+  if (user_set_password->parsed()) return set_password(reset_db, reset_email, reset_password);
   return 1;
 }

@@ -35,6 +35,7 @@
 #include "app/write_behind.h"
 #include "clicks/click_pipeline.h"
 #include "core/clock.h"
+#include "http/client_address.h"
 #include "http/server.h"
 #include "routing/assignment_table.h"
 #include "routing/business_hours.h"
@@ -234,6 +235,16 @@ int run_serve(const ServeConfig& config) {
     return 1;
   }
   accounts::LoginRateLimiter login_limiter(*clock);
+  // ---- security (issue 14): client addresses behind trusted proxies ----
+  auto trusted_proxies = http::TrustedProxies::parse(config.trusted_proxies);
+  if (!trusted_proxies) {
+    spdlog::error("event=config_error error=\"{}\"", trusted_proxies.error().message);
+    return 2;
+  }
+  if (!trusted_proxies->empty()) {
+    spdlog::info("event=trusted_proxies ranges={}", trusted_proxies->describe());
+  }
+  // ---- end security ----
 
   clicks::ClickPipeline click_pipeline(**store, loops,
                                        {static_cast<std::size_t>(config.click_queue_capacity),
@@ -285,8 +296,9 @@ int run_serve(const ServeConfig& config) {
   api::StatsApi stats(
       **store, zone_now, *clock, [&catalog](LinkId id) { return catalog.slug_of(id); },
       [&click_pipeline] { click_pipeline.flush(); });
-  api::SessionApi session_api(**store, sessions, login_limiter, auth, public_url, password_cost);
-  api::UsersApi users_api(**store, password_cost);
+  api::SessionApi session_api(**store, sessions, login_limiter, auth, public_url, password_cost,
+                              *trusted_proxies);
+  api::UsersApi users_api(**store, password_cost, login_limiter, *trusted_proxies);
   api::TokensApi tokens_api(**store, tokens);
   api::SettingsApi settings_api(settings);
   api::AdminApi admin({zone_now}, public_url, catalog, stats, auth,

@@ -35,6 +35,9 @@ struct ServeConfig {
   // no password one is generated and logged once (event=first_admin).
   std::string admin_email = "admin@localhost";
   std::string admin_password;
+  // Reverse proxies allowed to name the client in X-Forwarded-For /
+  // Forwarded: "10.0.0.0/8,::1" (http/client_address.h). Empty: nobody.
+  std::string trusted_proxies;
   bool test_fast_passwords = false;  // test builds only: minimum Argon2id cost
   std::string test_clock_file;       // test builds only: read "now" (unix seconds) from this file
 };

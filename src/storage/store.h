@@ -162,14 +162,17 @@ class Store {
   // a taken e-mail fails with kConflict on field "email"; find_user_by_email
   // matches ignoring ASCII case. insert_user assigns id and created_at.
   // update_user_password and delete_user fail with kNotFound when there is
-  // no such user; deleting a user deletes their sessions.
+  // no such user; deleting a user deletes their sessions. A password change
+  // ends, in the same transaction, every session of the user except the one
+  // whose id hash is `keep_session` (empty: all of them).
   [[nodiscard]] virtual Result<User> insert_user(std::string_view email,
                                                  std::string_view password_hash) = 0;
   [[nodiscard]] virtual Result<std::vector<User>> load_users() = 0;  // by id
   [[nodiscard]] virtual Result<std::optional<User>> find_user_by_email(std::string_view email) = 0;
   [[nodiscard]] virtual Result<std::optional<User>> find_user(std::int64_t id) = 0;
   [[nodiscard]] virtual Result<void> update_user_password(std::int64_t id,
-                                                          std::string_view password_hash) = 0;
+                                                          std::string_view password_hash,
+                                                          std::string_view keep_session) = 0;
   [[nodiscard]] virtual Result<void> delete_user(std::int64_t id) = 0;
 
   // Login sessions, keyed by the hash of their id. insert_session of a

@@ -27,6 +27,26 @@ TEST(CredentialsTest, BadEmailsFailOnFieldEmail) {
   EXPECT_FALSE(validate_email(std::string(250, 'a') + "@x.com"));
 }
 
+// Issue 14 row 1: a NUL (or any control character) or bytes that are not
+// UTF-8 in an e-mail are refused on field "email" wherever e-mails come in.
+TEST(CredentialsTest, ControlCharactersAndInvalidUtf8AreRefused) {
+  using namespace std::string_literals;
+  for (const std::string& email :
+       {"admin@localhost\0abc"s, "admin@localhost\x01"s, "ad\tmin@localhost"s,
+        "admin@local\x7fhost"s, "admin@localhost\xff"s, "adm\xc3@localhost"s,
+        "admin@\xed\xa0\x80.com"s}) {
+    auto r = validate_email(email);
+    ASSERT_FALSE(r) << email;
+    EXPECT_EQ(r.error().field, "email");
+  }
+  EXPECT_TRUE(validate_email("joão@exemplo.com.br"));
+}
+
+TEST(SessionCookieTest, FindsAnyCookieByName) {
+  EXPECT_EQ(cookie_value("a=1; sqd=abc.def; sqs=x", "sqd"), "abc.def");
+  EXPECT_EQ(cookie_value("sqdx=1", "sqd"), "");
+}
+
 TEST(CredentialsTest, PasswordsNeedTenCharacters) {
   EXPECT_TRUE(validate_password("0123456789"));
   EXPECT_TRUE(validate_password("ááááááááá\xc3\xa1"));  // 10 code points

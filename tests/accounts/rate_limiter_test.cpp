@@ -71,5 +71,56 @@ TEST(RateLimiterTest, OldFailuresAreForgotten) {
   EXPECT_TRUE(limiter.retry_after("ana@example.com", "a"));
 }
 
+// Issue 14 row 7: bots failing on the owner's e-mail lock out attempts
+// without a device cookie, never the owner's trusted device; that device
+// has its own failure limit.
+TEST(RateLimiterTest, ATrustedDeviceIsNotLockedOutByFailuresOnItsAccount) {
+  ManualClock clock(Timestamp{1'800'000'000s});
+  LoginRateLimiter limiter(clock);
+  for (int i = 0; i < 50; ++i) {
+    const std::string bot = "203.0.113." + std::to_string(i);
+    if (!limiter.retry_after("owner@example.com", bot)) {
+      limiter.record_failure("owner@example.com", bot);
+    }
+  }
+  EXPECT_TRUE(limiter.retry_after("owner@example.com", "198.51.100.1"));
+  EXPECT_FALSE(limiter.retry_after("owner@example.com", "198.51.100.1", "device-1"));
+  // The device's own failures: 10 within the window, then it waits too.
+  for (int i = 0; i < 10; ++i) {
+    EXPECT_FALSE(limiter.retry_after("owner@example.com", "198.51.100.1", "device-1")) << i;
+    limiter.record_failure("owner@example.com", "198.51.100.1", "device-1");
+  }
+  EXPECT_EQ(limiter.retry_after("owner@example.com", "198.51.100.1", "device-1"), 15min);
+  EXPECT_FALSE(limiter.retry_after("owner@example.com", "198.51.100.1", "device-2"));
+  // A trusted device's failures do not count against the account or address.
+  EXPECT_FALSE(limiter.retry_after("other@example.com", "198.51.100.1"));
+}
+
+// Issue 14 rows 1 and 14: keys are normalised, long ones hashed, and the
+// tables hold a bounded number of keys.
+TEST(RateLimiterTest, KeysAreNormalisedAndBounded) {
+  EXPECT_EQ(limiter_key("Ana@Example.COM"), "ana@example.com");
+  const std::string huge(1'000'000, 'a');
+  EXPECT_EQ(limiter_key(huge).size(), 65u);
+  EXPECT_EQ(limiter_key(huge), limiter_key(huge));
+  EXPECT_NE(limiter_key(huge), limiter_key(huge + "b"));
+
+  ManualClock clock(Timestamp{1'800'000'000s});
+  LoginRateLimiter limiter(clock, {.per_email = 2, .per_address = 1'000'000, .max_keys = 100});
+  const std::string long_email = std::string(300, 'a') + "@example.com";
+  for (int i = 0; i < 10'000; ++i) {
+    limiter.record_failure(std::to_string(i) + long_email, "10.0.0.1");
+  }
+  EXPECT_LE(limiter.tracked_keys(), 101u);  // 100 e-mails + 1 address
+  // The most recent keys are the ones kept.
+  limiter.record_failure("9999" + long_email, "10.0.0.1");
+  EXPECT_TRUE(limiter.retry_after("9999" + long_email, "10.0.0.2"));
+  // A key's timestamps are capped at its limit however many failures come.
+  for (int i = 0; i < 1000; ++i) limiter.record_failure("ana@example.com", "10.0.0.1");
+  clock.advance(15min);
+  EXPECT_FALSE(limiter.retry_after("ana@example.com", "10.0.0.2"));
+  EXPECT_EQ(limiter.tracked_keys(), 0u);  // everything left the window
+}
+
 }  // namespace
 }  // namespace sequencial::accounts

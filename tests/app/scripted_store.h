@@ -112,8 +112,9 @@ class ScriptedStore final : public Store {
     return inner_->find_user_by_email(email);
   }
   Result<std::optional<User>> find_user(std::int64_t id) override { return inner_->find_user(id); }
-  Result<void> update_user_password(std::int64_t id, std::string_view hash) override {
-    return inner_->update_user_password(id, hash);
+  Result<void> update_user_password(std::int64_t id, std::string_view hash,
+                                    std::string_view keep_session) override {
+    return inner_->update_user_password(id, hash, keep_session);
   }
   Result<void> delete_user(std::int64_t id) override { return inner_->delete_user(id); }
   Result<void> insert_session(const StoredSession& session) override {

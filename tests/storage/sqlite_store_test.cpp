@@ -151,6 +151,68 @@ TEST(SqliteStoreTest, AnOlderSchemaIsMigratedForwardKeepingData) {
   EXPECT_EQ(scalar(path, "SELECT max(version) FROM schema_version"), std::to_string(next));
 }
 
+// Version 4 rebuilds links, centrals, api_tokens and users with
+// AUTOINCREMENT: every row and every reference survives (no ON DELETE
+// CASCADE fired by the rebuild), and the next ids start above every id still
+// named anywhere, including a deleted link's clicks and rollups.
+TEST(SqliteStoreTest, Version4KeepsEveryRowAndNeverReusesIds) {
+  TempDir dir;
+  const std::string path = dir.file("v3.db");
+  {
+    auto db = Db::open(path);
+    ASSERT_TRUE(db) << why(db);
+    ASSERT_TRUE(db->exec("PRAGMA foreign_keys = ON"));
+    auto version = migrate(*db, migrations().first(3));
+    ASSERT_TRUE(version) << why(version);
+    ASSERT_TRUE(db->exec(
+        "INSERT INTO links (id, slug, slug_key, phone, created_at) VALUES"
+        " (1, 'Loja', 'loja', '5511999990001', 1700000000),"
+        " (2, 'ana', 'ana', '5511999990002', 1700000000),"
+        " (3, 'bia', 'bia', '5511999990003', 1700000000);"
+        "INSERT INTO centrals (id, anchor_id, fixed, cursor, created_at) VALUES (1, 1, 1, 5, 1);"
+        "INSERT INTO central_members (central_id, position, link_id, weight) VALUES"
+        " (1, 0, 2, 1), (1, 1, 3, 2);"
+        "INSERT INTO assignments VALUES (1, 7, 8, 3, 1700000000);"
+        "INSERT INTO api_tokens (id, name, token_hash, created_at) VALUES (1, 'cli', 'h1', 1);"
+        "INSERT INTO users (id, email, password_hash, created_at) VALUES (1, 'a@b.c', 'x', 1);"
+        "INSERT INTO sessions VALUES ('s1', 1, 'csrf', 1, 99999999999);"
+        // Link 9 and central 4 were deleted; their clicks and rollups remain.
+        "INSERT INTO clicks (at, kind, central_id, entry_link_id, link_id, visitor_hi,"
+        " visitor_lo, new_visitor) VALUES (1700000000, 0, 4, 9, 9, 1, 2, 1);"
+        "INSERT INTO click_rollups VALUES (1, 4, 'attendant', 1, '11', 3);"));
+  }
+  auto store = SqliteStore::open(path);
+  ASSERT_TRUE(store) << why(store);
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM schema_version WHERE version = 4"), "1");
+  EXPECT_EQ(scalar(path, "SELECT group_concat(id || slug, ',') FROM links"), "1Loja,2ana,3bia");
+  EXPECT_EQ(scalar(path,
+                   "SELECT group_concat(link_id || ':' || weight, ',') FROM"
+                   " (SELECT * FROM central_members ORDER BY position)"),
+            "2:1,3:2");
+  EXPECT_EQ(scalar(path, "SELECT anchor_id || '/' || fixed || '/' || cursor FROM centrals"),
+            "1/1/5");
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM assignments"), "1");
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM sessions"), "1");
+  EXPECT_EQ(scalar(path, "SELECT name FROM api_tokens"), "cli");
+  EXPECT_EQ(scalar(path, "SELECT count(*) FROM sqlite_schema WHERE name LIKE '%_v4'"), "0");
+  // Foreign keys still hold on the rebuilt tables.
+  auto dangling = (*store)->delete_link(1);
+  ASSERT_FALSE(dangling);
+  EXPECT_EQ(dangling.error().code, ErrorCode::kConflict);
+
+  auto link = (*store)->insert_link(make_link("nova"));
+  ASSERT_TRUE(link) << why(link);
+  EXPECT_EQ(link->id, 12);  // above 9 (clicks) and 11 (an attendant in a rollup)
+  Central central;
+  central.anchor_id = link->id;
+  auto made = (*store)->insert_central(central);
+  ASSERT_TRUE(made) << why(made);
+  EXPECT_EQ(made->id, 5);  // above central 4 of the clicks
+  auto token = (*store)->insert_token("new", "h2");
+  ASSERT_TRUE(token) << why(token);
+  EXPECT_EQ(token->id, 2);
+}
+
 TEST(SqliteStoreTest, AFailingMigrationChangesNothing) {
   TempDir dir;
   const std::string path = dir.file("fail.db");

@@ -646,6 +646,48 @@ TEST_P(StoreTest, TokensAreListedAndRevoked) {
   EXPECT_EQ(listed->size(), 1u);
 }
 
+// Issue 14 rows 9 and 10: an id once handed out is never handed out again,
+// even after the row with the highest id is deleted (SQLite's default
+// max(rowid) + 1 gave a deleted link's clicks to the next link and a revoked
+// token's id to the next token).
+TEST_P(StoreTest, IdsAreNeverReusedAfterTheNewestRowIsDeleted) {
+  const Link first = insert(make_link("first"));
+  const Link newest = insert(make_link("newest"));
+  ASSERT_TRUE(store_->delete_link(newest.id));
+  EXPECT_GT(insert(make_link("next")).id, newest.id);
+
+  const Central central = insert_central({first.id}, "anchor1");
+  ASSERT_TRUE(store_->delete_central(central.id));
+  EXPECT_GT(insert_central({first.id}, "anchor2").id, central.id);
+
+  auto token = store_->insert_token("old", "hash-old");
+  ASSERT_TRUE(token) << why(token);
+  ASSERT_TRUE(store_->delete_token(token->id));
+  auto next_token = store_->insert_token("new", "hash-new");
+  ASSERT_TRUE(next_token) << why(next_token);
+  EXPECT_GT(next_token->id, token->id);
+
+  auto user = store_->insert_user("ana@example.com", "h");
+  ASSERT_TRUE(user) << why(user);
+  ASSERT_TRUE(store_->delete_user(user->id));
+  auto next_user = store_->insert_user("bia@example.com", "h");
+  ASSERT_TRUE(next_user) << why(next_user);
+  EXPECT_GT(next_user->id, user->id);
+
+  // Still true after reopening (SQLite keeps the high-water mark in the file).
+  store_.reset();
+  auto reopened = database_->open();
+  ASSERT_TRUE(reopened) << why(reopened);
+  store_ = std::move(*reopened);
+  const Link after = insert(make_link("after"));
+  ASSERT_TRUE(store_->delete_link(after.id));
+  store_.reset();
+  reopened = database_->open();
+  ASSERT_TRUE(reopened) << why(reopened);
+  store_ = std::move(*reopened);
+  EXPECT_GT(insert(make_link("after2")).id, after.id);
+}
+
 // ---- users, sessions, settings (admin UI) ----
 
 TEST_P(StoreTest, UsersAreUniqueByEmailIgnoringCase) {
@@ -690,12 +732,12 @@ TEST_P(StoreTest, UsersAreUniqueByEmailIgnoringCase) {
 TEST_P(StoreTest, UserPasswordUpdateAndDelete) {
   auto ana = store_->insert_user("ana@example.com", "old");
   ASSERT_TRUE(ana) << why(ana);
-  ASSERT_TRUE(store_->update_user_password(ana->id, "new"));
+  ASSERT_TRUE(store_->update_user_password(ana->id, "new", ""));
   auto found = store_->find_user(ana->id);
   ASSERT_TRUE(found && found->has_value()) << why(found);
   EXPECT_EQ((*found)->password_hash, "new");
 
-  auto missing = store_->update_user_password(ana->id + 1, "x");
+  auto missing = store_->update_user_password(ana->id + 1, "x", "");
   ASSERT_FALSE(missing);
   EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
 
@@ -705,6 +747,46 @@ TEST_P(StoreTest, UserPasswordUpdateAndDelete) {
   EXPECT_EQ(again.error().code, ErrorCode::kNotFound);
   // The e-mail is free again.
   EXPECT_TRUE(store_->insert_user("ANA@example.com", "x"));
+}
+
+// Issue 14: a password change ends the user's other sessions (all of them
+// when no session is kept), never another user's.
+TEST_P(StoreTest, PasswordChangeEndsTheUsersOtherSessions) {
+  auto ana = store_->insert_user("ana@example.com", "h");
+  ASSERT_TRUE(ana) << why(ana);
+  auto bia = store_->insert_user("bia@example.com", "h");
+  ASSERT_TRUE(bia) << why(bia);
+  const Timestamp t0 = now_seconds();
+  const auto session = [&](std::string hash, std::int64_t user) {
+    ASSERT_TRUE(store_->insert_session({.id_hash = std::move(hash),
+                                        .user_id = user,
+                                        .csrf_token = "c",
+                                        .created_at = t0,
+                                        .expires_at = t0 + 1h}));
+  };
+  const auto alive = [&](const std::string& hash) {
+    auto found = store_->find_session(hash);
+    EXPECT_TRUE(found) << why(found);
+    return found && found->has_value();
+  };
+  session("ana-here", ana->id);
+  session("ana-phone", ana->id);
+  session("ana-laptop", ana->id);
+  session("bia-1", bia->id);
+
+  ASSERT_TRUE(store_->update_user_password(ana->id, "new", "ana-here"));
+  EXPECT_TRUE(alive("ana-here"));
+  EXPECT_FALSE(alive("ana-phone"));
+  EXPECT_FALSE(alive("ana-laptop"));
+  EXPECT_TRUE(alive("bia-1"));
+
+  ASSERT_TRUE(store_->update_user_password(ana->id, "newer", ""));
+  EXPECT_FALSE(alive("ana-here"));
+  EXPECT_TRUE(alive("bia-1"));
+
+  // A failed change (no such user) ends nothing.
+  ASSERT_FALSE(store_->update_user_password(bia->id + 100, "x", ""));
+  EXPECT_TRUE(alive("bia-1"));
 }
 
 TEST_P(StoreTest, SessionsAreFoundByHashGoWithTheirUserAndArePurged) {

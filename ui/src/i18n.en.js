@@ -239,6 +239,7 @@ window.SQ_MESSAGES.en = {
   'settings.usersIntro': 'People who can log in to this panel.',
   'settings.email': 'E-mail',
   'settings.password': 'Password',
+  'settings.currentPassword': 'Current password',
   'settings.newPassword': 'New password',
   'settings.passwordHint': 'At least 10 characters.',
   'settings.addUser': 'Add user',

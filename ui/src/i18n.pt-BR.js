@@ -239,6 +239,7 @@ window.SQ_MESSAGES['pt-BR'] = {
   'settings.usersIntro': 'Pessoas que podem entrar neste painel.',
   'settings.email': 'E-mail',
   'settings.password': 'Senha',
+  'settings.currentPassword': 'Senha atual',
   'settings.newPassword': 'Nova senha',
   'settings.passwordHint': 'Pelo menos 10 caracteres.',
   'settings.addUser': 'Adicionar usuário',

@@ -55,10 +55,15 @@
     return section(SQ.t('settings.users'), SQ.t('settings.usersIntro'), list, form);
   }
 
-  function changePassword(user) {
+  async function changePassword(user) {
+    // Your own password needs the current one (the server asks for it).
+    const me = await SQ.api.session();
+    const own = Boolean(me && me.user && me.user.id === user.id);
     return SQ.modal(SQ.t('settings.changePasswordOf', {email: user.email}), (done) => {
       const password = h('input', {type: 'password', name: 'password', required: true, autocomplete: 'new-password'});
+      const current = h('input', {type: 'password', name: 'current_password', required: true, autocomplete: 'current-password'});
       const form = h('form', {class: 'form', novalidate: true},
+        own ? SQ.field(SQ.t('settings.currentPassword'), current) : null,
         SQ.field(SQ.t('settings.newPassword'), password, SQ.t('settings.passwordHint')),
         h('div', {class: 'actions'},
           h('button', {type: 'button', class: 'btn', text: SQ.t('common.cancel'), on: {click: () => done(false)}}),
@@ -67,7 +72,9 @@
         e.preventDefault();
         SQ.clearFormError(form);
         try {
-          await SQ.api.patch('/users/' + user.id, {password: password.value});
+          const body = {password: password.value};
+          if (own) body.current_password = current.value;
+          await SQ.api.patch('/users/' + user.id, body);
           done(true);
         } catch (err) { SQ.showFormError(form, err); }
       });

@@ -561,15 +561,22 @@ Result<std::optional<User>> PgStore::find_user(std::int64_t id) {
   return first_user(*r);
 }
 
-Result<void> PgStore::update_user_password(std::int64_t id, std::string_view password_hash) {
+Result<void> PgStore::update_user_password(std::int64_t id, std::string_view password_hash,
+                                           std::string_view keep_session) {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
   Params params;
-  params.add(id).add(password_hash);
-  auto r = (*conn)->exec_prepared("update_user_password",
-                                  "UPDATE users SET password_hash = $2 WHERE id = $1", params);
+  params.add(id).add(password_hash).add(keep_session);
+  // One statement: the other sessions end with the old password.
+  auto r = (*conn)->exec_prepared(
+      "update_user_password",
+      "WITH changed AS (UPDATE users SET password_hash = $2 WHERE id = $1 RETURNING id),"
+      " ended AS (DELETE FROM sessions WHERE user_id IN (SELECT id FROM changed)"
+      " AND id_hash <> $3)"
+      " SELECT count(*) FROM changed",
+      params);
   if (!r) return fail(std::move(r.error()));
-  if (r->affected() == 0) return fail(user_not_found(id));
+  if (r->int_at(0, 0) == 0) return fail(user_not_found(id));
   return {};
 }
 

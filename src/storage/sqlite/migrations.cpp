@@ -3,13 +3,17 @@
 // Conventions for the SQL below: STRICT tables (a wrong type is an error,
 // not a silent conversion); times are INTEGER unix seconds (UTC); booleans
 // are INTEGER 0/1; 64-bit unsigned values (cursor, visitor ids) are stored
-// bit-cast to INTEGER. A later migration that must rebuild a table follows
-// SQLite's "12-step" recipe with PRAGMA defer_foreign_keys=ON, since
-// foreign_keys cannot be switched off inside the migration transaction.
+// bit-cast to INTEGER. A migration that must rebuild a table follows
+// SQLite's "12-step" recipe and sets `rebuilds_tables`: the runner then
+// switches foreign_keys off around its transaction (DROP TABLE with foreign
+// keys on would run the children's ON DELETE CASCADE) and runs
+// foreign_key_check before committing.
 #include "storage/sqlite/migrations.h"
 
+#include <algorithm>
 #include <chrono>
 #include <string>
+#include <utility>
 
 namespace sequencial::sqlite {
 namespace {
@@ -137,10 +141,92 @@ CREATE TABLE settings (
 ) STRICT, WITHOUT ROWID;
 )sql";
 
+// Version 4: ids are never reused. Without AUTOINCREMENT SQLite hands out
+// max(id) + 1, so deleting the newest link gave its id, and with it its
+// clicks and rollups, to the next link (and a revoked token's id to the next
+// token). Each table with a surrogate id referred to from elsewhere is
+// rebuilt with AUTOINCREMENT, rows kept as they are. The sequences start
+// above every id still named anywhere (clicks and rollups outlive a deleted
+// link or central). The clicks table keeps plain rowids: nothing refers to
+// a click's id, and rebuilding the largest table would make the upgrade slow.
+constexpr std::string_view kVersion4 = R"sql(
+CREATE TABLE links_v4 (
+  id                  INTEGER PRIMARY KEY AUTOINCREMENT,
+  slug                TEXT    NOT NULL,
+  slug_key            TEXT    NOT NULL UNIQUE,  -- slug in ASCII lower case
+  phone               TEXT    NOT NULL,
+  message             TEXT    NOT NULL DEFAULT '',
+  label               TEXT    NOT NULL DEFAULT '',
+  active              INTEGER NOT NULL DEFAULT 1 CHECK (active IN (0, 1)),
+  preview_title       TEXT    NOT NULL DEFAULT '',
+  preview_description TEXT    NOT NULL DEFAULT '',
+  preview_image       TEXT    NOT NULL DEFAULT '',
+  created_at          INTEGER NOT NULL
+) STRICT;
+INSERT INTO links_v4 (id, slug, slug_key, phone, message, label, active, preview_title,
+                      preview_description, preview_image, created_at)
+  SELECT id, slug, slug_key, phone, message, label, active, preview_title,
+         preview_description, preview_image, created_at FROM links;
+DROP TABLE links;
+ALTER TABLE links_v4 RENAME TO links;
+
+CREATE TABLE centrals_v4 (
+  id          INTEGER PRIMARY KEY AUTOINCREMENT,
+  anchor_id   INTEGER NOT NULL UNIQUE REFERENCES links (id) ON DELETE RESTRICT,
+  fixed       INTEGER NOT NULL DEFAULT 0 CHECK (fixed IN (0, 1)),
+  when_closed TEXT    NOT NULL DEFAULT 'anchor'
+              CHECK (when_closed IN ('anchor', 'page', 'ignore_hours')),
+  cursor      INTEGER NOT NULL DEFAULT 0,  -- rotation position, uint64 bit-cast
+  created_at  INTEGER NOT NULL
+) STRICT;
+INSERT INTO centrals_v4 (id, anchor_id, fixed, when_closed, cursor, created_at)
+  SELECT id, anchor_id, fixed, when_closed, cursor, created_at FROM centrals;
+DROP TABLE centrals;
+ALTER TABLE centrals_v4 RENAME TO centrals;
+
+CREATE TABLE api_tokens_v4 (
+  id         INTEGER PRIMARY KEY AUTOINCREMENT,
+  name       TEXT    NOT NULL,
+  token_hash TEXT    NOT NULL UNIQUE,
+  created_at INTEGER NOT NULL
+) STRICT;
+INSERT INTO api_tokens_v4 (id, name, token_hash, created_at)
+  SELECT id, name, token_hash, created_at FROM api_tokens;
+DROP TABLE api_tokens;
+ALTER TABLE api_tokens_v4 RENAME TO api_tokens;
+
+CREATE TABLE users_v4 (
+  id            INTEGER PRIMARY KEY AUTOINCREMENT,
+  email         TEXT    NOT NULL UNIQUE COLLATE NOCASE,
+  password_hash TEXT    NOT NULL,
+  created_at    INTEGER NOT NULL
+) STRICT;
+INSERT INTO users_v4 (id, email, password_hash, created_at)
+  SELECT id, email, password_hash, created_at FROM users;
+DROP TABLE users;
+ALTER TABLE users_v4 RENAME TO users;
+
+DELETE FROM sqlite_sequence WHERE name IN ('links', 'centrals', 'api_tokens', 'users');
+INSERT INTO sqlite_sequence (name, seq) SELECT 'links', max(
+  (SELECT coalesce(max(id), 0) FROM links),
+  (SELECT coalesce(max(link_id), 0) FROM clicks),
+  (SELECT coalesce(max(entry_link_id), 0) FROM clicks),
+  (SELECT coalesce(max(scope_id), 0) FROM click_rollups WHERE scope = 0),
+  (SELECT coalesce(max(CAST(key AS INTEGER)), 0) FROM click_rollups
+     WHERE dimension = 'attendant'));
+INSERT INTO sqlite_sequence (name, seq) SELECT 'centrals', max(
+  (SELECT coalesce(max(id), 0) FROM centrals),
+  (SELECT coalesce(max(central_id), 0) FROM clicks),
+  (SELECT coalesce(max(scope_id), 0) FROM click_rollups WHERE scope = 1));
+INSERT INTO sqlite_sequence (name, seq) SELECT 'api_tokens', coalesce(max(id), 0) FROM api_tokens;
+INSERT INTO sqlite_sequence (name, seq) SELECT 'users', coalesce(max(id), 0) FROM users;
+)sql";
+
 constexpr Migration kMigrations[] = {
     {1, kVersion1},
     {2, kVersion2},
     {3, kVersion3},
+    {4, kVersion4, true},
 };
 
 // The highest applied version; 0 for a new file.
@@ -158,6 +244,36 @@ Result<int> current_version(Db& db) {
   if (!row) return fail(std::move(row.error()));
   return *row ? static_cast<int>(version->int_at(0)) : 0;
 }
+
+// Switches foreign_keys off for its lifetime when asked and they were on.
+class ForeignKeysOff {
+ public:
+  static Result<ForeignKeysOff> begin(Db& db, bool wanted) {
+    if (!wanted) return ForeignKeysOff(nullptr);
+    bool on = false;
+    {
+      auto state = db.query("PRAGMA foreign_keys");
+      if (!state) return fail(std::move(state.error()));
+      auto row = state->step();
+      if (!row) return fail(std::move(row.error()));
+      on = *row && state->int_at(0) != 0;
+    }
+    if (!on) return ForeignKeysOff(nullptr);
+    if (auto ok = db.exec("PRAGMA foreign_keys = OFF"); !ok) return fail(std::move(ok.error()));
+    return ForeignKeysOff(&db);
+  }
+  ForeignKeysOff(ForeignKeysOff&& other) noexcept : db_(std::exchange(other.db_, nullptr)) {}
+  ForeignKeysOff(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(const ForeignKeysOff&) = delete;
+  ForeignKeysOff& operator=(ForeignKeysOff&&) = delete;
+  ~ForeignKeysOff() {
+    if (db_ != nullptr) (void)db_->exec("PRAGMA foreign_keys = ON");
+  }
+
+ private:
+  explicit ForeignKeysOff(Db* db) : db_(db) {}
+  Db* db_;
+};
 
 Error newer_schema(int found, int known) {
   return {ErrorCode::kUnavailable,
@@ -186,6 +302,12 @@ Result<int> migrate(Db& db, std::span<const Migration> list) {
   if (*found > latest) return fail(newer_schema(*found, latest));
   if (*found == latest) return latest;
 
+  // A table rebuild needs foreign_keys off, which only works outside a
+  // transaction; the guard turns it back on whatever happens.
+  const bool rebuild = std::ranges::any_of(list.subspan(static_cast<std::size_t>(*found)),
+                                           [](const Migration& m) { return m.rebuilds_tables; });
+  auto foreign_keys = ForeignKeysOff::begin(db, rebuild);
+  if (!foreign_keys) return fail(std::move(foreign_keys.error()));
   auto tx = Transaction::begin(db, Transaction::Kind::kWrite);
   if (!tx) return fail(std::move(tx.error()));
   if (auto made = db.exec("CREATE TABLE IF NOT EXISTS schema_version ("
@@ -210,6 +332,17 @@ Result<int> migrate(Db& db, std::span<const Migration> list) {
     if (!record) return fail(std::move(record.error()));
     record->bind_int(1, migration.version).bind_int(2, now.time_since_epoch().count());
     if (auto done = record->run(); !done) return fail(std::move(done.error()));
+  }
+  if (rebuild) {
+    auto violations = db.query("PRAGMA foreign_key_check");
+    if (!violations) return fail(std::move(violations.error()));
+    auto row = violations->step();
+    if (!row) return fail(std::move(row.error()));
+    if (*row) {
+      return fail(
+          Error::internal("migration left a row whose foreign key names nothing, in table " +
+                          violations->text_at(0)));
+    }
   }
   if (auto committed = tx->commit(); !committed) return fail(std::move(committed.error()));
   return latest;

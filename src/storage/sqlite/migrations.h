@@ -23,6 +23,9 @@ namespace sequencial::sqlite {
 struct Migration {
   int version = 0;       // 1, 2, 3, ... with no gap
   std::string_view sql;  // one or more statements, run inside the transaction
+  // Drops and recreates tables that others refer to: run with foreign_keys
+  // off (else DROP TABLE cascades into the children), checked before commit.
+  bool rebuilds_tables = false;
 };
 
 // Every migration of this build, in order. Append only: a released

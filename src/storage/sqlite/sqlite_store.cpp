@@ -540,13 +540,25 @@ Result<std::optional<User>> SqliteStore::find_user(std::int64_t id) {
   return one_user(*q);
 }
 
-Result<void> SqliteStore::update_user_password(std::int64_t id, std::string_view password_hash) {
+Result<void> SqliteStore::update_user_password(std::int64_t id, std::string_view password_hash,
+                                               std::string_view keep_session) {
   Lock lock(mu_);
-  auto q = db_.query("UPDATE users SET password_hash = ?2 WHERE id = ?1");
-  if (!q) return fail(std::move(q.error()));
-  q->bind_int(1, id).bind_text(2, password_hash);
-  if (auto done = q->run(); !done) return fail(std::move(done.error()));
-  if (db_.changes() == 0) return fail(user_not_found(id));
+  auto tx = Transaction::begin(db_, Transaction::Kind::kWrite);
+  if (!tx) return fail(std::move(tx.error()));
+  {
+    auto q = db_.query("UPDATE users SET password_hash = ?2 WHERE id = ?1");
+    if (!q) return fail(std::move(q.error()));
+    q->bind_int(1, id).bind_text(2, password_hash);
+    if (auto done = q->run(); !done) return fail(std::move(done.error()));
+    if (db_.changes() == 0) return fail(user_not_found(id));
+  }
+  {
+    auto q = db_.query("DELETE FROM sessions WHERE user_id = ?1 AND id_hash <> ?2");
+    if (!q) return fail(std::move(q.error()));
+    q->bind_int(1, id).bind_text(2, keep_session);
+    if (auto done = q->run(); !done) return fail(std::move(done.error()));
+  }
+  if (auto done = tx->commit(); !done) return fail(std::move(done.error()));
   return {};
 }
 

@@ -54,8 +54,8 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::vector<User>> load_users() override;
   [[nodiscard]] Result<std::optional<User>> find_user_by_email(std::string_view email) override;
   [[nodiscard]] Result<std::optional<User>> find_user(std::int64_t id) override;
-  [[nodiscard]] Result<void> update_user_password(std::int64_t id,
-                                                  std::string_view password_hash) override;
+  [[nodiscard]] Result<void> update_user_password(std::int64_t id, std::string_view password_hash,
+                                                  std::string_view keep_session) override;
   [[nodiscard]] Result<void> delete_user(std::int64_t id) override;
 
   [[nodiscard]] Result<void> insert_session(const StoredSession& session) override;
