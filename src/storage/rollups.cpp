@@ -66,4 +66,62 @@ std::vector<RollupDelta> rollups_of(std::span<const ClickRecord> batch) {
   return out;
 }
 
+bool is_capped_dimension(std::string_view dimension) {
+  return dimension == "referrer" || dimension == "utm_source" || dimension == "utm_medium" ||
+         dimension == "utm_campaign";
+}
+
+std::vector<RollupGroup> capped_groups(std::span<const RollupDelta> deltas) {
+  std::set<RollupGroup> groups;
+  for (const RollupDelta& d : deltas) {
+    if (is_capped_dimension(d.dimension)) groups.insert({d.scope, d.scope_id, d.dimension, d.hour});
+  }
+  return {groups.begin(), groups.end()};
+}
+
+std::vector<RollupDelta> fold_rollups(
+    std::span<const RollupDelta> deltas,
+    const std::map<RollupGroup, std::set<std::string, std::less<>>>& stored) {
+  std::vector<RollupDelta> out;
+  out.reserve(deltas.size());
+  // New keys per capped group, to be let in by count.
+  std::map<RollupGroup, std::vector<const RollupDelta*>> fresh;
+  for (const RollupDelta& d : deltas) {
+    if (!is_capped_dimension(d.dimension) || d.key == kOtherKey) {
+      out.push_back(d);
+      continue;
+    }
+    RollupGroup group{d.scope, d.scope_id, d.dimension, d.hour};
+    const auto known = stored.find(group);
+    if (known != stored.end() && known->second.contains(d.key)) {
+      out.push_back(d);
+    } else {
+      fresh[std::move(group)].push_back(&d);
+    }
+  }
+  for (auto& [group, candidates] : fresh) {
+    std::size_t held = 0;
+    if (const auto known = stored.find(group); known != stored.end()) {
+      held = known->second.size() - (known->second.contains(kOtherKey) ? 1 : 0);
+    }
+    std::ranges::sort(candidates, [](const RollupDelta* a, const RollupDelta* b) {
+      return a->count != b->count ? a->count > b->count : a->key < b->key;
+    });
+    std::int64_t other = 0;
+    for (const RollupDelta* d : candidates) {
+      if (held < kRollupKeysPerHour) {
+        out.push_back(*d);
+        ++held;
+      } else {
+        other += d->count;
+      }
+    }
+    if (other > 0) {
+      out.push_back({group.scope, group.scope_id, group.hour, group.dimension,
+                     std::string(kOtherKey), other});
+    }
+  }
+  return out;
+}
+
 }  // namespace sequencial

@@ -53,6 +53,9 @@ class Query final {
   [[nodiscard]] Result<bool> step();
   // Steps until done, ignoring rows (INSERT, UPDATE, DELETE).
   [[nodiscard]] Result<void> run();
+  // Makes the statement ready to run again (bindings kept; rebind them all),
+  // so a loop of inserts uses one Query.
+  void reset() noexcept;
 
   [[nodiscard]] std::int64_t int_at(int column) const;
   [[nodiscard]] std::string text_at(int column) const;  // "" for NULL
@@ -96,6 +99,10 @@ class Db final {
   // Rows changed by the last INSERT/UPDATE/DELETE, and the last inserted rowid.
   [[nodiscard]] std::int64_t changes() const;
   [[nodiscard]] std::int64_t last_insert_rowid() const;
+  // Whether the last failure on this connection was the disk or the file
+  // refusing writes for now (full, I/O error, read-only, out of memory,
+  // locked): a retry later may succeed, unlike a value the schema refuses.
+  [[nodiscard]] bool last_failure_is_transient() const;
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}
