@@ -27,7 +27,7 @@ struct ServeConfig {
   // Where clicks wait while the database is unreachable; empty: next to the
   // SQLite file, or sequencial-clicks.spool for PostgreSQL.
   std::string click_spool;
-  int click_retention_days = 400;    // raw clicks (reports use rollups, kept forever)
+  int click_retention_days = 400;  // raw clicks (reports use rollups, kept forever)
   std::string log_level = "info";
   // The first admin, created at start when the database has no user; with
   // no password one is generated and logged once (event=first_admin).

@@ -138,7 +138,7 @@ bool ClickPipeline::drain(bool final) {
   return false;
 }
 
-std::size_t ClickPipeline::write(std::span<const ClickRecord> batch) {
+std::size_t ClickPipeline::write(std::span<const ClickRecord> batch, bool top) {
   if (batch.empty()) return 0;
   const auto ok = store_.insert_clicks(batch, rollups_of(batch));
   if (ok) {
@@ -159,14 +159,17 @@ std::size_t ClickPipeline::write(std::span<const ClickRecord> batch) {
         ok.error().message);
     return 1;
   }
-  // Split: the good rows go in, the bad ones end up alone.
+  // Split: the good rows go in, the bad ones end up alone (logged once per
+  // batch, not per half).
   failed_flushes_.fetch_add(1, std::memory_order_relaxed);
-  spdlog::warn("event=clicks_batch_rejected count={} error=\"{}\"", batch.size(),
-               ok.error().message);
+  if (top) {
+    spdlog::warn("event=clicks_batch_rejected count={} action=split error=\"{}\"", batch.size(),
+                 ok.error().message);
+  }
   const std::size_t half = batch.size() / 2;
-  const std::size_t left = write(batch.first(half));
+  const std::size_t left = write(batch.first(half), false);
   if (left < half) return left;
-  return half + write(batch.subspan(half));
+  return half + write(batch.subspan(half), false);
 }
 
 bool ClickPipeline::replay(bool final) {

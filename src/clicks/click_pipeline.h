@@ -108,8 +108,8 @@ class ClickPipeline {
   std::vector<ClickRecord> take_queued();
   // Writes `batch` in order, splitting rejected batches; returns how many
   // records from the front were written or rejected (fewer than all when
-  // the database became unreachable).
-  std::size_t write(std::span<const ClickRecord> batch);
+  // the database became unreachable). `top`: a whole batch, not a half.
+  std::size_t write(std::span<const ClickRecord> batch, bool top = true);
   // Replays the spool until it is empty, the database fails or the budget
   // ends; true when some records were replayed.
   bool replay(bool final);

@@ -117,8 +117,9 @@ void encode_payload(const ClickRecord& c, std::string& out) {
   put_signed(out, c.link_id);
   put_u64(out, c.visitor.hi);
   put_u64(out, c.visitor.lo);
-  for (const std::string* s : {&c.outcome, &c.device, &c.browser, &c.referrer, &c.utm_source,
-                               &c.utm_medium, &c.utm_campaign, &c.utm_term, &c.utm_content, &c.ref}) {
+  for (const std::string* s :
+       {&c.outcome, &c.device, &c.browser, &c.referrer, &c.utm_source, &c.utm_medium,
+        &c.utm_campaign, &c.utm_term, &c.utm_content, &c.ref}) {
     put_text(out, *s);
   }
 }
@@ -155,7 +156,8 @@ Result<std::string> read_at(const std::filesystem::path& path, std::uint64_t off
 
 std::uint32_t crc32(std::string_view bytes) {
   std::uint32_t c = 0xFFFFFFFFU;
-  for (const char ch : bytes) c = kCrcTable[(c ^ static_cast<unsigned char>(ch)) & 0xFFU] ^ (c >> 8U);
+  for (const char ch : bytes)
+    c = kCrcTable[(c ^ static_cast<unsigned char>(ch)) & 0xFFU] ^ (c >> 8U);
   return c ^ 0xFFFFFFFFU;
 }
 
@@ -284,8 +286,8 @@ Result<void> ClickSpool::append(std::span<const ClickRecord> records) {
   std::size_t done = 0;
   int err = 0;
   while (done < bytes.size()) {
-    const ssize_t w = ::pwrite(fd, bytes.data() + done, bytes.size() - done,
-                               static_cast<off_t>(size_ + done));
+    const ssize_t w =
+        ::pwrite(fd, bytes.data() + done, bytes.size() - done, static_cast<off_t>(size_ + done));
     if (w < 0 && errno == EINTR) continue;
     if (w <= 0) {
       err = w < 0 ? errno : EIO;
@@ -309,8 +311,9 @@ Result<void> ClickSpool::append(std::span<const ClickRecord> records) {
 Result<ClickSpool::Chunk> ClickSpool::read(std::size_t max_records) {
   Chunk chunk;
   if (empty()) return chunk;
-  auto block = read_at(path_, offset_, static_cast<std::size_t>(std::min<std::uint64_t>(
-                                           size_ - offset_, kReadBlock)));
+  auto block =
+      read_at(path_, offset_,
+              static_cast<std::size_t>(std::min<std::uint64_t>(size_ - offset_, kReadBlock)));
   if (!block) return fail(std::move(block.error()));
   std::string_view rest = *block;
   std::uint64_t at = offset_;

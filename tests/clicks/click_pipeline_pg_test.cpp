@@ -54,8 +54,8 @@ TEST(ClickPipelinePgTest, ABadRowNeverBlocksTheGoodOnesNorTheLaterOnes) {
   ASSERT_TRUE(rows) << rows.error().message;
   std::map<std::string, std::int64_t> by_key;
   for (const RollupRow& r : *rows) by_key[r.key] = r.count;
-  EXPECT_EQ(by_key, (std::map<std::string, std::int64_t>{
-                        {"good", 100}, {"badvalue", 1}, {"later", 10}}));
+  EXPECT_EQ(by_key,
+            (std::map<std::string, std::int64_t>{{"good", 100}, {"badvalue", 1}, {"later", 10}}));
 }
 
 }  // namespace

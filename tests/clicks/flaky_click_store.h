@@ -32,9 +32,7 @@ class FlakyClickStore final : public Store {
   }
 
   // ---- delegated ----
-  Result<std::vector<Link>> load_links() override {
-    return inner_->load_links();
-  }
+  Result<std::vector<Link>> load_links() override { return inner_->load_links(); }
   Result<Link> insert_link(const Link& link) override { return inner_->insert_link(link); }
   Result<void> update_link(const Link& link) override { return inner_->update_link(link); }
   Result<void> delete_link(LinkId id) override { return inner_->delete_link(id); }

@@ -132,8 +132,8 @@ TEST(ClickOutageTest, EveryClickIsStoredOnceAfterAnOutageLongerThanTheQueues) {
 
   const CommandResult restarted = pg.run("start");
   ASSERT_EQ(restarted.exit_code, 0) << restarted.out << restarted.err;
-  EXPECT_TRUE(poll([&] { return metric_of("sequencial_click_spool_bytes") == 0; },
-                   milliseconds(15000)))
+  EXPECT_TRUE(
+      poll([&] { return metric_of("sequencial_click_spool_bytes") == 0; }, milliseconds(15000)))
       << "the spool is not replayed: " << server->log();
   stop_load.store(true);
   for (auto& t : load) t.join();
@@ -152,12 +152,13 @@ TEST(ClickOutageTest, EveryClickIsStoredOnceAfterAnOutageLongerThanTheQueues) {
   ASSERT_TRUE(count) << count.error().message;
   EXPECT_EQ(count->int_at(0, 0), static_cast<std::int64_t>(redirects))
       << "every click stored exactly once";
-  auto rolled = conn->exec(
-      "SELECT sum(count) FROM click_rollups WHERE scope = 1 AND dimension = 'clicks'");
+  auto rolled =
+      conn->exec("SELECT sum(count) FROM click_rollups WHERE scope = 1 AND dimension = 'clicks'");
   ASSERT_TRUE(rolled) << rolled.error().message;
   EXPECT_EQ(rolled->int_at(0, 0), static_cast<std::int64_t>(redirects));
-  std::cerr << answered.load() << " clicks, " << spooled_total << " spooled; RSS " << rss_before / 1024 << " MB before the outage, peak "
-            << rss_peak / 1024 << " MB during it\n";
+  std::cerr << answered.load() << " clicks, " << spooled_total << " spooled; RSS "
+            << rss_before / 1024 << " MB before the outage, peak " << rss_peak / 1024
+            << " MB during it\n";
   EXPECT_LT(rss_peak - rss_before, 64 * 1024) << "RSS grew during the outage";
 }
 

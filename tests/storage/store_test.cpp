@@ -1076,7 +1076,7 @@ TEST_P(StoreTest, RollupsAddUpAndSumPerKeyOrPerHour) {
 TEST_P(StoreTest, TextTheDatabaseCannotStoreIsCleanedNotRefused) {
   ClickRecord c = sample_click(7200, 5, 5);
   c.utm_source = std::string("in\0sta", 6);  // a NUL broke PostgreSQL's array literal
-  c.utm_medium = "bad\xff\xfe";           // invalid UTF-8
+  c.utm_medium = "bad\xff\xfe";              // invalid UTF-8
   c.referrer = std::string("\0", 1);
   c.utm_campaign = "promoção";  // valid UTF-8 is kept as it is
   const std::vector<ClickRecord> batch = {sample_click(7200, 5, 5), c, sample_click(7201, 5, 5)};

@@ -893,8 +893,9 @@ Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
       col[6].add(to_db(k.visitor.lo));
       col[7].add(std::int64_t{k.new_visitor ? 1 : 0});
       std::size_t i = 8;
-      for (const std::string* text : {&k.outcome, &k.device, &k.browser, &k.referrer, &k.utm_source,
-                                      &k.utm_medium, &k.utm_campaign, &k.utm_term, &k.utm_content}) {
+      for (const std::string* text :
+           {&k.outcome, &k.device, &k.browser, &k.referrer, &k.utm_source, &k.utm_medium,
+            &k.utm_campaign, &k.utm_term, &k.utm_content}) {
         col[i++].add(storable_text(*text, scratch));
       }
       col[17].add(std::int64_t{k.gclid ? 1 : 0});

@@ -78,6 +78,16 @@ Query& Query::bind_text(int index, std::string_view value) {
   return *this;
 }
 
+Query& Query::bind_text_view(int index, std::string_view value) {
+  int rc = SQLITE_TOOBIG;
+  if (value.size() <= static_cast<std::size_t>(INT_MAX)) {
+    rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                           SQLITE_STATIC);
+  }
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
 Query& Query::bind_null(int index) {
   const int rc = sqlite3_bind_null(stmt_, index);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;

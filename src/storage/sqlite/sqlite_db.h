@@ -46,6 +46,9 @@ class Query final {
   // reported by the next step().
   Query& bind_int(int index, std::int64_t value);
   Query& bind_text(int index, std::string_view value);
+  // Binds without a copy: `value` must stay alive and unchanged until the
+  // next step(), reset() or the end of the Query (batch inserts).
+  Query& bind_text_view(int index, std::string_view value);
   Query& bind_null(int index);
 
   // Advances to the next row: true when a row is ready to read, false when

@@ -4,6 +4,7 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <limits>
@@ -847,7 +848,9 @@ Result<void> SqliteStore::insert_clicks(std::span<const ClickRecord> batch,
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
         " ?19, ?20, ?21)");
     if (!q) return fail(std::move(q.error()));
-    std::string scratch;
+    // One scratch string per text column: bound without a copy, each must
+    // live until the row is inserted.
+    std::array<std::string, 10> scratch;
     for (const ClickRecord& c : batch) {
       q->reset();
       q->bind_int(1, to_db(c.at))
@@ -861,13 +864,14 @@ Result<void> SqliteStore::insert_clicks(std::span<const ClickRecord> batch,
           .bind_int(18, c.gclid ? 1 : 0)
           .bind_int(19, c.fbclid ? 1 : 0)
           .bind_int(20, static_cast<std::int64_t>(c.source));
-      int index = 9;
-      for (const std::string* text : {&c.outcome, &c.device, &c.browser, &c.referrer,
-                                      &c.utm_source, &c.utm_medium, &c.utm_campaign, &c.utm_term,
-                                      &c.utm_content}) {
-        q->bind_text(index++, storable_text(*text, scratch));
+      std::size_t column = 0;
+      for (const std::string* text :
+           {&c.outcome, &c.device, &c.browser, &c.referrer, &c.utm_source, &c.utm_medium,
+            &c.utm_campaign, &c.utm_term, &c.utm_content}) {
+        q->bind_text_view(static_cast<int>(9 + column), storable_text(*text, scratch[column]));
+        ++column;
       }
-      q->bind_text(21, storable_text(c.ref, scratch));
+      q->bind_text_view(21, storable_text(c.ref, scratch[column]));
       if (auto done = q->run(); !done) return fail(click_write_error(db_, std::move(done.error())));
     }
   }
