@@ -2,6 +2,7 @@
 #include "clicks/click_spool.h"
 
 #include <fcntl.h>
+#include <sys/file.h>
 #include <unistd.h>
 
 #include <array>
@@ -9,6 +10,7 @@
 #include <cstring>
 #include <fstream>
 #include <system_error>
+#include <utility>
 
 namespace sequencial::clicks {
 namespace {
@@ -26,6 +28,8 @@ constexpr std::array<std::uint32_t, 256> kCrcTable = make_crc_table();
 
 // A record is a few hundred bytes; anything claiming more is corrupt.
 constexpr std::uint32_t kMaxPayload = 1U << 20U;
+// Spool files one path may stand for: <path>, <path>.1 ... (one per process).
+constexpr int kSlots = 64;
 // Bytes read from the file per replay step (a chunk never needs more).
 constexpr std::size_t kReadBlock = 4U << 20U;
 
@@ -227,8 +231,28 @@ std::string default_spool_path(std::string_view db) {
 
 // ---- the file ----
 
-Result<ClickSpool> ClickSpool::open(std::filesystem::path path) {
-  ClickSpool spool(std::move(path));
+Result<ClickSpool> ClickSpool::open(const std::filesystem::path& path) {
+  std::optional<ClickSpool> taken;
+  for (int slot = 0; slot < kSlots && !taken; ++slot) {
+    std::filesystem::path candidate = path;
+    if (slot > 0) candidate += "." + std::to_string(slot);
+    const std::string lock_path = candidate.string() + ".lock";
+    const int fd = ::open(lock_path.c_str(), O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+    if (fd < 0) return fail(io_error(lock_path, "open", errno));
+    if (::flock(fd, LOCK_EX | LOCK_NB) != 0) {
+      const int err = errno;
+      ::close(fd);
+      if (err == EWOULDBLOCK) continue;  // another process's spool
+      return fail(io_error(lock_path, "lock", err));
+    }
+    taken.emplace(ClickSpool(std::move(candidate)));
+    taken->lock_fd_ = fd;
+  }
+  if (!taken) {
+    return fail(Error::internal("click spool " + path.string() + ": every slot up to ." +
+                                std::to_string(kSlots - 1) + " is locked by another process"));
+  }
+  ClickSpool spool = std::move(*taken);
   std::error_code ec;
   const auto size = std::filesystem::file_size(spool.path_, ec);
   if (ec) {
@@ -268,6 +292,33 @@ Result<ClickSpool> ClickSpool::open(std::filesystem::path path) {
 
 ClickSpool::ClickSpool(std::filesystem::path path)
     : path_(std::move(path)), offset_path_(path_.string() + ".offset") {}
+
+ClickSpool::ClickSpool(ClickSpool&& other) noexcept
+    : path_(std::move(other.path_)),
+      offset_path_(std::move(other.offset_path_)),
+      size_(other.size_),
+      offset_(other.offset_),
+      skipped_(other.skipped_),
+      broken_(std::move(other.broken_)),
+      lock_fd_(std::exchange(other.lock_fd_, -1)) {}
+
+ClickSpool& ClickSpool::operator=(ClickSpool&& other) noexcept {
+  if (this != &other) {
+    if (lock_fd_ >= 0) ::close(lock_fd_);
+    path_ = std::move(other.path_);
+    offset_path_ = std::move(other.offset_path_);
+    size_ = other.size_;
+    offset_ = other.offset_;
+    skipped_ = other.skipped_;
+    broken_ = std::move(other.broken_);
+    lock_fd_ = std::exchange(other.lock_fd_, -1);
+  }
+  return *this;
+}
+
+ClickSpool::~ClickSpool() {
+  if (lock_fd_ >= 0) ::close(lock_fd_);
+}
 
 ClickSpool ClickSpool::unusable(std::filesystem::path path, Error error) {
   ClickSpool spool(std::move(path));

@@ -19,6 +19,12 @@
 // nor, barring a crash between the database commit and the sidecar write,
 // after a restart. When everything is replayed both files are removed.
 //
+// One process per spool: open() takes an exclusive flock on `<spool>.lock`.
+// When another process holds it (two nodes started in one directory with the
+// default path), it takes the next free slot, `<spool>.1`, `<spool>.2`...,
+// so each process appends to and replays its own file, and a restarted node
+// replays whatever an earlier one left in the slot it takes.
+//
 // Thread-safety: none; the click writer owns its ClickSpool (the pipeline's
 // flush mutex serialises every use).
 #pragma once
@@ -71,7 +77,7 @@ class ClickSpool {
   // The spool at `path`. A spool left by an earlier run (a crash, or a stop
   // while the database was down) is found here and replayed like any other;
   // its torn tail, if any, is cut off. Creates no file: the first append does.
-  [[nodiscard]] static Result<ClickSpool> open(std::filesystem::path path);
+  [[nodiscard]] static Result<ClickSpool> open(const std::filesystem::path& path);
   // A spool that could not be opened: every append fails with `error`
   // (what was on disk is left alone for a later run).
   [[nodiscard]] static ClickSpool unusable(std::filesystem::path path, Error error);
@@ -94,6 +100,12 @@ class ClickSpool {
   // removes the files when everything is.
   [[nodiscard]] Result<void> commit(std::uint64_t end);
 
+  ClickSpool(ClickSpool&& other) noexcept;
+  ClickSpool& operator=(ClickSpool&& other) noexcept;
+  ClickSpool(const ClickSpool&) = delete;
+  ClickSpool& operator=(const ClickSpool&) = delete;
+  ~ClickSpool();
+
  private:
   explicit ClickSpool(std::filesystem::path path);
   [[nodiscard]] Result<void> save_offset();
@@ -105,6 +117,7 @@ class ClickSpool {
   std::uint64_t offset_ = 0;  // bytes already replayed
   std::uint64_t skipped_ = 0;
   std::optional<Error> broken_;  // set by unusable()
+  int lock_fd_ = -1;             // holds the flock on <path>.lock
 };
 
 }  // namespace sequencial::clicks

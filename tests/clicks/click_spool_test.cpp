@@ -203,11 +203,34 @@ TEST_F(ClickSpoolTest, ACorruptRecordEndsTheReadablePart) {
   EXPECT_GT(spool.skipped_bytes(), 0u);
 }
 
-TEST_F(ClickSpoolTest, AnUnwritableSpoolFailsTheAppend) {
-  path_ = dir_ / "missing" / "c.spool";
-  ClickSpool spool = open();
-  EXPECT_FALSE(spool.append(samples(0, 1)));
+TEST_F(ClickSpoolTest, TwoProcessesOnOnePathGetAFileEach) {
+  ClickSpool first = open();
+  ClickSpool second = open();  // flock: the first slot is taken
+  EXPECT_EQ(first.path(), path_);
+  EXPECT_EQ(second.path(), path_.string() + ".1");
+  ASSERT_TRUE(first.append(samples(0, 2)));
+  ASSERT_TRUE(second.append(samples(10, 3)));
+  auto chunk = second.read(100);
+  ASSERT_TRUE(chunk);
+  ASSERT_EQ(chunk->records.size(), 3u);
+  expect_same(chunk->records.front(), sample(10));
+  {
+    ClickSpool moved = std::move(first);  // the lock moves with it
+    EXPECT_EQ(open().path(), path_.string() + ".2");
+  }
+  ClickSpool again = open();  // released with `moved`: slot 0 and its records
+  EXPECT_EQ(again.path(), path_);
+  EXPECT_EQ(again.pending_bytes(), std::filesystem::file_size(path_));
+}
+
+TEST_F(ClickSpoolTest, AnUnwritableSpoolFailsToOpenAndAnUnusableOneToAppend) {
+  EXPECT_FALSE(ClickSpool::open(dir_ / "missing" / "c.spool"));
+  ClickSpool spool = ClickSpool::unusable(path_, Error::internal("disk says no"));
+  const auto appended = spool.append(samples(0, 1));
+  ASSERT_FALSE(appended);
+  EXPECT_EQ(appended.error().message, "disk says no");
   EXPECT_TRUE(spool.empty());
+  EXPECT_FALSE(std::filesystem::exists(path_));
 }
 
 TEST(ClickSpoolPathTest, DefaultsNextToSqliteOrInTheWorkingDirectory) {
