@@ -138,6 +138,11 @@ int main(int argc, char** argv) {
       ->envname("SEQUENCIAL_CLICK_QUEUE_CAPACITY")
       ->capture_default_str();
   serve_cmd
+      ->add_option("--click-spool", serve.click_spool,
+                   "File where clicks wait while the database is unreachable (default: "
+                   "<sqlite file>.spool, or sequencial-clicks.spool for PostgreSQL)")
+      ->envname("SEQUENCIAL_CLICK_SPOOL");
+  serve_cmd
       ->add_option("--click-retention-days", serve.click_retention_days,
                    "Days raw clicks are kept for export (reports are kept forever)")
       ->envname("SEQUENCIAL_CLICK_RETENTION_DAYS")

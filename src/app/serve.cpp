@@ -246,10 +246,13 @@ int run_serve(const ServeConfig& config) {
   }
   // ---- end security ----
 
-  clicks::ClickPipeline click_pipeline(**store, loops,
-                                       {static_cast<std::size_t>(config.click_queue_capacity),
-                                        static_cast<std::size_t>(config.click_flush_batch),
-                                        std::chrono::milliseconds(config.click_flush_interval_ms)});
+  clicks::ClickPipelineOptions click_options;
+  click_options.queue_capacity = static_cast<std::size_t>(config.click_queue_capacity);
+  click_options.flush_batch = static_cast<std::size_t>(config.click_flush_batch);
+  click_options.flush_interval = std::chrono::milliseconds(config.click_flush_interval_ms);
+  click_options.spool_path =
+      config.click_spool.empty() ? clicks::default_spool_path(config.db) : config.click_spool;
+  clicks::ClickPipeline click_pipeline(**store, loops, click_options);
   click_pipeline.start();
 
   api::TokenAuthenticator tokens(**store);

@@ -25,11 +25,14 @@ struct ServeConfig {
   int flush_interval_ms = 100;        // assignments and cursors
   int click_flush_interval_ms = 200;  // clicks: the most a crash can lose
   int click_flush_batch = 4096;
-  int click_queue_capacity = 65536;  // per event loop; beyond it clicks are dropped and counted
-  int click_retention_days = 400;    // raw clicks (reports use rollups, kept forever)
-  int db_deadline_ms = 50;           // the most a redirect waits for the database
-  long long max_connections = 0;     // 0 = from the open-file limit
-  int workers = 0;                   // admin/report/QR worker threads; 0 = one per core, >= 2
+  int click_queue_capacity = 65536;  // per event loop; beyond it the loop pauses (backpressure)
+  // Where clicks wait while the database is unreachable; empty: next to the
+  // SQLite file, or sequencial-clicks.spool for PostgreSQL.
+  std::string click_spool;
+  int click_retention_days = 400;  // raw clicks (reports use rollups, kept forever)
+  int db_deadline_ms = 50;         // the most a redirect waits for the database
+  long long max_connections = 0;   // 0 = from the open-file limit
+  int workers = 0;                 // admin/report/QR worker threads; 0 = one per core, >= 2
   std::string log_level = "info";
   // The first admin, created at start when the database has no user; with
   // no password one is generated and logged once (event=first_admin).

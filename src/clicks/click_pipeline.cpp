@@ -1,4 +1,5 @@
-// Per-loop click queues and the batching writer.
+// Per-loop click queues, the batching writer, its spool and the splitting
+// of rejected batches (see click_pipeline.h).
 #include "clicks/click_pipeline.h"
 
 #include <fmt/format.h>
@@ -7,34 +8,58 @@
 #include "storage/rollups.h"
 
 namespace sequencial::clicks {
+namespace {
+
+using SteadyClock = std::chrono::steady_clock;
+
+// How long one writer step may replay the spool before it takes the new
+// queued clicks again (they go behind the spool, so nothing reorders).
+constexpr auto kReplayBudget = std::chrono::milliseconds(250);
+
+}  // namespace
 
 ClickPipeline::ClickPipeline(Store& store, std::size_t loops, ClickPipelineOptions options)
-    : store_(store), options_(options), queues_(loops + 1) {}
+    : store_(store), options_(std::move(options)), queues_(loops + 1) {
+  if (options_.spool_path.empty()) return;
+  auto spool = ClickSpool::open(options_.spool_path);
+  if (!spool) {
+    // Without it the clicks the database cannot take are dropped (and
+    // counted): loud, but the redirects go on.
+    spdlog::error("event=click_spool_unusable path=\"{}\" error=\"{}\"",
+                  options_.spool_path.string(), spool.error().message);
+    spool_.emplace(ClickSpool::unusable(options_.spool_path, spool.error()));
+    return;
+  }
+  spool_.emplace(std::move(*spool));
+  if (spool_->skipped_bytes() > 0) {
+    spdlog::error("event=click_spool_torn_tail path=\"{}\" skipped_bytes={}",
+                  options_.spool_path.string(), spool_->skipped_bytes());
+  }
+  if (!spool_->empty()) {
+    spdlog::warn("event=click_spool_found path=\"{}\" bytes={}", options_.spool_path.string(),
+                 spool_->pending_bytes());
+  }
+  spool_bytes_.store(spool_->pending_bytes());
+}
 
 ClickPipeline::~ClickPipeline() { stop(); }
 
-bool ClickPipeline::push(std::size_t loop, ClickRecord&& record) {
+void ClickPipeline::push(std::size_t loop, ClickRecord&& record) {
   Queue& q = queues_[loop < queues_.size() ? loop : queues_.size() - 1];
   std::size_t size = 0;
   {
     std::lock_guard lock(q.mutex);
-    if (q.records.size() >= options_.queue_capacity) {
-      dropped_.fetch_add(1, std::memory_order_relaxed);
-      return false;
-    }
     q.records.push_back(std::move(record));
     size = q.records.size();
+    q.size.store(size, std::memory_order_relaxed);
   }
-  // Wake the writer once per batch, not once per click, and at once when
-  // the queue is full (its loop waits for room).
+  // Wake the writer once per batch, and when the loop is about to pause.
   if (size == options_.flush_batch || size == options_.queue_capacity) wake_.notify_one();
-  return true;
 }
 
 bool ClickPipeline::has_room(std::size_t loop) const {
   const Queue& q = queues_[loop < queues_.size() ? loop : queues_.size() - 1];
-  std::lock_guard lock(q.mutex);
-  return q.records.size() < options_.queue_capacity;
+  return q.size.load(std::memory_order_relaxed) < options_.queue_capacity;
 }
 
 void ClickPipeline::start() {
@@ -49,28 +74,31 @@ void ClickPipeline::stop() {
   }
   wake_.notify_all();
   if (writer_.joinable()) writer_.join();
-  flush();
+  drain(true);
+  spdlog::info(
+      "event=click_pipeline_stopped written={} rejected={} spooled={} spool_bytes={} dropped={}",
+      written_.load(), rejected_.load(), spooled_.load(), spool_bytes_.load(), dropped_.load());
 }
 
 std::size_t ClickPipeline::depth() const {
-  std::size_t n = 0;
-  for (const auto& q : queues_) {
-    std::lock_guard lock(q.mutex);
-    n += q.records.size();
-  }
+  std::size_t n = held_size_.load(std::memory_order_relaxed);
+  for (const auto& q : queues_) n += q.size.load(std::memory_order_relaxed);
   return n;
 }
 
-void ClickPipeline::flush() {
-  std::lock_guard flush_lock(flush_mutex_);
-  std::vector<ClickRecord> batch = std::move(retry_);
-  retry_.clear();
+void ClickPipeline::flush() { (void)drain(false); }
+
+std::vector<ClickRecord> ClickPipeline::take_queued() {
+  std::vector<ClickRecord> batch = std::move(held_);
+  held_.clear();
+  held_size_.store(0, std::memory_order_relaxed);
   for (auto& q : queues_) {
     std::vector<ClickRecord> taken;
     {
       std::lock_guard lock(q.mutex);
       taken.swap(q.records);
-      q.records.reserve(taken.size());
+      q.records.reserve(std::min(taken.size(), options_.queue_capacity));
+      q.size.store(0, std::memory_order_relaxed);
     }
     if (batch.empty()) {
       batch = std::move(taken);
@@ -78,23 +106,131 @@ void ClickPipeline::flush() {
       std::move(taken.begin(), taken.end(), std::back_inserter(batch));
     }
   }
-  if (batch.empty()) return;
-  const auto started = std::chrono::steady_clock::now();
-  const auto rollups = rollups_of(batch);
-  if (auto ok = store_.insert_clicks(batch, rollups); !ok) {
-    failed_flushes_.fetch_add(1, std::memory_order_relaxed);
-    spdlog::error("event=clicks_write_failed count={} error=\"{}\"", batch.size(),
-                  ok.error().message);
-    const std::size_t keep = options_.queue_capacity * queues_.size();
-    if (batch.size() > keep) {
-      dropped_.fetch_add(batch.size() - keep, std::memory_order_relaxed);
-      batch.erase(batch.begin(), batch.begin() + static_cast<std::ptrdiff_t>(batch.size() - keep));
+  return batch;
+}
+
+bool ClickPipeline::drain(bool final) {
+  std::lock_guard flush_lock(flush_mutex_);
+  std::vector<ClickRecord> batch = take_queued();
+  const bool resting = !final && unreachable_ && SteadyClock::now() < retry_at_;
+  if (spool_ && !spool_->empty()) {
+    // Behind what waits in the spool already: replay keeps the order.
+    set_aside(batch);
+    const bool progressed = !resting && replay(final);
+    return progressed && !spool_->empty() && !unreachable_;
+  }
+  if (batch.empty()) return false;
+  if (resting) {
+    set_aside(batch);
+    return false;
+  }
+  const auto started = SteadyClock::now();
+  const std::size_t done = write(batch);
+  if (done < batch.size()) {
+    set_aside(std::span<const ClickRecord>(batch).subspan(done));
+    return false;
+  }
+  observe_flush(SteadyClock::now() - started);
+  if (unreachable_) {
+    unreachable_ = false;
+    spdlog::info("event=clicks_database_back");
+  }
+  return false;
+}
+
+std::size_t ClickPipeline::write(std::span<const ClickRecord> batch, bool top) {
+  if (batch.empty()) return 0;
+  const auto ok = store_.insert_clicks(batch, rollups_of(batch));
+  if (ok) {
+    written_.fetch_add(batch.size(), std::memory_order_relaxed);
+    return batch.size();
+  }
+  if (ok.error().code == ErrorCode::kUnavailable) {
+    database_unreachable(ok.error());
+    return 0;
+  }
+  if (batch.size() == 1) {
+    const ClickRecord& c = batch.front();
+    rejected_.fetch_add(1, std::memory_order_relaxed);
+    spdlog::error(
+        "event=click_rejected at={} link_id={} entry_link_id={} central_id={} ref={} "
+        "error=\"{}\"",
+        c.at.time_since_epoch().count(), c.link_id, c.entry_link_id, c.central_id, c.ref,
+        ok.error().message);
+    return 1;
+  }
+  // Split: the good rows go in, the bad ones end up alone (logged once per
+  // batch, not per half).
+  failed_flushes_.fetch_add(1, std::memory_order_relaxed);
+  if (top) {
+    spdlog::warn("event=clicks_batch_rejected count={} action=split error=\"{}\"", batch.size(),
+                 ok.error().message);
+  }
+  const std::size_t half = batch.size() / 2;
+  const std::size_t left = write(batch.first(half), false);
+  if (left < half) return left;
+  return half + write(batch.subspan(half), false);
+}
+
+bool ClickPipeline::replay(bool final) {
+  const auto deadline = SteadyClock::now() + kReplayBudget;
+  std::uint64_t replayed = 0;
+  while (!spool_->empty()) {
+    auto chunk = spool_->read(options_.flush_batch);
+    if (!chunk) {
+      spdlog::error("event=click_spool_read_failed error=\"{}\"", chunk.error().message);
+      break;
     }
-    retry_ = std::move(batch);
+    if (chunk->records.empty()) continue;  // a torn tail, now skipped
+    const std::size_t done = write(chunk->records);
+    if (done > 0) {
+      replayed += done;
+      if (auto ok = spool_->commit(chunk->ends[done - 1]); !ok) {
+        // The offset is kept in memory all the same: only a restart could
+        // replay these records again.
+        spdlog::error("event=click_spool_offset_failed error=\"{}\"", ok.error().message);
+      }
+    }
+    spool_bytes_.store(spool_->pending_bytes());
+    if (done < chunk->records.size()) break;  // unreachable again
+    if (unreachable_) {
+      unreachable_ = false;
+      spdlog::info("event=clicks_database_back");
+    }
+    if (!final && SteadyClock::now() > deadline) break;
+  }
+  if (replayed > 0) {
+    spdlog::info("event=click_spool_replayed count={} bytes_left={}", replayed,
+                 spool_->pending_bytes());
+  }
+  return replayed > 0;
+}
+
+void ClickPipeline::set_aside(std::span<const ClickRecord> records) {
+  if (records.empty()) return;
+  if (!spool_) {
+    held_.insert(held_.end(), records.begin(), records.end());
+    held_size_.store(held_.size(), std::memory_order_relaxed);
     return;
   }
-  written_.fetch_add(batch.size(), std::memory_order_relaxed);
-  observe_flush(std::chrono::steady_clock::now() - started);
+  if (auto ok = spool_->append(records); !ok) {
+    dropped_.fetch_add(records.size(), std::memory_order_relaxed);
+    spdlog::error("event=clicks_dropped count={} reason=spool_refused path=\"{}\" error=\"{}\"",
+                  records.size(), spool_->path().string(), ok.error().message);
+    return;
+  }
+  spooled_.fetch_add(records.size(), std::memory_order_relaxed);
+  spool_bytes_.store(spool_->pending_bytes());
+}
+
+void ClickPipeline::database_unreachable(const Error& error) {
+  failed_flushes_.fetch_add(1, std::memory_order_relaxed);
+  retry_at_ = SteadyClock::now() + options_.retry_delay;
+  if (!unreachable_) {
+    unreachable_ = true;
+    spdlog::warn("event=clicks_database_unreachable spool=\"{}\" error=\"{}\"",
+                 spool_ ? spool_->path().string() : std::string("(memory)"), error.message);
+  }
 }
 
 void ClickPipeline::observe_flush(std::chrono::duration<double> seconds) {
@@ -108,10 +244,12 @@ void ClickPipeline::observe_flush(std::chrono::duration<double> seconds) {
 
 void ClickPipeline::run() {
   std::unique_lock lock(wake_mutex_);
+  bool more = false;
   while (!stopping_) {
-    wake_.wait_for(lock, options_.flush_interval);
+    // Spooled work the database can take now: go on without waiting.
+    if (!more) wake_.wait_for(lock, options_.flush_interval);
     lock.unlock();
-    flush();
+    more = drain(false);
     lock.lock();
   }
 }
@@ -120,14 +258,25 @@ void ClickPipeline::append_metrics(std::string& out) const {
   out += fmt::format(
       "# HELP sequencial_clicks_written_total Click records written to the database.\n"
       "# TYPE sequencial_clicks_written_total counter\nsequencial_clicks_written_total {}\n"
-      "# HELP sequencial_clicks_dropped_total Click records lost because the queue was full.\n"
+      "# HELP sequencial_clicks_dropped_total Click records lost: the local disk refused the "
+      "spool.\n"
       "# TYPE sequencial_clicks_dropped_total counter\nsequencial_clicks_dropped_total {}\n"
-      "# HELP sequencial_click_flush_failures_total Batches the database refused (retried).\n"
+      "# HELP sequencial_clicks_rejected_total Click records the database refused to store "
+      "(logged one by one).\n"
+      "# TYPE sequencial_clicks_rejected_total counter\nsequencial_clicks_rejected_total {}\n"
+      "# HELP sequencial_clicks_spooled_total Click records written to the local spool while "
+      "the database was unreachable.\n"
+      "# TYPE sequencial_clicks_spooled_total counter\nsequencial_clicks_spooled_total {}\n"
+      "# HELP sequencial_click_spool_bytes Bytes of the local spool not yet replayed.\n"
+      "# TYPE sequencial_click_spool_bytes gauge\nsequencial_click_spool_bytes {}\n"
+      "# HELP sequencial_click_flush_failures_total Batches the database refused (split or "
+      "spooled).\n"
       "# TYPE sequencial_click_flush_failures_total counter\n"
       "sequencial_click_flush_failures_total {}\n"
-      "# HELP sequencial_click_queue_depth Click records waiting to be written.\n"
+      "# HELP sequencial_click_queue_depth Click records waiting in memory to be written.\n"
       "# TYPE sequencial_click_queue_depth gauge\nsequencial_click_queue_depth {}\n",
-      written_.load(), dropped_.load(), failed_flushes_.load(), depth());
+      written_.load(), dropped_.load(), rejected_.load(), spooled_.load(), spool_bytes_.load(),
+      failed_flushes_.load(), depth());
   out +=
       "# HELP sequencial_click_flush_seconds Time to write one batch of clicks.\n"
       "# TYPE sequencial_click_flush_seconds histogram\n";

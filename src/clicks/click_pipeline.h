@@ -1,21 +1,36 @@
-// The click pipeline: the redirect path hands each ClickRecord to a bounded
+// The click pipeline: the redirect path hands each ClickRecord to a
 // per-event-loop queue and answers at once; one writer thread gathers the
 // queues and writes them to the Store in one transaction per batch (group
 // commit), with their per-hour rollups.
 //
 // Guarantees:
-//  - a full queue never blocks nor fails a redirect: the record is dropped
-//    and counted (clicks_dropped_total);
-//  - stop() writes everything queued before it returns (graceful shutdown
-//    loses no click that got a redirect);
+//  - no click is thrown away while the process runs. push() always keeps
+//    the record. Memory stays bounded by backpressure, not by dropping: the
+//    HTTP edge stops reading new requests on a loop while has_room(loop) is
+//    false, so a queue holds at most its capacity plus what the requests
+//    already read on that loop add (a bounded number);
+//  - the database unreachable (kUnavailable: down, or locked past the busy
+//    timeout): the writer appends what it cannot write to the local spool
+//    file (clicks/click_spool.h), so the queues keep draining, and while the
+//    spool is not empty every new batch goes behind it. When the database
+//    answers again the spool is replayed in order, each record once, and
+//    removed. Only a spool the local disk refuses loses clicks: they are
+//    counted in clicks_dropped_total and logged at error level;
+//  - a batch the database rejects for another reason (a value it cannot
+//    store, a constraint) is split in halves until the bad rows are alone:
+//    the good rows are written, each bad one is logged with the reason and
+//    counted in clicks_rejected_total, never retried;
+//  - stop() writes or spools everything queued before it returns (graceful
+//    shutdown loses no click that got a redirect);
 //  - a batch is written at least every flush_interval (default 200 ms), or
-//    sooner when a queue reaches flush_batch records: after kill -9 at most
-//    the last flush interval of clicks is missing.
-//  - a failed write (database locked or down) keeps the batch for the next
-//    attempt, up to the queue capacity; beyond it the oldest are dropped.
+//    sooner when a queue reaches flush_batch records or its capacity: after
+//    kill -9 at most the last flush interval of clicks is missing.
 //
-// Thread-safety: push(loop) from event loop `loop` only; the rest from any
-// thread.
+// The writer thread does every database and spool write; flush() does them
+// on the calling thread, which therefore must not be an event loop.
+//
+// Thread-safety: push(loop) and has_room(loop) from event loop `loop` only;
+// the rest from any thread.
 #pragma once
 
 #include <array>
@@ -23,20 +38,30 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstddef>
+#include <filesystem>
 #include <mutex>
+#include <optional>
+#include <span>
 #include <string>
 #include <thread>
 #include <vector>
 
+#include "clicks/click_spool.h"
 #include "core/click.h"
 #include "storage/store.h"
 
 namespace sequencial::clicks {
 
 struct ClickPipelineOptions {
-  std::size_t queue_capacity = 65536;  // records per event loop
+  std::size_t queue_capacity = 65536;  // records per event loop before has_room() says no
   std::size_t flush_batch = 4096;      // wake the writer when a queue holds this many
   std::chrono::milliseconds flush_interval{200};
+  // The spool file; empty: no spool, and what the database cannot take
+  // waits in memory (for tests and tools; the server always has one).
+  std::filesystem::path spool_path;
+  // After the database was found unreachable, how long new batches go
+  // straight to the spool before the writer tries the database again.
+  std::chrono::milliseconds retry_delay{500};
 };
 
 class ClickPipeline {
@@ -46,37 +71,64 @@ class ClickPipeline {
   ClickPipeline(const ClickPipeline&) = delete;
   ClickPipeline& operator=(const ClickPipeline&) = delete;
 
-  // Queues a record; false when the queue was full (the record is dropped).
-  bool push(std::size_t loop, ClickRecord&& record);
-  // Whether loop `loop`'s queue is below its capacity (the HTTP edge stops
-  // starting requests on that loop while it is not).
+  // Queues a record. Never refuses one: a queue at or past its capacity
+  // still takes it (see has_room) and wakes the writer.
+  void push(std::size_t loop, ClickRecord&& record);
+  // Whether loop `loop`'s queue is below its capacity: a relaxed atomic
+  // read, no lock. The edge stops reading requests on the loop while false.
   [[nodiscard]] bool has_room(std::size_t loop) const;
 
   void start();
-  // Writes everything queued and joins the writer. Idempotent.
+  // Writes (or spools) everything queued and joins the writer. Idempotent.
   void stop();
-  // Writes everything queued now, on the calling thread.
+  // Writes everything queued now, on the calling thread (never an event loop).
   void flush();
 
   [[nodiscard]] std::uint64_t dropped() const { return dropped_.load(); }
   [[nodiscard]] std::uint64_t written() const { return written_.load(); }
+  [[nodiscard]] std::uint64_t rejected() const { return rejected_.load(); }
+  [[nodiscard]] std::uint64_t spooled() const { return spooled_.load(); }
+  [[nodiscard]] std::uint64_t spool_bytes() const { return spool_bytes_.load(); }
   [[nodiscard]] std::size_t depth() const;
-  // Prometheus text of the pipeline's counters, gauge and flush histogram.
+  // Prometheus text of the pipeline's counters, gauges and flush histogram.
   void append_metrics(std::string& out) const;
 
  private:
+  struct alignas(64) Queue {
+    mutable std::mutex mutex;
+    std::vector<ClickRecord> records;  // guarded by mutex
+    std::atomic<std::size_t> size{0};  // records.size(), for has_room and depth
+  };
+
   void run();
+  // One writer step; `final` (stop) ignores the retry delay and the replay
+  // budget. Returns true when spooled work is left that the database could
+  // take now.
+  bool drain(bool final);
+  std::vector<ClickRecord> take_queued();
+  // Writes `batch` in order, splitting rejected batches; returns how many
+  // records from the front were written or rejected (fewer than all when
+  // the database became unreachable). `top`: a whole batch, not a half.
+  std::size_t write(std::span<const ClickRecord> batch, bool top = true);
+  // Replays the spool until it is empty, the database fails or the budget
+  // ends; true when some records were replayed.
+  bool replay(bool final);
+  // Keeps records the database cannot take now: in the spool, or in memory
+  // without one.
+  void set_aside(std::span<const ClickRecord> records);
+  void database_unreachable(const Error& error);
   void observe_flush(std::chrono::duration<double> seconds);
 
   Store& store_;
   ClickPipelineOptions options_;
-  struct alignas(64) Queue {
-    mutable std::mutex mutex;
-    std::vector<ClickRecord> records;  // guarded by mutex
-  };
   std::vector<Queue> queues_;
-  std::mutex flush_mutex_;          // one flush at a time
-  std::vector<ClickRecord> retry_;  // guarded by flush_mutex_: a batch that failed to write
+
+  std::mutex flush_mutex_;  // one drain at a time; guards the members below
+  std::optional<ClickSpool> spool_;
+  std::vector<ClickRecord> held_;  // without a spool: what the database could not take
+  std::chrono::steady_clock::time_point retry_at_{};
+  bool unreachable_ = false;
+
   std::mutex wake_mutex_;
   std::condition_variable wake_;
   bool stopping_ = false;  // guarded by wake_mutex_
@@ -84,6 +136,10 @@ class ClickPipeline {
 
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> written_{0};
+  std::atomic<std::uint64_t> rejected_{0};
+  std::atomic<std::uint64_t> spooled_{0};
+  std::atomic<std::uint64_t> spool_bytes_{0};
+  std::atomic<std::size_t> held_size_{0};
   std::atomic<std::uint64_t> failed_flushes_{0};
   static constexpr std::array<double, 9> kFlushBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025,
                                                           0.05,  0.1,    0.25,  1.0};

@@ -11,7 +11,12 @@
 //   previews  ""                     preview crawlers and bots (kind kPreview)
 #pragma once
 
+#include <compare>
+#include <cstddef>
+#include <map>
+#include <set>
 #include <span>
+#include <string>
 #include <string_view>
 #include <vector>
 
@@ -30,5 +35,37 @@ inline constexpr std::string_view kRollupDimensions[] = {
 [[nodiscard]] std::vector<RollupDelta> rollups_of(std::span<const ClickRecord> batch);
 
 [[nodiscard]] std::int64_t hour_of(Timestamp t);
+
+// Bounded cardinality: in the dimensions whose keys the visitor chooses
+// (referrer and utm_*), each (scope, id, dimension, hour) keeps at most
+// kRollupKeysPerHour distinct keys; clicks with any further key are added
+// to the key "(other)", so a flood of random values costs at most
+// kRollupKeysPerHour + 1 rows per hour and reports stay fast. The raw
+// clicks keep the real values (export). Both backends fold with
+// fold_rollups() below, so they keep the same rows.
+inline constexpr std::size_t kRollupKeysPerHour = 100;
+inline constexpr std::string_view kOtherKey = "(other)";
+
+[[nodiscard]] bool is_capped_dimension(std::string_view dimension);
+
+struct RollupGroup {
+  StatsScope scope = StatsScope::kLink;
+  std::int64_t scope_id = 0;
+  std::string dimension;
+  std::int64_t hour = 0;
+  auto operator<=>(const RollupGroup&) const = default;
+};
+
+// The groups of capped dimensions `deltas` touch (sorted, distinct): the
+// store reads the keys it already holds for each of them.
+[[nodiscard]] std::vector<RollupGroup> capped_groups(std::span<const RollupDelta> deltas);
+
+// `deltas` with every key beyond the cap moved to "(other)" (and summed),
+// given the keys each capped group already holds (`stored`, "(other)"
+// included or not). A stored key always keeps its row; new keys are let in
+// by descending count, then key order, while there is room.
+[[nodiscard]] std::vector<RollupDelta> fold_rollups(
+    std::span<const RollupDelta> deltas,
+    const std::map<RollupGroup, std::set<std::string, std::less<>>>& stored);
 
 }  // namespace sequencial

@@ -242,6 +242,12 @@ class Store {
   // Clicks and reports. insert_clicks stores the raw records and adds
   // `rollups` (computed from the same batch by storage/rollups.h) to the
   // per-hour aggregates, in one transaction: a report never sees half a batch.
+  // Text that cannot be stored (NUL bytes, invalid UTF-8) is cleaned first
+  // (storage/stored_text.h); rollup keys beyond the per-hour cap go to
+  // "(other)" (storage/rollups.h). A failure is kUnavailable when the
+  // database cannot take writes for now (unreachable, locked, disk full):
+  // the same batch may succeed later; any other code means the batch holds
+  // a row the database refuses.
   [[nodiscard]] virtual Result<void> insert_clicks(std::span<const ClickRecord> batch,
                                                    std::span<const RollupDelta> rollups) = 0;
   // Sums of one dimension over hours [from_hour, to_hour): one row per key,

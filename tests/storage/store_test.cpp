@@ -13,11 +13,13 @@
 #include <filesystem>
 #include <functional>
 #include <optional>
+#include <random>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "pg_test_database.h"
+#include "storage/rollups.h"
 #include "temp_dir.h"
 
 namespace sequencial {
@@ -1151,6 +1153,94 @@ TEST_P(StoreTest, RollupsAddUpAndSumPerKeyOrPerHour) {
   auto central = store_->load_rollups(StatsScope::kCentral, 3, "device", 0, 100, false);
   ASSERT_TRUE(central);
   EXPECT_EQ(central->size(), 1u);  // a central's report is not a link's
+}
+
+TEST_P(StoreTest, TextTheDatabaseCannotStoreIsCleanedNotRefused) {
+  ClickRecord c = sample_click(7200, 5, 5);
+  c.utm_source = std::string("in\0sta", 6);  // a NUL broke PostgreSQL's array literal
+  c.utm_medium = "bad\xff\xfe";              // invalid UTF-8
+  c.referrer = std::string("\0", 1);
+  c.utm_campaign = "promoção";  // valid UTF-8 is kept as it is
+  const std::vector<ClickRecord> batch = {sample_click(7200, 5, 5), c, sample_click(7201, 5, 5)};
+  const auto stored = store_->insert_clicks(batch, rollups_of(batch));
+  ASSERT_TRUE(stored) << why(stored);
+  auto loaded = store_->load_clicks(5, Timestamp{0s}, Timestamp{100000s}, 100);
+  ASSERT_TRUE(loaded) << why(loaded);
+  ASSERT_EQ(loaded->size(), 3u);
+  const auto cleaned = std::ranges::find(*loaded, "insta", &ClickRecord::utm_source);
+  ASSERT_NE(cleaned, loaded->end());
+  EXPECT_EQ(cleaned->utm_medium, "bad\xEF\xBF\xBD\xEF\xBF\xBD");
+  EXPECT_EQ(cleaned->referrer, "");
+  EXPECT_EQ(cleaned->utm_campaign, "promoção");
+  auto sources = store_->load_rollups(StatsScope::kLink, 5, "utm_source", 0, 100, false);
+  ASSERT_TRUE(sources) << why(sources);
+  ASSERT_EQ(sources->size(), 2u);
+  EXPECT_EQ((*sources)[0].key, "(none)");
+  EXPECT_EQ((*sources)[1].key, "insta");
+}
+
+TEST_P(StoreTest, ARowTheSchemaRefusesFailsTheBatchButNotAsUnavailable) {
+  ClickRecord bad = sample_click(7200, 5, 5);
+  bad.kind = static_cast<ClickKind>(7);  // CHECK (kind IN (0, 1))
+  const std::vector<ClickRecord> batch = {sample_click(7200, 5, 5), bad};
+  const auto refused = store_->insert_clicks(batch, rollups_of(batch));
+  ASSERT_FALSE(refused);
+  EXPECT_NE(refused.error().code, ErrorCode::kUnavailable) << refused.error().message;
+  auto loaded = store_->load_clicks(5, Timestamp{0s}, Timestamp{100000s}, 100);
+  ASSERT_TRUE(loaded);
+  EXPECT_TRUE(loaded->empty()) << "the whole batch is rolled back";
+}
+
+TEST_P(StoreTest, RollupKeysPerHourAreCappedAndTheRestFoldedIntoOther) {
+  // 1,000 random utm_source values in one hour, in four batches.
+  std::mt19937 random(7);
+  std::int64_t first_key_clicks = 0;
+  std::string first_key;
+  for (int b = 0; b < 4; ++b) {
+    std::vector<ClickRecord> batch;
+    for (int i = 0; i < 250; ++i) {
+      ClickRecord c = sample_click(7200 + i, 5, 5);
+      c.utm_source = "src" + std::to_string(random());
+      batch.push_back(c);
+    }
+    if (b == 0) {
+      first_key = std::ranges::min(batch, {}, &ClickRecord::utm_source).utm_source;
+    } else {
+      // A key stored in the first batch keeps counting in its own row.
+      ClickRecord again = sample_click(7300, 5, 5);
+      again.utm_source = first_key;
+      batch.push_back(again);
+      ++first_key_clicks;
+    }
+    ASSERT_TRUE(store_->insert_clicks(batch, rollups_of(batch)));
+  }
+  auto rows = store_->load_rollups(StatsScope::kLink, 5, "utm_source", 2, 3, false);
+  ASSERT_TRUE(rows) << why(rows);
+  EXPECT_LE(rows->size(), kRollupKeysPerHour + 1);
+  std::int64_t total = 0;
+  std::int64_t other = 0;
+  std::int64_t first = 0;
+  for (const RollupRow& r : *rows) {
+    total += r.count;
+    if (r.key == kOtherKey) other = r.count;
+    if (r.key == first_key) first = r.count;
+  }
+  EXPECT_EQ(total, 1000 + first_key_clicks) << "every click is counted";
+  EXPECT_EQ(other, 1000 - static_cast<std::int64_t>(kRollupKeysPerHour));
+  EXPECT_EQ(first, 1 + first_key_clicks);
+  // Dimensions the server chooses are not capped, and the next hour starts afresh.
+  auto devices = store_->load_rollups(StatsScope::kLink, 5, "device", 2, 3, false);
+  ASSERT_TRUE(devices);
+  EXPECT_EQ(devices->size(), 1u);
+  std::vector<ClickRecord> later;
+  for (int i = 0; i < 3; ++i) {
+    later.push_back(sample_click(3 * 3600 + i, 5, 5));
+    later.back().utm_source = "next" + std::to_string(i);
+  }
+  ASSERT_TRUE(store_->insert_clicks(later, rollups_of(later)));
+  auto next_hour = store_->load_rollups(StatsScope::kLink, 5, "utm_source", 3, 4, false);
+  ASSERT_TRUE(next_hour);
+  EXPECT_EQ(next_hour->size(), 3u);
 }
 
 // ---- persistence and sharing ----

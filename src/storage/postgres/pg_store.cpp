@@ -11,6 +11,7 @@
 #include <chrono>
 #include <limits>
 #include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
@@ -18,7 +19,9 @@
 
 #include "storage/postgres/pg_listener.h"
 #include "storage/postgres/pg_migrations.h"
+#include "storage/rollups.h"
 #include "storage/schedule_codec.h"
+#include "storage/stored_text.h"
 #include "storage/stored_values.h"
 
 namespace sequencial::postgres {
@@ -1017,6 +1020,24 @@ Result<std::unique_ptr<ChangeListener>> PgStore::open_change_listener() {
 
 // ---- clicks and reports ----
 
+namespace {
+
+// A failure of the click batch: kUnavailable when the server cannot take
+// writes for now (connection lost, shutting down, out of resources, a
+// serialisation failure or deadlock): the click writer spools and retries.
+// Anything else (a value or a constraint the schema refuses) comes back as
+// it was: the writer splits the batch to find the row at fault.
+Error click_write_error(const Connection& conn, Error error) {
+  const std::string& state = conn.last_failure().sqlstate;
+  if (state.starts_with("53") || state.starts_with("40") || state.starts_with("57") ||
+      state.starts_with("58") || is_connection_failure(state)) {
+    error.code = ErrorCode::kUnavailable;
+  }
+  return error;
+}
+
+}  // namespace
+
 Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
                                     std::span<const RollupDelta> rollups) {
   if (batch.empty() && rollups.empty()) return {};
@@ -1024,7 +1045,8 @@ Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
   if (!conn) return fail(std::move(conn.error()));
   Connection& c = **conn;
   auto tx = Transaction::begin(c);
-  if (!tx) return fail(std::move(tx.error()));
+  if (!tx) return fail(click_write_error(c, std::move(tx.error())));
+  std::string scratch;
   if (!batch.empty()) {
     constexpr int kColumns = 21;
     std::array<ArrayLiteral, kColumns> col;
@@ -1037,19 +1059,16 @@ Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
       col[5].add(to_db(k.visitor.hi));
       col[6].add(to_db(k.visitor.lo));
       col[7].add(std::int64_t{k.new_visitor ? 1 : 0});
-      col[8].add(k.outcome);
-      col[9].add(k.device);
-      col[10].add(k.browser);
-      col[11].add(k.referrer);
-      col[12].add(k.utm_source);
-      col[13].add(k.utm_medium);
-      col[14].add(k.utm_campaign);
-      col[15].add(k.utm_term);
-      col[16].add(k.utm_content);
+      std::size_t i = 8;
+      for (const std::string* text :
+           {&k.outcome, &k.device, &k.browser, &k.referrer, &k.utm_source, &k.utm_medium,
+            &k.utm_campaign, &k.utm_term, &k.utm_content}) {
+        col[i++].add(storable_text(*text, scratch));
+      }
       col[17].add(std::int64_t{k.gclid ? 1 : 0});
       col[18].add(std::int64_t{k.fbclid ? 1 : 0});
       col[19].add(static_cast<std::int64_t>(k.source));
-      col[20].add(k.ref);
+      col[20].add(storable_text(k.ref, scratch));
     }
     Params params;
     for (const ArrayLiteral& a : col) params.add(a.str());
@@ -1063,11 +1082,54 @@ Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
         " $11::text[], $12::text[], $13::text[], $14::text[], $15::text[], $16::text[],"
         " $17::text[], $18::boolean[], $19::boolean[], $20::smallint[], $21::text[])",
         params);
-    if (!r) return fail(std::move(r.error()));
+    if (!r) return fail(click_write_error(c, std::move(r.error())));
   }
   if (!rollups.empty()) {
+    // Keys made storable first, so that the cap counts what is stored.
+    std::vector<RollupDelta> clean(rollups.begin(), rollups.end());
+    for (RollupDelta& d : clean) {
+      if (!is_storable_text(d.key)) d.key = std::string(storable_text(d.key, scratch));
+    }
+    std::map<RollupGroup, std::set<std::string, std::less<>>> stored;
+    if (const auto groups = capped_groups(clean); !groups.empty()) {
+      std::array<ArrayLiteral, 4> g;
+      for (const RollupGroup& group : groups) {
+        g[0].add(static_cast<std::int64_t>(group.scope));
+        g[1].add(group.scope_id);
+        g[2].add(group.dimension);
+        g[3].add(group.hour);
+      }
+      Params params;
+      for (const ArrayLiteral& a : g) params.add(a.str());
+      // Each group locked (in one order, so two nodes cannot deadlock) for
+      // the rest of the transaction: two nodes cannot both take the last
+      // free key of an hour.
+      auto locked = c.exec_prepared(
+          "lock_rollup_groups",
+          "SELECT count(pg_advisory_xact_lock(k)) FROM (SELECT DISTINCT"
+          "   hashtextextended(g.scope || ':' || g.scope_id || ':' || g.dimension || ':' || g.hour,"
+          "   0) AS k FROM unnest($1::smallint[], $2::bigint[], $3::text[], $4::bigint[])"
+          "   AS g(scope, scope_id, dimension, hour) ORDER BY 1) AS s",
+          params);
+      if (!locked) return fail(click_write_error(c, std::move(locked.error())));
+      auto keys = c.exec_prepared(
+          "rollup_group_keys",
+          "SELECT r.scope, r.scope_id, r.dimension, r.hour, r.key FROM click_rollups r"
+          " JOIN unnest($1::smallint[], $2::bigint[], $3::text[], $4::bigint[])"
+          "   AS g(scope, scope_id, dimension, hour)"
+          " ON r.scope = g.scope AND r.scope_id = g.scope_id AND r.dimension = g.dimension"
+          "   AND r.hour = g.hour",
+          params);
+      if (!keys) return fail(click_write_error(c, std::move(keys.error())));
+      for (int i = 0; i < keys->rows(); ++i) {
+        stored[{static_cast<StatsScope>(keys->int_at(i, 0)), keys->int_at(i, 1),
+                std::string(keys->text_at(i, 2)), keys->int_at(i, 3)}]
+            .insert(std::string(keys->text_at(i, 4)));
+      }
+    }
+    const std::vector<RollupDelta> folded = fold_rollups(clean, stored);
     std::array<ArrayLiteral, 6> col;
-    for (const RollupDelta& d : rollups) {
+    for (const RollupDelta& d : folded) {
       col[0].add(static_cast<std::int64_t>(d.scope));
       col[1].add(d.scope_id);
       col[2].add(d.dimension);
@@ -1089,9 +1151,10 @@ Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
         " ON CONFLICT (scope, scope_id, dimension, hour, key) DO UPDATE"
         " SET count = click_rollups.count + excluded.count",
         params);
-    if (!r) return fail(std::move(r.error()));
+    if (!r) return fail(click_write_error(c, std::move(r.error())));
   }
-  return tx->commit();
+  if (auto done = tx->commit(); !done) return fail(click_write_error(c, std::move(done.error())));
+  return {};
 }
 
 Result<std::vector<RollupRow>> PgStore::load_rollups(StatsScope scope, std::int64_t scope_id,

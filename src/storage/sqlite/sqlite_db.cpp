@@ -57,6 +57,11 @@ void Query::release() noexcept {
   }
 }
 
+void Query::reset() noexcept {
+  if (stmt_ != nullptr) sqlite3_reset(stmt_);
+  bind_error_ = 0;
+}
+
 Query& Query::bind_int(int index, std::int64_t value) {
   const int rc = sqlite3_bind_int64(stmt_, index, value);
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
@@ -68,6 +73,16 @@ Query& Query::bind_text(int index, std::string_view value) {
   if (value.size() <= static_cast<std::size_t>(INT_MAX)) {
     rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
                            SQLITE_TRANSIENT);
+  }
+  if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
+  return *this;
+}
+
+Query& Query::bind_text_view(int index, std::string_view value) {
+  int rc = SQLITE_TOOBIG;
+  if (value.size() <= static_cast<std::size_t>(INT_MAX)) {
+    rc = sqlite3_bind_text(stmt_, index, value.data(), static_cast<int>(value.size()),
+                           SQLITE_STATIC);
   }
   if (rc != SQLITE_OK && bind_error_ == 0) bind_error_ = rc;
   return *this;
@@ -196,6 +211,22 @@ Result<void> Db::set_busy_timeout(int milliseconds) {
 std::int64_t Db::changes() const { return sqlite3_changes64(db_); }
 
 std::int64_t Db::last_insert_rowid() const { return sqlite3_last_insert_rowid(db_); }
+
+bool Db::last_failure_is_transient() const {
+  switch (sqlite3_extended_errcode(db_) & 0xff) {
+    case SQLITE_BUSY:
+    case SQLITE_LOCKED:
+    case SQLITE_FULL:
+    case SQLITE_IOERR:
+    case SQLITE_READONLY:
+    case SQLITE_NOMEM:
+    case SQLITE_CANTOPEN:
+    case SQLITE_PROTOCOL:
+      return true;
+    default:
+      return false;
+  }
+}
 
 // ---- Transaction ----
 

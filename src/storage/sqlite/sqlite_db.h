@@ -46,6 +46,9 @@ class Query final {
   // reported by the next step().
   Query& bind_int(int index, std::int64_t value);
   Query& bind_text(int index, std::string_view value);
+  // Binds without a copy: `value` must stay alive and unchanged until the
+  // next step(), reset() or the end of the Query (batch inserts).
+  Query& bind_text_view(int index, std::string_view value);
   Query& bind_null(int index);
 
   // Advances to the next row: true when a row is ready to read, false when
@@ -53,6 +56,9 @@ class Query final {
   [[nodiscard]] Result<bool> step();
   // Steps until done, ignoring rows (INSERT, UPDATE, DELETE).
   [[nodiscard]] Result<void> run();
+  // Makes the statement ready to run again (bindings kept; rebind them all),
+  // so a loop of inserts uses one Query.
+  void reset() noexcept;
 
   [[nodiscard]] std::int64_t int_at(int column) const;
   [[nodiscard]] std::string text_at(int column) const;  // "" for NULL
@@ -96,6 +102,10 @@ class Db final {
   // Rows changed by the last INSERT/UPDATE/DELETE, and the last inserted rowid.
   [[nodiscard]] std::int64_t changes() const;
   [[nodiscard]] std::int64_t last_insert_rowid() const;
+  // Whether the last failure on this connection was the disk or the file
+  // refusing writes for now (full, I/O error, read-only, out of memory,
+  // locked): a retry later may succeed, unlike a value the schema refuses.
+  [[nodiscard]] bool last_failure_is_transient() const;
 
  private:
   explicit Db(sqlite3* db) : db_(db) {}

@@ -4,17 +4,22 @@
 #include "storage/sqlite/sqlite_store.h"
 
 #include <algorithm>
+#include <array>
 #include <bit>
 #include <chrono>
 #include <limits>
+#include <map>
+#include <set>
 #include <string>
 #include <unordered_map>
 #include <unordered_set>
 #include <utility>
 
 #include "core/validation.h"
+#include "storage/rollups.h"
 #include "storage/schedule_codec.h"
 #include "storage/sqlite/migrations.h"
+#include "storage/stored_text.h"
 #include "storage/stored_values.h"
 
 namespace sequencial::sqlite {
@@ -829,13 +834,25 @@ Result<std::unique_ptr<ChangeListener>> SqliteStore::open_change_listener() {
   return std::unique_ptr<ChangeListener>{};
 }
 
+namespace {
+
+// A failure of the click batch: kUnavailable when the file refuses writes
+// for now (the click writer spools and retries), else as it came (the
+// writer splits the batch to find the row at fault).
+Error click_write_error(const Db& db, Error error) {
+  if (db.last_failure_is_transient()) error.code = ErrorCode::kUnavailable;
+  return error;
+}
+
+}  // namespace
+
 Result<void> SqliteStore::insert_clicks(std::span<const ClickRecord> batch,
                                         std::span<const RollupDelta> rollups) {
   if (batch.empty() && rollups.empty()) return {};
   Lock lock(mu_);
   auto tx = Transaction::begin(db_, Transaction::Kind::kWrite);
-  if (!tx) return fail(std::move(tx.error()));
-  for (const ClickRecord& c : batch) {
+  if (!tx) return fail(click_write_error(db_, std::move(tx.error())));
+  if (!batch.empty()) {
     auto q = db_.query(
         "INSERT INTO clicks (at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo,"
         " new_visitor, outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign,"
@@ -843,45 +860,84 @@ Result<void> SqliteStore::insert_clicks(std::span<const ClickRecord> batch,
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18,"
         " ?19, ?20, ?21)");
     if (!q) return fail(std::move(q.error()));
-    q->bind_int(1, to_db(c.at))
-        .bind_int(2, static_cast<std::int64_t>(c.kind))
-        .bind_int(3, c.central_id)
-        .bind_int(4, c.entry_link_id)
-        .bind_int(5, c.link_id)
-        .bind_int(6, to_db(c.visitor.hi))
-        .bind_int(7, to_db(c.visitor.lo))
-        .bind_int(8, c.new_visitor ? 1 : 0)
-        .bind_text(9, c.outcome)
-        .bind_text(10, c.device)
-        .bind_text(11, c.browser)
-        .bind_text(12, c.referrer)
-        .bind_text(13, c.utm_source)
-        .bind_text(14, c.utm_medium)
-        .bind_text(15, c.utm_campaign)
-        .bind_text(16, c.utm_term)
-        .bind_text(17, c.utm_content)
-        .bind_int(18, c.gclid ? 1 : 0)
-        .bind_int(19, c.fbclid ? 1 : 0)
-        .bind_int(20, static_cast<std::int64_t>(c.source))
-        .bind_text(21, c.ref);
-    if (auto done = q->run(); !done) return fail(std::move(done.error()));
+    // One scratch string per text column: bound without a copy, each must
+    // live until the row is inserted.
+    std::array<std::string, 10> scratch;
+    for (const ClickRecord& c : batch) {
+      q->reset();
+      q->bind_int(1, to_db(c.at))
+          .bind_int(2, static_cast<std::int64_t>(c.kind))
+          .bind_int(3, c.central_id)
+          .bind_int(4, c.entry_link_id)
+          .bind_int(5, c.link_id)
+          .bind_int(6, to_db(c.visitor.hi))
+          .bind_int(7, to_db(c.visitor.lo))
+          .bind_int(8, c.new_visitor ? 1 : 0)
+          .bind_int(18, c.gclid ? 1 : 0)
+          .bind_int(19, c.fbclid ? 1 : 0)
+          .bind_int(20, static_cast<std::int64_t>(c.source));
+      std::size_t column = 0;
+      for (const std::string* text :
+           {&c.outcome, &c.device, &c.browser, &c.referrer, &c.utm_source, &c.utm_medium,
+            &c.utm_campaign, &c.utm_term, &c.utm_content}) {
+        q->bind_text_view(static_cast<int>(9 + column), storable_text(*text, scratch[column]));
+        ++column;
+      }
+      q->bind_text_view(21, storable_text(c.ref, scratch[column]));
+      if (auto done = q->run(); !done) return fail(click_write_error(db_, std::move(done.error())));
+    }
   }
-  for (const RollupDelta& r : rollups) {
+  if (!rollups.empty()) {
+    auto folded = fold_stored_rollups(rollups);
+    if (!folded) return fail(click_write_error(db_, std::move(folded.error())));
     auto q = db_.query(
         "INSERT INTO click_rollups (scope, scope_id, dimension, hour, key, count)"
         " VALUES (?1, ?2, ?3, ?4, ?5, ?6)"
         " ON CONFLICT (scope, scope_id, dimension, hour, key) DO UPDATE"
         " SET count = count + excluded.count");
     if (!q) return fail(std::move(q.error()));
-    q->bind_int(1, static_cast<std::int64_t>(r.scope))
-        .bind_int(2, r.scope_id)
-        .bind_text(3, r.dimension)
-        .bind_int(4, r.hour)
-        .bind_text(5, r.key)
-        .bind_int(6, r.count);
-    if (auto done = q->run(); !done) return fail(std::move(done.error()));
+    for (const RollupDelta& r : *folded) {
+      q->reset();
+      q->bind_int(1, static_cast<std::int64_t>(r.scope))
+          .bind_int(2, r.scope_id)
+          .bind_text(3, r.dimension)
+          .bind_int(4, r.hour)
+          .bind_text(5, r.key)
+          .bind_int(6, r.count);
+      if (auto done = q->run(); !done) return fail(click_write_error(db_, std::move(done.error())));
+    }
   }
-  return tx->commit();
+  if (auto done = tx->commit(); !done) return fail(click_write_error(db_, std::move(done.error())));
+  return {};
+}
+
+Result<std::vector<RollupDelta>> SqliteStore::fold_stored_rollups(
+    std::span<const RollupDelta> rollups) {
+  // Keys made storable first, so that the cap counts what is stored.
+  std::vector<RollupDelta> clean(rollups.begin(), rollups.end());
+  std::string scratch;
+  for (RollupDelta& r : clean) {
+    if (!is_storable_text(r.key)) r.key = std::string(storable_text(r.key, scratch));
+  }
+  std::map<RollupGroup, std::set<std::string, std::less<>>> stored;
+  for (const RollupGroup& g : capped_groups(clean)) {
+    auto q = db_.query(
+        "SELECT key FROM click_rollups"
+        " WHERE scope = ?1 AND scope_id = ?2 AND dimension = ?3 AND hour = ?4");
+    if (!q) return fail(std::move(q.error()));
+    q->bind_int(1, static_cast<std::int64_t>(g.scope))
+        .bind_int(2, g.scope_id)
+        .bind_text(3, g.dimension)
+        .bind_int(4, g.hour);
+    auto& keys = stored[g];
+    while (true) {
+      auto row = q->step();
+      if (!row) return fail(std::move(row.error()));
+      if (!*row) break;
+      keys.insert(q->text_at(0));
+    }
+  }
+  return fold_rollups(clean, stored);
 }
 
 Result<std::vector<RollupRow>> SqliteStore::load_rollups(StatsScope scope, std::int64_t scope_id,

@@ -96,6 +96,11 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::int64_t> purge_clicks(Timestamp before) override;
 
  private:
+  // `rollups` with storable keys, capped (storage/rollups.h) against the keys
+  // already stored; called inside insert_clicks's transaction.
+  [[nodiscard]] Result<std::vector<RollupDelta>> fold_stored_rollups(
+      std::span<const RollupDelta> rollups);
+
   SqliteStore(Db db, std::optional<Db> reader) : db_(std::move(db)), reader_(std::move(reader)) {}
 
   // Helpers; mu_ must be held.
