@@ -1,4 +1,5 @@
-// The `sequencial` command line (API.md): serve, token create, user create. Every flag
+// The `sequencial` command line (API.md): serve, token create, user create, and the
+// data commands backup and migrate (app/data_commands.h). Every flag
 // also reads an environment variable (SEQUENCIAL_<FLAG>) and a key of the
 // --config file (TOML: `listen = "0.0.0.0:8080"`).
 #include <spdlog/spdlog.h>
@@ -9,6 +10,7 @@
 #include "accounts/first_admin.h"
 #include "api/tokens.h"
 #include "app/config_file.h"
+#include "app/data_commands.h"
 #include "app/serve.h"
 #include "storage/store.h"
 
@@ -163,7 +165,11 @@ int main(int argc, char** argv) {
                    "At least 10 characters (default: generate one and print it)")
       ->envname("SEQUENCIAL_USER_PASSWORD");
 
+  const sequencial::app::DataCommands data_commands(app);
+
   CLI11_PARSE(app, argc, argv);
+
+  if (auto code = data_commands.run()) return *code;
 
   if (serve_cmd->parsed()) {
     if (!config_file.empty()) {
