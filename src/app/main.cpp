@@ -12,6 +12,7 @@
 #include "app/config_file.h"
 #include "app/data_commands.h"
 #include "app/serve.h"
+#include "app/setting_sources.h"
 #include "storage/store.h"
 
 namespace {
@@ -172,12 +173,14 @@ int main(int argc, char** argv) {
   if (auto code = data_commands.run()) return *code;
 
   if (serve_cmd->parsed()) {
+    serve.sources = sequencial::app::command_line_sources(*serve_cmd, argc, argv);
     if (!config_file.empty()) {
       if (auto ok = sequencial::app::apply_config_file(*serve_cmd, config_file); !ok) {
         std::cerr << "error: " << ok.error().message << "\n";
         return 2;
       }
     }
+    sequencial::app::add_file_sources(serve.sources, *serve_cmd);
     return sequencial::app::run_serve(serve);
   }
   if (token_create->parsed()) return create_token(token_db, token_name);

@@ -6,7 +6,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <string>
+
+#include "app/setting_source.h"
 
 namespace sequencial::app {
 
@@ -32,6 +35,8 @@ struct ServeConfig {
   std::string admin_password;
   bool test_fast_passwords = false;  // test builds only: minimum Argon2id cost
   std::string test_clock_file;       // test builds only: read "now" (unix seconds) from this file
+  // Where each option's value came from (long name -> source), for the start log.
+  std::map<std::string, SettingSource> sources;
 };
 
 // Returns the process exit code.
