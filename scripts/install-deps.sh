@@ -14,6 +14,9 @@ packages=(
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy-16 nginx-light wrk curl
     postgresql-15)
+  # The Debian package (scripts/package.sh, scripts/test-package.sh): the man
+  # page from --help, dpkg-shlibdeps for Depends.
+  packages+=(help2man dpkg-dev)
   # The admin UI's browser tests: headless Debian Chromium (no browser download).
   packages+=(chromium)
 fi
