@@ -35,6 +35,7 @@ class PgEndpoint final : public Endpoint {
         "AND table_type = 'BASE TABLE' AND table_name <> 'schema_version' ORDER BY table_name");
     if (!r) return fail(std::move(r.error()));
     std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(r->rows()));
     for (int i = 0; i < r->rows(); ++i) out.emplace_back(r->text_at(i, 0));
     return out;
   }
