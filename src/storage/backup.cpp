@@ -126,6 +126,9 @@ Result<BackupResult> backup_sqlite(const BackupOptions& options) {
     return copied;
   }
   copied->bytes = static_cast<std::int64_t>(fs::file_size(temp, ec));
+  // The copy holds what the database holds (password and token hashes):
+  // it gets the database's own permissions, not the umask's.
+  fs::permissions(temp, fs::status(source_path, ec).permissions(), ec);
   if (!sync_path(temp, false)) {
     fs::remove(temp, ec);
     return fail(Error::internal("cannot flush \"" + temp.string() + "\" to disk"));

@@ -101,9 +101,14 @@ TEST_F(BackupTest, KeepsAnExistingFileUnlessForcedAndSendsPostgresToPgDump) {
   EXPECT_NE(r.err.find("--force"), std::string::npos) << r.err;
   EXPECT_EQ(std::filesystem::file_size(out), 8u);
 
+  std::filesystem::permissions(sandbox_->db_path(), std::filesystem::perms::owner_read |
+                                                        std::filesystem::perms::owner_write);
   r = backup({"--out", out, "--force"});
   ASSERT_EQ(r.exit_code, 0) << r.err;
   EXPECT_GT(std::filesystem::file_size(out), 8u);
+  // The copy is as private as the database.
+  EXPECT_EQ(std::filesystem::status(out).permissions(),
+            std::filesystem::perms::owner_read | std::filesystem::perms::owner_write);
   // No temporary file is left beside it.
   int files = 0;
   for (const auto& entry : std::filesystem::directory_iterator(sandbox_->dir().path())) {
