@@ -17,6 +17,9 @@ if [[ "${1:-}" == "--test" ]]; then
   # fuzz/ (libFuzzer needs clang's runtime; clang 16, see fuzz/CMakeLists.txt) and
   # tests/attack/ (slowloris, slow body and slow read).
   packages+=(clang-16 libclang-rt-16-dev slowhttptest)
+  # The Debian package (scripts/package.sh, scripts/test-package.sh): the man
+  # page from --help, dpkg-shlibdeps for Depends.
+  packages+=(help2man dpkg-dev)
   # The admin UI's browser tests: headless Debian Chromium (no browser download).
   packages+=(chromium)
 fi

@@ -36,4 +36,16 @@ export SEQUENCIAL_TEST_PG_URL
 
 echo "== tests"
 (cd "$build" && ctest --output-on-failure -j"$(nproc)" --timeout 600)
+
+# ---- Self-hosting (issue 17): the Debian package, built from this build
+# tree, installed with dpkg -i, verified, run as its unit would, purged
+# (scripts/test-package.sh; ~30 s). The backup and migrate tests are CTest
+# entries (integration_backup_test, integration_migrate_test) run above.
+echo "== Debian package"
+if [[ $(id -u) -eq 0 ]]; then
+  scripts/test-package.sh "$build"
+else
+  sudo scripts/test-package.sh "$build"
+fi
+# ---- end of the self-hosting block
 echo "test.sh: done in $(( $(date +%s) - start )) s"

@@ -144,6 +144,8 @@ void AdminApi::route(const http::HttpRequest& request, http::HttpResponse& respo
     accounts_.tokens.handle(request, response, call.parts);
   } else if (call.parts[0] == "settings" && call.parts.size() == 1) {
     accounts_.settings.handle(request, response);
+  } else if (call.parts[0] == "settings" && call.parts.size() == 2) {
+    accounts_.settings.handle_key(request, response, call.parts[1]);
   } else {
     call.error(Error::not_found("no such API route: /api/v1/" + std::string(call.parts[0])));
   }

@@ -54,7 +54,16 @@ std::string_view openapi_document() {
       "Token": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}},
       "Settings": {"type": "object", "properties": {
         "default_tz": {"type": "string", "description": "IANA zone of reports and of hours given without tz"},
-        "public_url": {"type": "string", "description": "absolute http(s) base URL of link URLs and QR codes"}}}
+        "public_url": {"type": "string", "description": "absolute http(s) base URL of link URLs and QR codes"}}},
+      "ServerSetting": {"type": "object", "properties": {
+        "value": {"type": "string", "description": "the server's own value (flag, environment, config file or default)"},
+        "source": {"type": "string", "enum": ["flag", "environment", "file", "default"]},
+        "saved": {"type": "boolean", "description": "a value saved from the admin UI is in effect instead"},
+        "overridden": {"type": "boolean", "description": "the saved value differs from the server's own"}}},
+      "SettingsInEffect": {"allOf": [{"$ref": "#/components/schemas/Settings"}, {"type": "object", "properties": {
+        "server": {"type": "object", "properties": {
+          "default_tz": {"$ref": "#/components/schemas/ServerSetting"},
+          "public_url": {"$ref": "#/components/schemas/ServerSetting"}}}}}]}
     },
     "responses": {
       "Stats": {"description": "a report (JSON, or text/csv with a header row \"<by>,clicks\" when format=csv)", "content": {
@@ -68,7 +77,7 @@ std::string_view openapi_document() {
       "Central": {"description": "a central", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Central"}}}},
       "Session": {"description": "the logged-in user and the session's CSRF token", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Session"}}}},
       "User": {"description": "a user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/User"}}}},
-      "Settings": {"description": "the settings in effect", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}}
+      "Settings": {"description": "the settings in effect, and per key the server's own value and whether a saved value overrides it", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/SettingsInEffect"}}}}
     },
     "parameters": {
       "id": {"name": "id", "in": "path", "required": true, "schema": {"type": "integer"}},
@@ -143,8 +152,10 @@ std::string_view openapi_document() {
     "/users/{id}": {
       "parameters": [{"$ref": "#/components/parameters/id"}],
       "get": {"summary": "Read a user", "responses": {"200": {"$ref": "#/components/responses/User"}, "404": {"$ref": "#/components/responses/Error"}}},
-      "patch": {"summary": "Change a user's password", "requestBody": {"required": true, "content": {"application/json": {"schema": {"type": "object", "required": ["password"], "properties": {"password": {"type": "string", "minLength": 10}}}}}},
-                "responses": {"200": {"$ref": "#/components/responses/User"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
+      "patch": {"summary": "Change a user's password, or (alone in its request) their e-mail", "requestBody": {"required": true, "content": {"application/json": {"schema": {"oneOf": [
+                  {"type": "object", "required": ["password"], "properties": {"password": {"type": "string", "minLength": 10}}},
+                  {"type": "object", "required": ["email"], "properties": {"email": {"type": "string", "description": "unique ignoring case"}}, "additionalProperties": false}]}}}},
+                "responses": {"200": {"$ref": "#/components/responses/User"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"description": "the e-mail belongs to another user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}},
       "delete": {"summary": "Delete a user and their sessions", "responses": {"204": {"description": "deleted"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"description": "deleting yourself or the last user", "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Error"}}}}}}
     },
     "/tokens": {
@@ -160,6 +171,10 @@ std::string_view openapi_document() {
       "get": {"summary": "The settings in effect", "responses": {"200": {"$ref": "#/components/responses/Settings"}}},
       "patch": {"summary": "Save default_tz and/or public_url; a saved value wins over the flag and takes effect at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}},
                 "responses": {"200": {"$ref": "#/components/responses/Settings"}, "400": {"$ref": "#/components/responses/Error"}}}
+    },
+    "/settings/{key}": {
+      "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string", "enum": ["default_tz", "public_url"]}}],
+      "delete": {"summary": "Forget the saved value of one setting: the server's own value takes effect again", "responses": {"200": {"$ref": "#/components/responses/Settings"}, "404": {"$ref": "#/components/responses/Error"}}}
     }
   }
 }

@@ -27,8 +27,29 @@ void SettingsApi::handle(const http::HttpRequest& request, http::HttpResponse& r
   } else if (method != "GET") {
     return reply_method_not_allowed(request, response, "GET, PATCH");
   }
-  reply_json(response, 200,
-             {{"default_tz", settings_.default_tz()}, {"public_url", settings_.public_url()}});
+  reply_settings(response);
+}
+
+void SettingsApi::handle_key(const http::HttpRequest& request, http::HttpResponse& response,
+                             std::string_view key) {
+  if (request.method != "DELETE") return reply_method_not_allowed(request, response, "DELETE");
+  if (auto ok = settings_.reset(key); !ok) return reply_error(response, ok.error());
+  spdlog::info("event=admin_write action=settings.reset key={}", key);
+  reply_settings(response);
+}
+
+void SettingsApi::reply_settings(http::HttpResponse& response) {
+  nlohmann::json body = nlohmann::json::object();
+  nlohmann::json server = nlohmann::json::object();
+  for (const app::SettingState& s : settings_.describe()) {
+    body[s.key] = s.value;
+    server[s.key] = {{"value", s.server_value},
+                     {"source", app::source_name(s.server_source)},
+                     {"saved", s.saved},
+                     {"overridden", s.saved && s.value != s.server_value}};
+  }
+  body["server"] = std::move(server);
+  reply_json(response, 200, body);
 }
 
 }  // namespace sequencial::api

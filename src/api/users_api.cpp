@@ -12,6 +12,15 @@ namespace sequencial::api {
 
 using nlohmann::json;
 
+namespace {
+// A PATCH whose JSON body names "email" changes the e-mail (any other body
+// goes to the password change, which reports its own errors).
+bool patches_email(const http::HttpRequest& request) {
+  auto body = json_object_body(request);
+  return body && body->contains("email");
+}
+}  // namespace
+
 void UsersApi::handle(const http::HttpRequest& request, http::HttpResponse& response,
                       std::span<const std::string_view> parts, const Caller& caller) {
   const std::string_view method = request.method;
@@ -34,7 +43,10 @@ void UsersApi::handle(const http::HttpRequest& request, http::HttpResponse& resp
     if (!*user) return reply_error(response, Error::not_found("no such user"));
     return reply_json(response, 200, user_json(**user));
   }
-  if (method == "PATCH") return change_password(request, response, *id, caller);
+  if (method == "PATCH") {
+    if (patches_email(request)) return change_email(request, response, *id);
+    return change_password(request, response, *id, caller);
+  }
   if (method == "DELETE") return remove(response, *id, caller);
   reply_method_not_allowed(request, response, "GET, PATCH, DELETE");
 }
@@ -56,6 +68,25 @@ void UsersApi::create(const http::HttpRequest& request, http::HttpResponse& resp
   if (!user) return reply_error(response, user.error());
   spdlog::info("event=admin_write action=user.create id={}", user->id);
   reply_json(response, 201, user_json(*user));
+}
+
+void UsersApi::change_email(const http::HttpRequest& request, http::HttpResponse& response,
+                            std::int64_t id) {
+  auto body = json_object_body(request);
+  if (!body) return reply_error(response, body.error());
+  if (body->size() != 1) {
+    return reply_error(response,
+                       Error::invalid("email", "change the e-mail alone, in its own request"));
+  }
+  auto email = required_string(*body, "email");
+  if (!email) return reply_error(response, email.error());
+  if (auto ok = accounts::validate_email(*email); !ok) return reply_error(response, ok.error());
+  if (auto ok = store_.update_user_email(id, *email); !ok) return reply_error(response, ok.error());
+  auto user = store_.find_user(id);
+  if (!user) return reply_error(response, user.error());
+  if (!*user) return reply_error(response, Error::not_found("no such user"));
+  spdlog::info("event=admin_write action=user.email id={}", id);
+  reply_json(response, 200, user_json(**user));
 }
 
 void UsersApi::change_password(const http::HttpRequest& request, http::HttpResponse& response,

@@ -34,6 +34,9 @@ class UsersApi {
 
  private:
   void create(const http::HttpRequest& request, http::HttpResponse& response);
+  // PATCH {"email"}: unique ignoring case (409 on field "email").
+  void change_email(const http::HttpRequest& request, http::HttpResponse& response,
+                    std::int64_t id);
   void change_password(const http::HttpRequest& request, http::HttpResponse& response,
                        std::int64_t id, const Caller& caller);
   void remove(http::HttpResponse& response, std::int64_t id, const Caller& caller);

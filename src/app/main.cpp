@@ -1,5 +1,6 @@
 // The `sequencial` command line (API.md): serve, token create, user create,
-// user set-password. Every flag
+// user set-password, and the data commands backup and migrate
+// (app/data_commands.h). Every flag
 // also reads an environment variable (SEQUENCIAL_<FLAG>) and a key of the
 // --config file (TOML: `listen = "0.0.0.0:8080"`).
 #include <spdlog/spdlog.h>
@@ -10,8 +11,10 @@
 #include "accounts/first_admin.h"
 #include "api/tokens.h"
 #include "app/config_file.h"
+#include "app/data_commands.h"
 #include "app/serve.h"
 #include "http/client_address.h"
+#include "app/setting_sources.h"
 #include "storage/store.h"
 
 namespace {
@@ -231,10 +234,14 @@ int main(int argc, char** argv) {
       ->add_option("--password", reset_password,
                    "At least 10 characters (default: generate one and print it)")
       ->envname("SEQUENCIAL_USER_PASSWORD");
+  const sequencial::app::DataCommands data_commands(app);
 
   CLI11_PARSE(app, argc, argv);
 
+  if (auto code = data_commands.run()) return *code;
+
   if (serve_cmd->parsed()) {
+    serve.sources = sequencial::app::command_line_sources(*serve_cmd, argc, argv);
     if (!config_file.empty()) {
       if (auto ok = sequencial::app::apply_config_file(*serve_cmd, config_file); !ok) {
         std::cerr << "error: " << ok.error().message << "\n";
@@ -245,6 +252,7 @@ int main(int argc, char** argv) {
       std::cerr << "error: " << proxies.error().message << "\n";
       return 2;
     }
+    sequencial::app::add_file_sources(serve.sources, *serve_cmd);
     return sequencial::app::run_serve(serve);
   }
   if (token_create->parsed()) return create_token(token_db, token_name);

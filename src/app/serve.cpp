@@ -29,6 +29,7 @@
 #include "app/metrics_text.h"
 #include "app/redirect_handler.h"
 #include "app/route_lookups.h"
+#include "app/setting_sources.h"
 #include "app/settings.h"
 #include "app/visitor.h"
 #include "app/worker_pool.h"
@@ -229,6 +230,7 @@ int run_serve(const ServeConfig& config) {
     spdlog::error("event=load_failed error=\"{}\"", ok.error().message);
     return 1;
   }
+  apply_setting_sources(config, settings);
   accounts::SessionManager sessions(**store, *clock);
   if (auto purged = sessions.purge_expired(); !purged) {
     spdlog::error("event=load_failed error=\"{}\"", purged.error().message);
@@ -353,11 +355,12 @@ int run_serve(const ServeConfig& config) {
   }
   std::unique_ptr<http::HttpServer> server = std::move(*started);
   live_server.store(server.get());
-  if (config.public_url.empty() && !settings.public_url_saved()) {
-    // The default names the port actually bound (port 0 picks one).
+  if (config.public_url.empty()) {
+    // The default names the port actually bound (port 0 picks one); a saved
+    // value still wins.
     const bool ipv6 = listen->host.find(':') != std::string::npos;
-    public_url.set("http://" + (ipv6 ? "[" + listen->host + "]" : listen->host) + ":" +
-                   std::to_string(server->port()));
+    settings.set_server_public_url("http://" + (ipv6 ? "[" + listen->host + "]" : listen->host) +
+                                   ":" + std::to_string(server->port()));
   }
   if (shared) follower.start();
   front.set_ready(true);

@@ -8,7 +8,10 @@
 
 #include <chrono>
 #include <cstddef>
+#include <map>
 #include <string>
+
+#include "app/setting_source.h"
 
 namespace sequencial::app {
 
@@ -43,6 +46,8 @@ struct ServeConfig {
   std::string trusted_proxies;
   bool test_fast_passwords = false;  // test builds only: minimum Argon2id cost
   std::string test_clock_file;       // test builds only: read "now" (unix seconds) from this file
+  // Where each option's value came from (long name -> source), for the start log.
+  std::map<std::string, SettingSource> sources;
 };
 
 // Returns the process exit code.

@@ -174,6 +174,9 @@ class Store {
                                                           std::string_view password_hash,
                                                           std::string_view keep_session) = 0;
   [[nodiscard]] virtual Result<void> delete_user(std::int64_t id) = 0;
+  // Changes a user's e-mail: kConflict on field "email" when another user
+  // has it (ignoring ASCII case), kNotFound when there is no such user.
+  [[nodiscard]] virtual Result<void> update_user_email(std::int64_t id, std::string_view email) = 0;
 
   // Login sessions, keyed by the hash of their id. insert_session of a
   // user that does not exist fails with kNotFound on field "user_id".
@@ -187,9 +190,10 @@ class Store {
   [[nodiscard]] virtual Result<std::int64_t> purge_sessions(Timestamp expired_before) = 0;
 
   // Settings saved from the admin UI, by key. save_setting inserts or
-  // replaces one key.
+  // replaces one key; delete_setting forgets one (no error when absent).
   [[nodiscard]] virtual Result<std::vector<Setting>> load_settings() = 0;
   [[nodiscard]] virtual Result<void> save_setting(std::string_view key, std::string_view value) = 0;
+  [[nodiscard]] virtual Result<void> delete_setting(std::string_view key) = 0;
 
   // Atendimento fixo. save_assignments upserts on (central, visitor); a row
   // older (last_seen) than the stored one does not overwrite it, and rows

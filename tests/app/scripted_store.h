@@ -117,6 +117,9 @@ class ScriptedStore final : public Store {
     return inner_->update_user_password(id, hash, keep_session);
   }
   Result<void> delete_user(std::int64_t id) override { return inner_->delete_user(id); }
+  Result<void> update_user_email(std::int64_t id, std::string_view email) override {
+    return inner_->update_user_email(id, email);
+  }
   Result<void> insert_session(const StoredSession& session) override {
     return inner_->insert_session(session);
   }
@@ -133,6 +136,7 @@ class ScriptedStore final : public Store {
   Result<void> save_setting(std::string_view key, std::string_view value) override {
     return inner_->save_setting(key, value);
   }
+  Result<void> delete_setting(std::string_view key) override { return inner_->delete_setting(key); }
   Result<std::vector<Assignment>> load_assignments(Timestamp since) override {
     return inner_->load_assignments(since);
   }

@@ -341,6 +341,24 @@ describe('admin UI', {timeout: 120000}, () => {
     assert.equal((await withToken()).status, 200);
     await page.getByLabel('Fuso horário padrão').waitFor();
     assert.equal(await page.getByLabel('Fuso horário padrão').inputValue(), 'America/Sao_Paulo');
+    // Saving after changing only the zone saves only the zone: the public URL
+    // stays the server's own; the saved zone shows the server's value and a reset.
+    const settingsNow = () => page.evaluate(() => fetch('/api/v1/settings', {credentials: 'same-origin'}).then((r) => r.json()));
+    await page.getByLabel('Fuso horário padrão').selectOption('America/Recife');
+    await page.locator('#general-form').getByRole('button', {name: 'Salvar'}).click();
+    await page.getByText('Configurações salvas.').waitFor();
+    let saved = await settingsNow();
+    assert.equal(saved.default_tz, 'America/Recife');
+    assert.equal(saved.server.default_tz.saved, true);
+    assert.equal(saved.server.public_url.saved, false, 'the untouched public URL was not saved');
+    const note = page.locator('.setting-override[data-key="default_tz"]');
+    await note.getByText('America/Sao_Paulo', {exact: false}).waitFor();
+    await note.getByRole('button', {name: 'Voltar ao valor do servidor'}).click();
+    await page.getByText('Valor do servidor restaurado.').waitFor();
+    await note.waitFor({state: 'detached'});
+    saved = await settingsNow();
+    assert.equal(saved.default_tz, 'America/Sao_Paulo');
+    assert.equal(saved.server.default_tz.saved, false);
     await page.locator('.users-table').getByText(ADMIN_EMAIL).waitFor();
     // Users: a short password is refused next to the field, then added and deleted.
     const userForm = page.locator('#user-form');
@@ -352,9 +370,16 @@ describe('admin UI', {timeout: 120000}, () => {
     });
     await userForm.getByLabel('Senha').fill('senha-da-maria-123');
     await userForm.getByRole('button', {name: 'Adicionar usuário'}).click();
-    const row = page.locator('.users-table tr[data-email="maria@example.com"]');
+    let row = page.locator('.users-table tr[data-email="maria@example.com"]');
     await row.waitFor();
     await screenshot(page, 'configuracoes');
+    // The e-mail can be changed (and the row follows it).
+    await row.getByRole('button', {name: 'Alterar e-mail'}).click();
+    await page.getByRole('dialog').getByLabel('Novo e-mail').fill('maria.souza@example.com');
+    await page.getByRole('dialog').getByRole('button', {name: 'Salvar'}).click();
+    await page.getByText('E-mail alterado.').waitFor();
+    row = page.locator('.users-table tr[data-email="maria.souza@example.com"]');
+    await row.waitFor();
     await row.getByRole('button', {name: 'Excluir'}).click();
     await page.getByRole('dialog').getByRole('button', {name: 'Excluir'}).click();
     await row.waitFor({state: 'detached'});

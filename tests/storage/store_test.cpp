@@ -791,6 +791,30 @@ TEST_P(StoreTest, PasswordChangeEndsTheUsersOtherSessions) {
   EXPECT_TRUE(alive("bia-1"));
 }
 
+TEST_P(StoreTest, UserEmailChangesUnlessAnotherUserHasItIgnoringCase) {
+  auto ana = store_->insert_user("ana@example.com", "h");
+  auto bia = store_->insert_user("bia@example.com", "h");
+  ASSERT_TRUE(ana && bia);
+  ASSERT_TRUE(store_->update_user_email(ana->id, "Ana.Souza@example.com"));
+  auto found = store_->find_user_by_email("ana.souza@EXAMPLE.com");
+  ASSERT_TRUE(found && found->has_value()) << why(found);
+  EXPECT_EQ((*found)->id, ana->id);
+  EXPECT_EQ((*found)->email, "Ana.Souza@example.com");
+  auto old = store_->find_user_by_email("ana@example.com");
+  ASSERT_TRUE(old) << why(old);
+  EXPECT_FALSE(old->has_value());
+  // Changing only the case of one's own e-mail is allowed.
+  ASSERT_TRUE(store_->update_user_email(ana->id, "ana.souza@example.com"));
+
+  auto taken = store_->update_user_email(ana->id, "BIA@example.com");
+  ASSERT_FALSE(taken);
+  EXPECT_EQ(taken.error().code, ErrorCode::kConflict);
+  EXPECT_EQ(taken.error().field, "email");
+  auto missing = store_->update_user_email(bia->id + 10, "x@example.com");
+  ASSERT_FALSE(missing);
+  EXPECT_EQ(missing.error().code, ErrorCode::kNotFound);
+}
+
 TEST_P(StoreTest, SessionsAreFoundByHashGoWithTheirUserAndArePurged) {
   auto ana = store_->insert_user("ana@example.com", "h");
   ASSERT_TRUE(ana) << why(ana);
@@ -851,6 +875,9 @@ TEST_P(StoreTest, SettingsAreSavedAndReplaced) {
   ASSERT_TRUE(store_->save_setting("public_url", "https://zap.example.com"));
   ASSERT_TRUE(store_->save_setting("default_tz", "America/Recife"));
   ASSERT_TRUE(store_->save_setting("default_tz", "Europe/Lisbon"));
+  ASSERT_TRUE(store_->save_setting("colour", "blue"));
+  ASSERT_TRUE(store_->delete_setting("colour"));
+  ASSERT_TRUE(store_->delete_setting("never-saved"));
   auto settings = store_->load_settings();
   ASSERT_TRUE(settings) << why(settings);
   ASSERT_EQ(settings->size(), 2u);

@@ -1,5 +1,8 @@
-// Configurações: users (add, change password, delete), API tokens (create
-// with a name, shown once, revoke), default time zone and public URL.
+// Configurações: users (add, change e-mail or password, delete), API tokens
+// (create with a name, shown once, revoke), default time zone and public URL.
+// Saving the general settings sends only the fields the user changed, so a
+// value the server got from a flag is never saved by accident; a saved value
+// shows the server's own next to it with a "reset to the server's value" button.
 'use strict';
 
 (function (SQ) {
@@ -24,6 +27,8 @@
             me && me.id === u.id ? h('span', {class: 'badge info', text: SQ.t('settings.you')}) : null),
           h('td', {text: SQ.formatDate(u.created_at)}),
           h('td', {class: 'row-actions'},
+            h('button', {type: 'button', class: 'btn small', text: SQ.t('settings.changeEmail'),
+              on: {click: () => changeEmail(u).then((ok) => { if (ok) refresh(SQ.t('settings.emailChanged')); })}}),
             h('button', {type: 'button', class: 'btn small', text: SQ.t('settings.changePassword'),
               on: {click: () => changePassword(u).then((ok) => { if (ok) SQ.toast(SQ.t('settings.passwordChanged')); })}}),
             me && me.id === u.id ? null : h('button', {type: 'button', class: 'btn small danger', text: SQ.t('common.delete'),
@@ -53,6 +58,26 @@
     });
     await refresh();
     return section(SQ.t('settings.users'), SQ.t('settings.usersIntro'), list, form);
+  }
+
+  function changeEmail(user) {
+    return SQ.modal(SQ.t('settings.changeEmailOf', {email: user.email}), (done) => {
+      const email = h('input', {type: 'email', name: 'email', required: true, autocomplete: 'off', value: user.email});
+      const form = h('form', {class: 'form', novalidate: true},
+        SQ.field(SQ.t('settings.newEmail'), email),
+        h('div', {class: 'actions'},
+          h('button', {type: 'button', class: 'btn', text: SQ.t('common.cancel'), on: {click: () => done(false)}}),
+          h('button', {type: 'submit', class: 'btn primary', text: SQ.t('common.save')})));
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        SQ.clearFormError(form);
+        try {
+          await SQ.api.patch('/users/' + user.id, {email: email.value.trim()});
+          done(true);
+        } catch (err) { SQ.showFormError(form, err); }
+      });
+      return form;
+    });
   }
 
   async function changePassword(user) {
@@ -137,24 +162,58 @@
     return section(SQ.t('settings.tokens'), SQ.t('settings.tokensIntro'), shown, list, form);
   }
 
+  // Under a field whose saved value is in effect: the server's own value,
+  // where it came from, and the button that forgets the saved value.
+  function serverNote(key, info, onReset) {
+    if (!info || !info.saved) return null;
+    return h('div', {class: 'setting-override' + (info.overridden ? ' warning' : ''), dataset: {key}},
+      h('small', {text: SQ.t('settings.savedOverrides', {value: info.value,
+        source: SQ.t('settings.source.' + info.source)})}),
+      h('button', {type: 'button', class: 'btn small', text: SQ.t('settings.resetToServer'),
+        on: {click: async () => {
+          try {
+            await SQ.api.del('/settings/' + key);
+            onReset();
+          } catch (e) { SQ.toast(SQ.errorMessage(e), 'error'); }
+        }}}));
+  }
+
   async function generalSection() {
-    const settings = await SQ.api.get('/settings');
-    const zone = SQ.zoneSelect('default_tz', settings.default_tz);
-    const url = h('input', {type: 'url', name: 'public_url', required: true, value: settings.public_url || '',
-      placeholder: 'https://zap.minhaloja.com.br'});
-    const form = h('form', {class: 'form', id: 'general-form', novalidate: true},
-      SQ.field(SQ.t('settings.defaultTz'), zone, SQ.t('settings.defaultTzHint')),
-      SQ.field(SQ.t('settings.publicUrl'), url, SQ.t('settings.publicUrlHint')),
-      h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'btn primary', text: SQ.t('common.save')})));
-    form.addEventListener('submit', async (e) => {
-      e.preventDefault();
-      SQ.clearFormError(form);
-      try {
-        await SQ.api.patch('/settings', {default_tz: zone.value, public_url: url.value.trim()});
-        SQ.toast(SQ.t('settings.saved'));
-      } catch (err) { SQ.showFormError(form, err); }
-    });
-    return section(SQ.t('settings.general'), null, form);
+    const body = h('div', {});
+    const render = async (message) => {
+      if (message) SQ.toast(message);
+      const settings = await SQ.api.get('/settings');
+      const server = settings.server || {};
+      const zone = SQ.zoneSelect('default_tz', settings.default_tz);
+      const url = h('input', {type: 'url', name: 'public_url', required: true, value: settings.public_url || '',
+        placeholder: 'https://zap.minhaloja.com.br'});
+      const reset = () => render(SQ.t('settings.resetDone'));
+      const form = h('form', {class: 'form', id: 'general-form', novalidate: true},
+        SQ.field(SQ.t('settings.defaultTz'), zone, SQ.t('settings.defaultTzHint')),
+        serverNote('default_tz', server.default_tz, reset),
+        SQ.field(SQ.t('settings.publicUrl'), url, SQ.t('settings.publicUrlHint')),
+        serverNote('public_url', server.public_url, reset),
+        h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'btn primary', text: SQ.t('common.save')})));
+      form.addEventListener('submit', async (e) => {
+        e.preventDefault();
+        SQ.clearFormError(form);
+        // Only what the user changed: an untouched field keeps the server's value.
+        const changes = {};
+        if (zone.value !== settings.default_tz) changes.default_tz = zone.value;
+        if (url.value.trim() !== (settings.public_url || '')) changes.public_url = url.value.trim();
+        if (Object.keys(changes).length === 0) {
+          SQ.toast(SQ.t('settings.nothingChanged'));
+          return;
+        }
+        try {
+          await SQ.api.patch('/settings', changes);
+          render(SQ.t('settings.saved'));
+        } catch (err) { SQ.showFormError(form, err); }
+      });
+      SQ.replace(body, form);
+    };
+    await render();
+    return section(SQ.t('settings.general'), null, body);
   }
 
   SQ.pages.settings = {

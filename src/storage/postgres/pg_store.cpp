@@ -583,6 +583,23 @@ Result<void> PgStore::update_user_password(std::int64_t id, std::string_view pas
   return {};
 }
 
+Result<void> PgStore::update_user_email(std::int64_t id, std::string_view email) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Params params;
+  params.add(id).add(email);
+  auto r = (*conn)->exec_prepared("update_user_email", "UPDATE users SET email = $2 WHERE id = $1",
+                                  params);
+  if (!r) {
+    if (violated(**conn, kUniqueViolation, "users_email_key")) {
+      return fail(Error::conflict("email", "a user with this e-mail already exists"));
+    }
+    return fail(std::move(r.error()));
+  }
+  if (r->affected() == 0) return fail(user_not_found(id));
+  return {};
+}
+
 Result<void> PgStore::delete_user(std::int64_t id) {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
@@ -679,6 +696,15 @@ Result<void> PgStore::save_setting(std::string_view key, std::string_view value)
                                   "INSERT INTO settings (key, value) VALUES ($1, $2)"
                                   " ON CONFLICT (key) DO UPDATE SET value = excluded.value",
                                   params);
+  if (!r) return fail(std::move(r.error()));
+  return {};
+}
+
+Result<void> PgStore::delete_setting(std::string_view key) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared("delete_setting", "DELETE FROM settings WHERE key = $1",
+                                  Params().add(key));
   if (!r) return fail(std::move(r.error()));
   return {};
 }

@@ -567,6 +567,21 @@ Result<void> SqliteStore::update_user_password(std::int64_t id, std::string_view
   return {};
 }
 
+Result<void> SqliteStore::update_user_email(std::int64_t id, std::string_view email) {
+  Lock lock(mu_);
+  auto q = db_.query("UPDATE users SET email = ?2 WHERE id = ?1");
+  if (!q) return fail(std::move(q.error()));
+  q->bind_int(1, id).bind_text(2, email);
+  if (auto done = q->run(); !done) {
+    if (q->violated_unique("users.email")) {
+      return fail(Error::conflict("email", "a user with this e-mail already exists"));
+    }
+    return fail(std::move(done.error()));
+  }
+  if (db_.changes() == 0) return fail(user_not_found(id));
+  return {};
+}
+
 Result<void> SqliteStore::delete_user(std::int64_t id) {
   Lock lock(mu_);
   // Sessions cascade within the statement.
@@ -658,6 +673,14 @@ Result<void> SqliteStore::save_setting(std::string_view key, std::string_view va
       " ON CONFLICT (key) DO UPDATE SET value = excluded.value");
   if (!q) return fail(std::move(q.error()));
   q->bind_text(1, key).bind_text(2, value);
+  return q->run();
+}
+
+Result<void> SqliteStore::delete_setting(std::string_view key) {
+  Lock lock(mu_);
+  auto q = db_.query("DELETE FROM settings WHERE key = ?1");
+  if (!q) return fail(std::move(q.error()));
+  q->bind_text(1, key);
   return q->run();
 }
 

@@ -57,6 +57,7 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<void> update_user_password(std::int64_t id, std::string_view password_hash,
                                                   std::string_view keep_session) override;
   [[nodiscard]] Result<void> delete_user(std::int64_t id) override;
+  [[nodiscard]] Result<void> update_user_email(std::int64_t id, std::string_view email) override;
 
   [[nodiscard]] Result<void> insert_session(const StoredSession& session) override;
   [[nodiscard]] Result<std::optional<StoredSession>> find_session(
@@ -66,6 +67,7 @@ class SqliteStore final : public Store {
 
   [[nodiscard]] Result<std::vector<Setting>> load_settings() override;
   [[nodiscard]] Result<void> save_setting(std::string_view key, std::string_view value) override;
+  [[nodiscard]] Result<void> delete_setting(std::string_view key) override;
 
   [[nodiscard]] Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) override;
   [[nodiscard]] Result<std::vector<Assignment>> load_recent_assignments(Timestamp seen_since,
