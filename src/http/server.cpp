@@ -514,7 +514,9 @@ void Session::resume(const std::function<void(HttpResponse&)>& fill) {
   response_.clear();
   try {
     fill(response_);
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    std::fprintf(stderr, "event=handler_exception loop=%zu error=\"%s\"\n", loop_.index(),
+                 e.what());
     response_.clear();
     wire::set_json_error(response_, 500, "internal", "internal error");
   }
@@ -701,7 +703,10 @@ bool Session::dispatch(bool client_keeps_alive) {
   deferred_ = false;
   try {
     loop_.handler().handle(view_, response_);
-  } catch (const std::exception&) {
+  } catch (const std::exception& e) {
+    // A bug: answer 500 and say so, without the request (it may hold secrets).
+    std::fprintf(stderr, "event=handler_exception loop=%zu error=\"%s\"\n", loop_.index(),
+                 e.what());
     response_.clear();
     wire::set_json_error(response_, 500, "internal", "internal error");
   }

@@ -59,8 +59,12 @@ class FlakyClickStore final : public Store {
     return inner_->find_user_by_email(email);
   }
   Result<std::optional<User>> find_user(std::int64_t id) override { return inner_->find_user(id); }
-  Result<void> update_user_password(std::int64_t id, std::string_view hash) override {
-    return inner_->update_user_password(id, hash);
+  Result<void> update_user_password(std::int64_t id, std::string_view hash,
+                                    std::string_view keep_session) override {
+    return inner_->update_user_password(id, hash, keep_session);
+  }
+  Result<void> update_user_email(std::int64_t id, std::string_view email) override {
+    return inner_->update_user_email(id, email);
   }
   Result<void> delete_user(std::int64_t id) override { return inner_->delete_user(id); }
   Result<void> insert_session(const StoredSession& session) override {
@@ -79,6 +83,7 @@ class FlakyClickStore final : public Store {
   Result<void> save_setting(std::string_view key, std::string_view value) override {
     return inner_->save_setting(key, value);
   }
+  Result<void> delete_setting(std::string_view key) override { return inner_->delete_setting(key); }
   Result<std::vector<Assignment>> load_assignments(Timestamp since) override {
     return inner_->load_assignments(since);
   }
