@@ -9,8 +9,9 @@ start=$(date +%s)
 scripts/install-deps.sh --test
 
 build="build-test"
-# Sources are hashed relative to the checkout, so clones in other folders share the cache.
-export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}"
+# Sources are hashed relative to the checkout, and not by the build folder,
+# so clones in other folders share ccache's cache.
+export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR=1
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEQUENCIAL_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
