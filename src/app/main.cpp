@@ -13,8 +13,8 @@
 #include "app/config_file.h"
 #include "app/data_commands.h"
 #include "app/serve.h"
-#include "http/client_address.h"
 #include "app/setting_sources.h"
+#include "http/client_address.h"
 #include "storage/store.h"
 
 namespace {
