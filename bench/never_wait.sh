@@ -17,6 +17,7 @@
 # SQLite node; the same wrk without the flood is the baseline.
 #
 # Usage: bench/never_wait.sh [--bin PATH] [--proxy PATH] [-d SECS] [-c CONNS] [-r ROUNDS]
+# (BENCH_SERVE_ARGS: extra flags for both nodes, e.g. "--db-deadline-ms 500")
 # Needs: wrk, curl, postgresql-15. Writes only to a temp dir and
 # bench/results/never_wait.md; stops everything it started on exit.
 set -euo pipefail
@@ -77,8 +78,9 @@ declare -A port token
 start_node() { # name db
   local name="$1" db="$2" log="$tmp/$1.log"
   token[$name]=$("$bin" token create --db "$db" --name bench | tail -n 1)
+  # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of flags
   "$bin" serve --listen 127.0.0.1:0 --db "$db" --admin-password bench-password-1 \
-    >"$log" 2>&1 &
+    ${BENCH_SERVE_ARGS:-} >"$log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do
     port[$name]=$(grep -m1 'event=listening' "$log" 2>/dev/null |

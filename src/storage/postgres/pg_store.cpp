@@ -883,12 +883,18 @@ Result<Assignment> PgStore::claim_assignment(const Assignment& a) {
 namespace {
 
 constexpr std::string_view kTicketsSql = "SELECT nextval($1::regclass) FROM generate_series(1, $2)";
-constexpr std::string_view kClaimSql =
+// Every claim of the batch in one statement; the rows it returns are the
+// claims that won (their 1-based position in the batch).
+constexpr std::string_view kClaimManySql =
     "INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
-    " SELECT $1, $2, $3, $4, $5"
-    " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $1)"
-    "   AND EXISTS (SELECT 1 FROM links WHERE id = $4)"
-    " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING RETURNING link_id";
+    " SELECT f.c, f.hi, f.lo, f.l, f.s"
+    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])"
+    "   WITH ORDINALITY AS f(c, hi, lo, l, s, i)"
+    " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = f.c)"
+    "   AND EXISTS (SELECT 1 FROM links WHERE id = f.l)"
+    " ORDER BY f.i"
+    " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING"
+    " RETURNING central_id, visitor_hi, visitor_lo";
 // Stored assignments of several visitors; `i` is the 1-based position asked.
 constexpr std::string_view kFindManySql =
     "SELECT f.i, a.link_id, a.last_seen"
@@ -925,9 +931,9 @@ std::vector<std::optional<std::pair<LinkId, Timestamp>>> found_by_position(const
 }  // namespace
 
 // Every query of the batch in one pipeline: a ticket query per central, one
-// query for all the visitors looked up, and per claim an insert-if-absent
-// followed by one read of the claimed visitors' stored rows (which, run
-// after the inserts on the same connection, sees each winner).
+// query for all the visitors looked up, one insert-if-absent for all the
+// claims, and one read of the claimed visitors' stored rows (which, run
+// after the insert on the same connection, sees each winner).
 RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
                                        std::chrono::milliseconds timeout) {
   RoutingAnswers answers;
@@ -960,13 +966,26 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
         [](const RoutingQueries::Find& f) -> const VisitorId& { return f.visitor; }));
     sent.push_back({kFindManySql, &params.back()});
   }
-  for (const Assignment& a : queries.claims) {
-    Params p = visitor_key(a.central_id, a.visitor);
-    p.add(a.link_id).add(to_db(a.last_seen));
-    params.push_back(std::move(p));
-    sent.push_back({kClaimSql, &params.back()});
-  }
   if (!queries.claims.empty()) {
+    ArrayLiteral centrals;
+    ArrayLiteral his;
+    ArrayLiteral los;
+    ArrayLiteral links;
+    ArrayLiteral seen;
+    for (const Assignment& a : queries.claims) {
+      centrals.add(a.central_id);
+      his.add(to_db(a.visitor.hi));
+      los.add(to_db(a.visitor.lo));
+      links.add(a.link_id);
+      seen.add(to_db(a.last_seen));
+    }
+    params.push_back(Params()
+                         .add(centrals.str())
+                         .add(his.str())
+                         .add(los.str())
+                         .add(links.str())
+                         .add(seen.str()));
+    sent.push_back({kClaimManySql, &params.back()});
     params.push_back(find_many_params(
         queries.claims, [](const Assignment& a) { return a.central_id; },
         [](const Assignment& a) -> const VisitorId& { return a.visitor; }));
@@ -1012,16 +1031,24 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     }
   }
   if (!queries.claims.empty()) {
-    const std::size_t first_claim = next;
-    auto& winners_result = (*results)[first_claim + queries.claims.size()];
+    auto& inserted = (*results)[next];
+    auto& winners_result = (*results)[next + 1];
     std::vector<std::optional<std::pair<LinkId, Timestamp>>> winners;
     if (winners_result) winners = found_by_position(*winners_result, queries.claims.size());
+    // The claims that inserted their row, by key (a visitor claimed twice in
+    // one batch inserts once: the first wins, the second reads it back).
+    std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>> won;
+    if (inserted) {
+      for (int row = 0; row < inserted->rows(); ++row) {
+        won.emplace(inserted->int_at(row, 0), inserted->int_at(row, 1), inserted->int_at(row, 2));
+      }
+    }
     for (std::size_t i = 0; i < queries.claims.size(); ++i) {
       const Assignment& a = queries.claims[i];
-      auto& inserted = (*results)[first_claim + i];
+      const auto key = std::tuple(a.central_id, to_db(a.visitor.hi), to_db(a.visitor.lo));
       if (!inserted) {
-        answers.claims.push_back(fail(std::move(inserted.error())));
-      } else if (inserted->rows() == 1) {
+        answers.claims.push_back(fail(inserted.error()));
+      } else if (won.erase(key) == 1) {
         answers.claims.push_back(a);
       } else if (winners_result && winners[i]) {
         answers.claims.push_back(Assignment{.central_id = a.central_id,
