@@ -66,15 +66,26 @@ void FailureTable::forget_stale(Timestamp now, std::chrono::seconds window) {
   }
 }
 
+namespace {
+
+// One key for an (e-mail, address) pair; a newline is in neither.
+std::string pair_key(std::string_view email, std::string_view address) {
+  return limiter_key(std::string(email) + "\n" + std::string(address));
+}
+
+}  // namespace
+
 LoginRateLimiter::LoginRateLimiter(const Clock& clock, RateLimits limits)
     : clock_(clock),
       limits_(limits),
-      by_email_(limits.per_email, limits.max_keys),
+      by_email_(limits.per_account, limits.max_keys),
+      by_email_address_(limits.per_email, limits.max_keys),
       by_address_(limits.per_address, limits.max_keys),
       by_device_(limits.per_device, limits.max_keys) {}
 
 void LoginRateLimiter::forget_stale(Timestamp now) {
   by_email_.forget_stale(now, limits_.window);
+  by_email_address_.forget_stale(now, limits_.window);
   by_address_.forget_stale(now, limits_.window);
   by_device_.forget_stale(now, limits_.window);
 }
@@ -86,10 +97,11 @@ std::optional<std::chrono::seconds> LoginRateLimiter::retry_after(std::string_vi
   std::lock_guard lock(mutex_);
   forget_stale(now);
   if (!device.empty()) return by_device_.wait(limiter_key(device), now, limits_.window);
-  std::optional<std::chrono::seconds> wait =
-      by_email_.wait(limiter_key(email), now, limits_.window);
-  if (auto other = by_address_.wait(limiter_key(address), now, limits_.window)) {
-    wait = wait ? std::max(*wait, *other) : *other;
+  std::optional<std::chrono::seconds> wait;
+  for (auto other : {by_email_.wait(limiter_key(email), now, limits_.window),
+                     by_email_address_.wait(pair_key(email, address), now, limits_.window),
+                     by_address_.wait(limiter_key(address), now, limits_.window)}) {
+    if (other) wait = wait ? std::max(*wait, *other) : *other;
   }
   return wait;
 }
@@ -103,17 +115,19 @@ void LoginRateLimiter::record_failure(std::string_view email, std::string_view a
     return;
   }
   by_email_.add(limiter_key(email), now);
+  by_email_address_.add(pair_key(email, address), now);
   by_address_.add(limiter_key(address), now);
 }
 
-void LoginRateLimiter::record_success(std::string_view email) {
+void LoginRateLimiter::record_success(std::string_view email, std::string_view address) {
   std::lock_guard lock(mutex_);
   by_email_.erase(limiter_key(email));
+  by_email_address_.erase(pair_key(email, address));
 }
 
 std::size_t LoginRateLimiter::tracked_keys() {
   std::lock_guard lock(mutex_);
-  return by_email_.size() + by_address_.size() + by_device_.size();
+  return by_email_.size() + by_email_address_.size() + by_address_.size() + by_device_.size();
 }
 
 }  // namespace sequencial::accounts

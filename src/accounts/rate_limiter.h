@@ -7,7 +7,12 @@
 //    the owner's e-mail therefore cannot lock the owner out of a browser
 //    where they logged in before.
 //  - Any other attempt is refused beyond `per_email` failures for its
-//    e-mail or `per_address` from its client address within `window`.
+//    e-mail from its client address, `per_account` failures for its e-mail
+//    from all addresses, or `per_address` failures from its client address
+//    within `window`. Bots guessing from a few addresses therefore lock out
+//    those addresses, not the owner on another one; only a flood from many
+//    addresses reaches the account's limit (the owner's trusted browser
+//    still gets in then), and brute force stays bounded by it.
 //
 // A refused attempt is answered 429 with the wait returned here. A success
 // without a trusted device clears its e-mail's failures (not the address's);
@@ -37,7 +42,8 @@
 namespace sequencial::accounts {
 
 struct RateLimits {
-  std::size_t per_email = 5;
+  std::size_t per_email = 5;      // one e-mail from one client address
+  std::size_t per_account = 100;  // one e-mail from every address together
   std::size_t per_address = 20;
   std::size_t per_device = 10;
   std::chrono::seconds window = std::chrono::minutes(15);
@@ -87,7 +93,8 @@ class LoginRateLimiter {
                                                                 std::string_view device = {});
   void record_failure(std::string_view email, std::string_view address,
                       std::string_view device = {});
-  void record_success(std::string_view email);
+  // Clears the e-mail's failures, from this address and in total.
+  void record_success(std::string_view email, std::string_view address);
   // Keys held by each table (tests, memory bound).
   [[nodiscard]] std::size_t tracked_keys();
 
@@ -97,9 +104,10 @@ class LoginRateLimiter {
   const Clock& clock_;
   RateLimits limits_;
   std::mutex mutex_;
-  FailureTable by_email_;    // guarded by mutex_
-  FailureTable by_address_;  // guarded by mutex_
-  FailureTable by_device_;   // guarded by mutex_
+  FailureTable by_email_;          // guarded by mutex_: per account
+  FailureTable by_email_address_;  // guarded by mutex_: per account and address
+  FailureTable by_address_;        // guarded by mutex_
+  FailureTable by_device_;         // guarded by mutex_
 };
 
 }  // namespace sequencial::accounts

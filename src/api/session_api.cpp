@@ -86,7 +86,7 @@ void SessionApi::login(const http::HttpRequest& request, http::HttpResponse& res
   }
   // A login from a trusted device says nothing about the bots that may be
   // guessing from elsewhere: their lockout stays.
-  if (device.empty()) limiter_.record_success(*email);
+  if (device.empty()) limiter_.record_success(*email, client);
   auto created = sessions_.create((*user)->id);
   if (!created) return reply_error(response, created.error());
   spdlog::info("event=login user_id={}", (*user)->id);

@@ -20,9 +20,11 @@ TEST(RateLimiterTest, SixthAttemptForOneEmailWaitsUntilTheWindowMoves) {
     clock.advance(60s);
   }
   // Failures at t0, t0+1m ... t0+4m; now t0+5m: the first leaves at t0+15m.
-  auto wait = limiter.retry_after("ANA@example.com", "10.0.0.2");
+  auto wait = limiter.retry_after("ANA@example.com", "10.0.0.1");
   ASSERT_TRUE(wait);
   EXPECT_EQ(*wait, 10min);
+  // The owner of the e-mail, elsewhere, is not locked out by them.
+  EXPECT_FALSE(limiter.retry_after("ana@example.com", "10.0.0.2"));
   // Another e-mail from the same address is fine.
   EXPECT_FALSE(limiter.retry_after("bia@example.com", "10.0.0.1"));
   clock.advance(10min);
@@ -47,14 +49,29 @@ TEST(RateLimiterTest, TwentyFailuresFromOneAddressBlockEveryEmailFromIt) {
 
 TEST(RateLimiterTest, SuccessClearsTheEmailButNotTheAddress) {
   ManualClock clock(Timestamp{1'800'000'000s});
-  LoginRateLimiter limiter(clock, {.per_email = 2, .per_address = 3, .window = 15min});
+  LoginRateLimiter limiter(clock,
+                           {.per_email = 2, .per_account = 2, .per_address = 3, .window = 15min});
   limiter.record_failure("ana@example.com", "a");
   limiter.record_failure("ana@example.com", "a");
   EXPECT_TRUE(limiter.retry_after("ana@example.com", "b"));
-  limiter.record_success("Ana@Example.com");
+  limiter.record_success("Ana@Example.com", "b");
   EXPECT_FALSE(limiter.retry_after("ana@example.com", "b"));
   limiter.record_failure("bia@example.com", "a");
   EXPECT_TRUE(limiter.retry_after("carla@example.com", "a"));
+}
+
+// Issue 14 row 7: bots failing from one address lock out that address, not
+// the owner logging in from another; many addresses together reach the
+// account's own limit.
+TEST(RateLimiterTest, FailuresFromOneAddressDoNotLockTheAccountElsewhere) {
+  ManualClock clock(Timestamp{1'800'000'000s});
+  LoginRateLimiter limiter(clock,
+                           {.per_email = 5, .per_account = 8, .per_address = 100, .window = 15min});
+  for (int i = 0; i < 5; ++i) limiter.record_failure("dona@loja.com", "bot");
+  EXPECT_TRUE(limiter.retry_after("dona@loja.com", "bot"));
+  EXPECT_FALSE(limiter.retry_after("dona@loja.com", "owner"));
+  for (int i = 0; i < 3; ++i) limiter.record_failure("dona@loja.com", "bot-" + std::to_string(i));
+  EXPECT_TRUE(limiter.retry_after("dona@loja.com", "owner"));  // 8 failures in all
 }
 
 TEST(RateLimiterTest, OldFailuresAreForgotten) {
@@ -77,8 +94,10 @@ TEST(RateLimiterTest, OldFailuresAreForgotten) {
 TEST(RateLimiterTest, ATrustedDeviceIsNotLockedOutByFailuresOnItsAccount) {
   ManualClock clock(Timestamp{1'800'000'000s});
   LoginRateLimiter limiter(clock);
-  for (int i = 0; i < 50; ++i) {
-    const std::string bot = "203.0.113." + std::to_string(i);
+  // More bots than the account's limit of 100, each from its own address.
+  for (int i = 0; i < 150; ++i) {
+    const std::string bot =
+        "203.0." + std::to_string(113 + i / 100) + "." + std::to_string(i % 100);
     if (!limiter.retry_after("owner@example.com", bot)) {
       limiter.record_failure("owner@example.com", bot);
     }
@@ -111,10 +130,10 @@ TEST(RateLimiterTest, KeysAreNormalisedAndBounded) {
   for (int i = 0; i < 10'000; ++i) {
     limiter.record_failure(std::to_string(i) + long_email, "10.0.0.1");
   }
-  EXPECT_LE(limiter.tracked_keys(), 101u);  // 100 e-mails + 1 address
+  EXPECT_LE(limiter.tracked_keys(), 201u);  // 100 e-mails, 100 (e-mail, address) pairs, 1 address
   // The most recent keys are the ones kept.
   limiter.record_failure("9999" + long_email, "10.0.0.1");
-  EXPECT_TRUE(limiter.retry_after("9999" + long_email, "10.0.0.2"));
+  EXPECT_TRUE(limiter.retry_after("9999" + long_email, "10.0.0.1"));
   // A key's timestamps are capped at its limit however many failures come.
   for (int i = 0; i < 1000; ++i) limiter.record_failure("ana@example.com", "10.0.0.1");
   clock.advance(15min);
