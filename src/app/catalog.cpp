@@ -5,6 +5,8 @@
 #include <charconv>
 #include <set>
 
+#include <spdlog/spdlog.h>
+
 #include "core/text.h"
 #include "core/validation.h"
 #include "routing/business_hours.h"
@@ -106,6 +108,19 @@ void Catalog::publish_locked() {
   std::unordered_map<LinkId, std::shared_ptr<routing::CentralRouter>> by_anchor;
   std::unordered_map<CentralId, std::shared_ptr<routing::CentralRouter>> live;
   for (const auto& [id, central] : centrals_) {
+    // Links and centrals are read by two queries: a change committed between
+    // them (another node) may name a link this read has not seen yet. Such a
+    // central waits for the reload that change's notification brings.
+    const auto anchor = routes.find(central.anchor_id);
+    const bool complete =
+        anchor != routes.end() && std::ranges::all_of(central.members, [&](const Member& m) {
+          return routes.contains(m.link_id);
+        });
+    if (!complete) {
+      spdlog::warn("event=central_incomplete id={} (its links are not loaded yet)", id);
+      if (routers_.contains(id)) live.emplace(id, routers_.at(id));
+      continue;
+    }
     auto router =
         routers_.contains(id) ? routers_.at(id) : std::make_shared<routing::CentralRouter>(id);
     std::vector<routing::MemberRoute> members;
