@@ -2,6 +2,8 @@
 // of rejected batches (see click_pipeline.h).
 #include "clicks/click_pipeline.h"
 
+#include <algorithm>
+
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
@@ -54,7 +56,19 @@ void ClickPipeline::push(std::size_t loop, ClickRecord&& record) {
     q.size.store(size, std::memory_order_relaxed);
   }
   // Wake the writer once per batch, and when the loop is about to pause.
-  if (size == options_.flush_batch || size == options_.queue_capacity) wake_.notify_one();
+  // Taking the writer's mutex first (rarely: at these two sizes only) makes
+  // sure the writer is either waiting or will see the size when it checks
+  // before waiting, so the wake-up cannot be lost.
+  if (size == options_.flush_batch || size == options_.queue_capacity) {
+    { std::lock_guard wake_lock(wake_mutex_); }
+    wake_.notify_one();
+  }
+}
+
+bool ClickPipeline::queue_full() const {
+  const std::size_t trigger = std::min(options_.flush_batch, options_.queue_capacity);
+  return std::ranges::any_of(
+      queues_, [&](const Queue& q) { return q.size.load(std::memory_order_relaxed) >= trigger; });
 }
 
 bool ClickPipeline::has_room(std::size_t loop) const {
@@ -247,7 +261,9 @@ void ClickPipeline::run() {
   bool more = false;
   while (!stopping_) {
     // Spooled work the database can take now: go on without waiting.
-    if (!more) wake_.wait_for(lock, options_.flush_interval);
+    if (!more) {
+      wake_.wait_for(lock, options_.flush_interval, [&] { return stopping_ || queue_full(); });
+    }
     lock.unlock();
     more = drain(false);
     lock.lock();

@@ -101,6 +101,9 @@ class ClickPipeline {
   };
 
   void run();
+  // Some queue reached the batch size or its capacity (the writer must not
+  // sleep through it: its loop may be paused).
+  [[nodiscard]] bool queue_full() const;
   // One writer step; `final` (stop) ignores the retry delay and the replay
   // budget. Returns true when spooled work is left that the database could
   // take now.
