@@ -18,30 +18,13 @@
 
 #include "../storage/pg_test_database.h"
 #include "support/fixtures.h"
+#include "support/private_pg_server.h"
 
 namespace sequencial::itest {
 namespace {
 
 using std::chrono::milliseconds;
 using std::chrono::steady_clock;
-
-// A private PostgreSQL server this test may stop and start.
-class PrivatePgServer {
- public:
-  explicit PrivatePgServer(const TempDir& dir) : dir_(dir.file("pg")) {
-    ::chmod(dir.path().c_str(), 0755);  // the server runs as user postgres
-  }
-  ~PrivatePgServer() { (void)run("stop"); }
-  PrivatePgServer(const PrivatePgServer&) = delete;
-  PrivatePgServer& operator=(const PrivatePgServer&) = delete;
-  CommandResult run(const std::string& command) {
-    return run_command({"/bin/bash", SEQUENCIAL_PG_TEST_SERVER, command, dir_},
-                       std::filesystem::path(dir_).parent_path());
-  }
-
- private:
-  std::string dir_;
-};
 
 // VmRSS of `pid` in kB (0 when unreadable).
 long rss_kb(pid_t pid) {

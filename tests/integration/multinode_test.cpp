@@ -26,6 +26,7 @@
 
 #include "../storage/pg_test_database.h"
 #include "support/fixtures.h"
+#include "support/private_pg_server.h"
 
 namespace sequencial::itest {
 namespace {
@@ -203,25 +204,6 @@ TEST_F(MultiNodeTest, ChangeOnOneNodeIsLiveOnTheOtherWithinOneSecond) {
   HttpClient http(port(0));
   EXPECT_EQ(wa_number(http.get("/hub").header_or_empty("Location")).substr(0, 12), "551197777666");
 }
-
-// A private PostgreSQL server this test may stop and start.
-class PrivatePgServer {
- public:
-  explicit PrivatePgServer(const TempDir& dir) : dir_(dir.file("pg")) {
-    ::chmod(dir.path().c_str(), 0755);  // the server runs as user postgres
-  }
-  ~PrivatePgServer() { (void)run("stop"); }
-  PrivatePgServer(const PrivatePgServer&) = delete;
-  PrivatePgServer& operator=(const PrivatePgServer&) = delete;
-  // "start" prints the URL; "stop" stops it. The exit code and output.
-  CommandResult run(const std::string& command) {
-    return run_command({"/bin/bash", SEQUENCIAL_PG_TEST_SERVER, command, dir_},
-                       std::filesystem::path(dir_).parent_path());
-  }
-
- private:
-  std::string dir_;
-};
 
 // The tests/tools/delay_proxy process in front of the test server's socket:
 // every chunk crosses it 1 ms late in each direction.
