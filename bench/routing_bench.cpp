@@ -31,7 +31,7 @@ namespace {
 // Wednesday 2026-11-25 15:00 UTC = 12:00 in São Paulo: within 08:00-20:00.
 const sq::Timestamp kNoon{std::chrono::seconds(1'795'618'800)};
 
-std::shared_ptr<const rt::LinkRoute> link_route(sq::LinkId id) {
+rt::LinkRouteRef link_route(sq::LinkId id) {
   sq::Link link;
   link.id = id;
   char slug[32];
@@ -72,11 +72,12 @@ sq::VisitorId visitor(std::uint64_t i) {
 }
 
 void BM_PlainLink(benchmark::State& state) {
-  rt::RoutingTable table;
-  for (int i = 0; i < 10; ++i) table.add(link_route(i), nullptr);
+  std::vector<rt::RoutingTable::Entry> entries;
+  for (int i = 0; i < 10; ++i) entries.push_back({link_route(i), nullptr});
+  const auto table = rt::RoutingTable::build(std::move(entries));
   for (auto _ : state) {
     const auto* entry = table.find("L0000003");
-    benchmark::DoNotOptimize(entry->link->location.data());
+    benchmark::DoNotOptimize(entry->link->location().data());
   }
 }
 BENCHMARK(BM_PlainLink);
@@ -124,7 +125,7 @@ void BM_FixedNew(benchmark::State& state) {
     const sq::VisitorId v = visitor(i++);
     auto decision = router->route(kNoon, std::nullopt);
     assignments.put(
-        {.central_id = 1, .visitor = v, .link_id = decision.link->link.id, .last_seen = kNoon});
+        {.central_id = 1, .visitor = v, .link_id = decision.link->id(), .last_seen = kNoon});
     benchmark::DoNotOptimize(decision.link.get());
   }
   state.counters["table size"] = static_cast<double>(assignments.size());
@@ -133,14 +134,16 @@ BENCHMARK(BM_FixedNew);
 
 void BM_SlugLookup(benchmark::State& state) {
   const auto n = static_cast<std::size_t>(state.range(0));
-  rt::RoutingTable table;
   std::vector<std::string> slugs;
+  std::vector<rt::RoutingTable::Entry> entries;
   slugs.reserve(n);
+  entries.reserve(n);
   for (std::size_t i = 0; i < n; ++i) {
     auto route = link_route(static_cast<sq::LinkId>(i));
-    slugs.push_back(route->link.slug);
-    table.add(std::move(route), nullptr);
+    slugs.emplace_back(route->slug());
+    entries.push_back({std::move(route), nullptr});
   }
+  const auto table = rt::RoutingTable::build(std::move(entries));
   std::size_t i = 0;
   for (auto _ : state) {
     const auto* entry = table.find(slugs[i]);
@@ -149,6 +152,24 @@ void BM_SlugLookup(benchmark::State& state) {
   }
 }
 BENCHMARK(BM_SlugLookup)->Arg(10)->Arg(1'000'000);
+
+// One admin write: the table with one link changed, derived from a table of
+// n links (issue 13: a write's cost independent of the number of links).
+void BM_PublishOneChange(benchmark::State& state) {
+  const auto n = static_cast<std::size_t>(state.range(0));
+  std::vector<rt::RoutingTable::Entry> entries;
+  entries.reserve(n);
+  for (std::size_t i = 0; i < n; ++i)
+    entries.push_back({link_route(static_cast<sq::LinkId>(i)), nullptr});
+  auto table = rt::RoutingTable::build(std::move(entries));
+  sq::LinkId next = 0;
+  for (auto _ : state) {
+    auto changed = table.with({link_route(next), nullptr});
+    benchmark::DoNotOptimize(changed.size());
+    next = (next + 7919) % static_cast<sq::LinkId>(n);
+  }
+}
+BENCHMARK(BM_PublishOneChange)->Arg(10)->Arg(100'000)->Arg(1'000'000);
 
 }  // namespace
 

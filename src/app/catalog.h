@@ -91,6 +91,16 @@ class Catalog {
   [[nodiscard]] Result<LinkId> resolve_locked(std::string_view ref, std::string_view field) const;
   [[nodiscard]] Result<Central> apply_central_input_locked(Central central,
                                                            const CentralInput& input) const;
+  // Loads `links` and `centrals` in place of everything held: O(n).
+  void rebuild_locked(std::vector<Link> links, std::vector<Central> centrals);
+  // The router of `central` configured with its current links; null when a
+  // link it names is not loaded yet (see rebuild_locked).
+  [[nodiscard]] std::shared_ptr<routing::CentralRouter> configure_locked(const Central& central);
+  // Reconfigures `central`, keeps its router and points its anchor's entry at it.
+  void apply_central_locked(const Central& central);
+  // Puts `route` into the table (keeping the central its anchor entry had)
+  // and reconfigures every central that names it.
+  void apply_link_locked(routing::LinkRouteRef route);
   void publish_locked();
 
   Store& store_;
@@ -101,9 +111,10 @@ class Catalog {
   // Guarded by mutex_:
   // One LinkRoute per link, shared with the published routing tables (so a
   // link is held once in memory, and publishing does not rebuild routes).
-  std::map<LinkId, std::shared_ptr<const routing::LinkRoute>> links_;
+  std::unordered_map<LinkId, routing::LinkRouteRef> links_;
   std::map<CentralId, Central> centrals_;
   std::unordered_map<CentralId, std::shared_ptr<routing::CentralRouter>> routers_;
+  routing::RoutingTable table_;  // the table last published
 };
 
 }  // namespace sequencial::app

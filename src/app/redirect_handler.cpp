@@ -91,7 +91,7 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
                              http::HttpResponse& response) {
   const std::size_t loop = request.loop_index;
   const routing::RoutingTable::Entry* entry = ports_.tables.current(loop).find(slug);
-  if (entry == nullptr || !entry->link->link.active) {
+  if (entry == nullptr || !entry->link->active()) {
     not_found(request, response);
     return;
   }
@@ -105,7 +105,7 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
       preview.at = context_.clock.now();
       preview.kind = ClickKind::kPreview;
       preview.central_id = entry->central ? entry->central->id() : 0;
-      preview.entry_link_id = entry->link->link.id;
+      preview.entry_link_id = entry->link->id();
       preview.outcome = "preview";
       describe_click(request, preview);
       ports_.clicks.push(loop, std::move(preview));
@@ -116,7 +116,7 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     response.status = 200;
     response.add_header("Content-Type", kHtml);
     response.add_header("Cache-Control", "no-store");
-    response.body = preview_page(entry->link->link, context_.public_url.get());
+    response.body = preview_page(entry->link->link(), context_.public_url.get());
     return;
   }
 
@@ -248,8 +248,8 @@ void RedirectHandler::respond(const http::HttpRequest& request,
   ClickRecord click;
   click.at = now;
   click.central_id = entry.central ? entry.central->id() : 0;
-  click.entry_link_id = entry.link->link.id;
-  click.link_id = decision.link ? decision.link->link.id : 0;
+  click.entry_link_id = entry.link->id();
+  click.link_id = decision.link ? decision.link->id() : 0;
   click.visitor = visitor;
   click.new_visitor = new_visitor;
   click.outcome = routing::outcome_name(decision.outcome);
@@ -262,13 +262,13 @@ void RedirectHandler::respond(const http::HttpRequest& request,
   } else {
     response.status = 302;
     const routing::LinkRoute& target = *decision.link;
-    if (target.has_placeholders) {
+    if (target.has_placeholders()) {
       const std::string message = routing::fill_placeholders(
-          target.link.message, {click.utm_source, click.utm_medium, click.utm_campaign,
-                                click.utm_term, click.utm_content, click.ref});
-      response.add_header("Location", routing::whatsapp_url(target.link.phone, message));
+          target.message(), {click.utm_source, click.utm_medium, click.utm_campaign, click.utm_term,
+                             click.utm_content, click.ref});
+      response.add_header("Location", routing::whatsapp_url(target.phone(), message));
     } else {
-      response.add_header("Location", target.location);
+      response.add_header("Location", target.location());
     }
     response.add_header("Cache-Control", "no-store");
   }
@@ -280,11 +280,12 @@ void RedirectHandler::handle_qr(const http::HttpRequest& request, std::string_vi
   // Runs on a worker thread: the shared snapshot, not a loop's copy.
   const auto table = ports_.tables.snapshot();
   const routing::RoutingTable::Entry* entry = table->find(slug);
-  if (entry == nullptr || !entry->link->link.active) {
+  if (entry == nullptr || !entry->link->active()) {
     not_found(request, response);
     return;
   }
-  const std::string url = context_.public_url.get() + "/" + entry->link->link.slug + "?src=qr";
+  const std::string url =
+      context_.public_url.get() + "/" + std::string(entry->link->slug()) + "?src=qr";
   auto image = format == "svg" ? qr::qr_svg(url) : qr::qr_png(url);
   if (!image) {
     response.status = 500;
@@ -303,7 +304,7 @@ void RedirectHandler::closed_page(const http::HttpRequest& request, routing::Cen
   const Timestamp now = context_.clock.now();
   ClosedPageInfo info;
   info.schedules = central.schedules();
-  if (const auto anchor = central.anchor()) info.write_anyway_url = anchor->location;
+  if (const auto anchor = central.anchor()) info.write_anyway_url = anchor->location();
   if (const auto next = central.next_opening(now, std::chrono::days(14))) {
     Schedule zone_only;
     zone_only.tz = info.schedules.empty() || !info.schedules.front() ? options_.default_tz

@@ -1,6 +1,7 @@
 // Wiring of the server process.
 #include "app/serve.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -214,6 +215,12 @@ int run_serve(const ServeConfig& config) {
     return 1;
   }
   for (const auto& a : *stored) assignments.put(a);
+  stored->clear();
+  stored->shrink_to_fit();
+  // Start-up read links and assignments into temporary vectors; glibc keeps
+  // the freed heap pages unless asked, and they would count in the RSS of a
+  // node with a million links for as long as it runs.
+  malloc_trim(0);
 
   WriteBehind write_behind(
       **store, catalog, assignments, *clock, loops,

@@ -23,7 +23,7 @@ const char* outcome_name(Outcome outcome) {
   return "link";
 }
 
-void CentralRouter::configure(const Central& central, std::shared_ptr<const LinkRoute> anchor,
+void CentralRouter::configure(const Central& central, LinkRouteRef anchor,
                               std::vector<MemberRoute> members) {
   std::vector<int> weights;
   std::vector<std::int64_t> ids;
@@ -31,7 +31,7 @@ void CentralRouter::configure(const Central& central, std::shared_ptr<const Link
   ids.reserve(members.size());
   for (const auto& m : members) {
     weights.push_back(m.weight);
-    ids.push_back(m.link->link.id);
+    ids.push_back(m.link->id());
   }
   Rotation rotation(weights);
 
@@ -51,7 +51,7 @@ void CentralRouter::configure(const Central& central, std::shared_ptr<const Link
   index_of_.clear();
   for (std::size_t i = 0; i < members_.size(); ++i) index_of_[member_ids_[i]] = i;
   std::vector<bool> active(members_.size());
-  for (std::size_t i = 0; i < members_.size(); ++i) active[i] = members_[i].link->link.active;
+  for (std::size_t i = 0; i < members_.size(); ++i) active[i] = members_[i].link->active();
   rotation.set_available(Rotation::Mask::kActive, active);
   rotation_ = std::move(rotation);
   // Force a full recomputation of the open states on the next click.
@@ -70,7 +70,7 @@ void CentralRouter::refresh_locked(Timestamp now) {
       const auto& m = members_[i];
       OpenState state;  // open, never changes: no hours
       if (m.hours) state = m.hours->state_at(now);
-      const bool open = m.link->link.active && state.open;
+      const bool open = m.link->active() && state.open;
       changed |= open != open_[i];
       open_[i] = open;
       next_change_[i] = state.next_change;
@@ -151,12 +151,12 @@ std::vector<MemberState> CentralRouter::member_states(Timestamp now) {
   for (const auto& m : members_) {
     OpenState hours;
     if (m.hours) hours = m.hours->state_at(now);
-    states.push_back({m.link->link.id, m.link->link.active && hours.open, hours.next_change});
+    states.push_back({m.link->id(), m.link->active() && hours.open, hours.next_change});
   }
   return states;
 }
 
-std::shared_ptr<const LinkRoute> CentralRouter::anchor() const {
+LinkRouteRef CentralRouter::anchor() const {
   std::lock_guard lock(mutex_);
   return anchor_;
 }
@@ -166,7 +166,7 @@ std::optional<Timestamp> CentralRouter::next_opening(Timestamp now,
   std::lock_guard lock(mutex_);
   std::optional<Timestamp> best;
   for (const auto& m : members_) {
-    if (!m.link->link.active) continue;
+    if (!m.link->active()) continue;
     const auto at = m.hours ? m.hours->next_opening(now, horizon) : std::optional(now);
     if (at && (!best || *at < *best)) best = at;
   }
@@ -177,7 +177,7 @@ std::vector<std::optional<Schedule>> CentralRouter::schedules() const {
   std::lock_guard lock(mutex_);
   std::vector<std::optional<Schedule>> out;
   for (const auto& m : members_) {
-    if (!m.link->link.active) continue;
+    if (!m.link->active()) continue;
     out.push_back(m.hours ? std::optional(m.hours->schedule()) : std::nullopt);
   }
   return out;

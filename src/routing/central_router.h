@@ -39,7 +39,7 @@ inline constexpr int kOutcomeCount = 6;
 [[nodiscard]] const char* outcome_name(Outcome outcome);
 
 struct RouteDecision {
-  std::shared_ptr<const LinkRoute> link;  // destination; null for kClosedPage
+  LinkRouteRef link;  // destination; null for kClosedPage
   Outcome outcome = Outcome::kRotation;
   bool assign = false;  // a fixed central routed this visitor anew: remember link as theirs
 };
@@ -52,7 +52,7 @@ struct MemberState {
 
 // One member as the router needs it.
 struct MemberRoute {
-  std::shared_ptr<const LinkRoute> link;
+  LinkRouteRef link;
   int weight = 1;
   std::optional<BusinessHours> hours;  // nullopt = always within hours
 };
@@ -66,7 +66,7 @@ class CentralRouter {
   // (Re)loads the definition. On the first call the cursor comes from
   // `central.cursor`; later calls carry the cursor over so the members that
   // stay keep their place.
-  void configure(const Central& central, std::shared_ptr<const LinkRoute> anchor,
+  void configure(const Central& central, LinkRouteRef anchor,
                  std::vector<MemberRoute> members);
 
   // Routes one click at `now`. `assigned` is the visitor's attendant when the
@@ -87,7 +87,7 @@ class CentralRouter {
   // The cursor if it moved since the last call (for write-behind persistence).
   [[nodiscard]] std::optional<std::uint64_t> take_dirty_cursor();
   [[nodiscard]] std::vector<MemberState> member_states(Timestamp now);
-  [[nodiscard]] std::shared_ptr<const LinkRoute> anchor() const;
+  [[nodiscard]] LinkRouteRef anchor() const;
   // Earliest instant >= now at which some member is open, within `horizon`.
   [[nodiscard]] std::optional<Timestamp> next_opening(Timestamp now,
                                                       std::chrono::days horizon) const;
@@ -105,7 +105,7 @@ class CentralRouter {
   bool configured_ = false;
   bool fixed_ = false;
   WhenClosed when_closed_ = WhenClosed::kAnchor;
-  std::shared_ptr<const LinkRoute> anchor_;
+  LinkRouteRef anchor_;
   std::vector<MemberRoute> members_;
   std::vector<std::int64_t> member_ids_;
   std::unordered_map<LinkId, std::size_t> index_of_;

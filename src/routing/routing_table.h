@@ -1,22 +1,29 @@
 // The in-memory table the redirect path reads: slug (case-insensitive) ->
 // link and, when the link anchors a central, that central's router.
 //
-// A RoutingTable is immutable once built; admin writes build a new one and
-// publish it through RoutingTableHolder. Readers on the event loops keep a
-// per-loop copy of the current shared_ptr and only touch shared state when
-// the version number changed, so a redirect costs one atomic load.
+// A RoutingTable is an immutable value that shares its structure with the
+// table it was derived from: slugs are spread over 4,096 shards (a two-level
+// radix of 64 x 64 on the slug's hash), and changing one link copies one
+// shard (links / 4,096 entries) and two small arrays of 64 pointers, never the
+// whole table. So an admin write costs about the same with ten links or a
+// million, and a reader keeps whatever table it holds for as long as it likes.
+//
+// Admin writes derive a new table and publish it through RoutingTableHolder.
+// Readers on the event loops keep a per-loop copy of the current shared_ptr
+// and only touch shared state when the version number changed, so a redirect
+// costs one atomic load.
 //
 // Thread-safety: RoutingTable is immutable (its CentralRouters are
 // internally synchronised). RoutingTableHolder::publish may run on any
 // thread; current(loop) must only be called by the thread owning that loop.
 #pragma once
 
+#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <string_view>
 #include <vector>
 
@@ -28,30 +35,36 @@ namespace sequencial::routing {
 class RoutingTable {
  public:
   struct Entry {
-    std::shared_ptr<const LinkRoute> link;
+    LinkRouteRef link;
     std::shared_ptr<CentralRouter> central;  // null unless the link anchors a central
   };
 
-  // Adds a link, or replaces the one with the same slug (any case).
-  void add(std::shared_ptr<const LinkRoute> link, std::shared_ptr<CentralRouter> central);
-  void reserve(std::size_t links);
+  // A table of `entries` at once (start-up, reload): O(n). A later entry
+  // replaces an earlier one with the same slug (any case).
+  [[nodiscard]] static RoutingTable build(std::vector<Entry> entries);
+
+  // This table plus `entry`, replacing the one with the same slug (any case).
+  [[nodiscard]] RoutingTable with(Entry entry) const;
+  // This table without the link named `slug` (any case); unchanged if absent.
+  [[nodiscard]] RoutingTable without(std::string_view slug) const;
+
   // Case-insensitive lookup; nullptr when unknown. Does not allocate.
   [[nodiscard]] const Entry* find(std::string_view slug) const;
-  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  [[nodiscard]] std::size_t size() const { return size_; }
 
  private:
-  // Open addressing (linear probing) over `entries_`: no allocation per
-  // link, and the slug is not copied (it is read from the LinkRoute).
-  struct Cell {
-    std::uint32_t hash = 0;   // low bits of the slug's hash
-    std::uint32_t entry = 0;  // index into entries_ + 1; 0 = empty
-  };
-  [[nodiscard]] const Cell* locate(std::string_view slug, std::uint64_t hash) const;
-  void rehash(std::size_t cells);
-  void place(std::uint32_t entry, std::uint64_t hash);
+  class Shard;
+  static constexpr int kBits = 6;  // 64 x 64 shards
+  static constexpr std::size_t kFanout = std::size_t{1} << kBits;
+  using Leaves = std::array<std::shared_ptr<const Shard>, kFanout>;
 
-  std::vector<Entry> entries_;
-  std::vector<Cell> cells_;  // size is a power of two, at most half full
+  // Replaces the shard holding `hash` by `shard` (null = empty).
+  [[nodiscard]] RoutingTable with_shard(std::uint64_t hash, std::shared_ptr<const Shard> shard,
+                                        std::ptrdiff_t size_change) const;
+  [[nodiscard]] const Shard* shard_of(std::uint64_t hash) const;
+
+  std::array<std::shared_ptr<const Leaves>, kFanout> branches_;
+  std::size_t size_ = 0;
 };
 
 class RoutingTableHolder {
