@@ -163,13 +163,20 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
   click->now = now;
   click->kept = kept;
   // A new visitor's id can reach another node (the visitor's next click)
-  // before a write-behind flush: on several nodes the first assignment is
-  // claimed before answering, in the same batched round trips as tickets.
-  click->may_race = lookups.shared() && new_visitor;
+  // before a write-behind flush: on several nodes their first assignment is
+  // stored before answering, by the same statement that hands out their
+  // ticket (one round trip, batched with the other clicks').
+  auto slots = central.fixed() && new_visitor ? central.open_slot_links(now) : nullptr;
+  click->may_race = lookups.shared() && new_visitor && !slots;
   click->pending = request.defer();
   response.status = 0;  // answered later, through click->pending
   if (look_up) {
     lookups.find(central.id(), *visitor, [this, click](auto stored) { after_find(click, stored); });
+  } else if (slots) {
+    lookups.claimed_ticket(central.id(), *visitor, slots, now,
+                           [this, click, slots](std::optional<std::uint64_t> ticket) {
+                             decide_claimed(click, *slots, ticket);
+                           });
   } else {
     lookups.ticket(central.id(), [this, click](std::optional<std::uint64_t> ticket) {
       if (!ticket) ports_.lookups.count_ticket_fallback();
@@ -219,6 +226,27 @@ void RedirectHandler::decide(const std::shared_ptr<ParkedClick>& click,
     if (!winner) ports_.lookups.count_claim_fallback();
     finish(click, routing::settle_claim(*click->entry.central, click->now, plan, winner));
   });
+}
+
+void RedirectHandler::decide_claimed(const std::shared_ptr<ParkedClick>& click,
+                                     const std::vector<LinkId>& slots,
+                                     std::optional<std::uint64_t> ticket) {
+  routing::CentralRouter& central = *click->entry.central;
+  if (!ticket) {
+    // No answer in time, but the statement may still land (late): the local
+    // cursor decides and claims like for any first assignment, so a late
+    // row wins over ours rather than being overwritten behind another
+    // node's back.
+    ports_.lookups.count_ticket_fallback();
+    click->may_race = true;
+    return decide(click, std::nullopt);
+  }
+  auto plan = routing::plan_click(central, click->now, click->visitor, std::nullopt, ticket, false);
+  if (!plan.remember) return finish(click, plan);
+  // The database stored the member this ticket serves among `slots`; the
+  // router chose the same one unless a member's state changed meanwhile.
+  const Assignment stored{central.id(), click->visitor, slots[*ticket % slots.size()], click->now};
+  finish(click, routing::settle_claim(central, click->now, std::move(plan), stored));
 }
 
 void RedirectHandler::finish(const std::shared_ptr<ParkedClick>& click,

@@ -22,6 +22,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "app/metrics.h"
 #include "app/public_url.h"
@@ -79,6 +80,9 @@ class RedirectHandler {
   void after_find(const std::shared_ptr<ParkedClick>& click,
                   std::optional<std::optional<Assignment>> stored);
   void decide(const std::shared_ptr<ParkedClick>& click, std::optional<std::uint64_t> ticket);
+  // A new visitor's claimed ticket came back (or not: nullopt).
+  void decide_claimed(const std::shared_ptr<ParkedClick>& click, const std::vector<LinkId>& slots,
+                      std::optional<std::uint64_t> ticket);
   void finish(const std::shared_ptr<ParkedClick>& click, const routing::FixedPlan& plan);
   // Remembers and writes behind what the plan says (any thread).
   void apply(const routing::FixedPlan& plan, std::size_t loop);

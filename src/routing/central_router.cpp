@@ -59,6 +59,7 @@ void CentralRouter::configure(const Central& central, LinkRouteRef anchor,
   next_change_.assign(members_.size(), Timestamp::min());
   next_refresh_ = Timestamp::min();
   mask_stale_ = true;
+  open_slot_links_.reset();
 }
 
 void CentralRouter::refresh_locked(Timestamp now) {
@@ -78,7 +79,10 @@ void CentralRouter::refresh_locked(Timestamp now) {
     earliest = std::min(earliest, next_change_[i]);
   }
   next_refresh_ = earliest;
-  if (changed || mask_stale_) rotation_->set_available(Rotation::Mask::kOpen, open_);
+  if (changed || mask_stale_) {
+    rotation_->set_available(Rotation::Mask::kOpen, open_);
+    open_slot_links_.reset();
+  }
   mask_stale_ = false;
 }
 
@@ -96,6 +100,20 @@ bool CentralRouter::rotates(Timestamp now, std::optional<LinkId> assigned) {
   if (rotation_->open_slot_count(Rotation::Mask::kOpen) > 0) return true;
   return when_closed_ == WhenClosed::kIgnoreHours &&
          rotation_->open_slot_count(Rotation::Mask::kActive) > 0;
+}
+
+std::shared_ptr<const std::vector<LinkId>> CentralRouter::open_slot_links(Timestamp now) {
+  std::lock_guard lock(mutex_);
+  refresh_locked(now);
+  const auto slots = rotation_->open_slots(Rotation::Mask::kOpen);
+  if (slots.empty()) return nullptr;
+  if (!open_slot_links_) {
+    auto links = std::make_shared<std::vector<LinkId>>();
+    links->reserve(slots.size());
+    for (const auto slot : slots) links->push_back(member_ids_[rotation_->member_at_slot(slot)]);
+    open_slot_links_ = std::move(links);
+  }
+  return open_slot_links_;
 }
 
 RouteDecision CentralRouter::route(Timestamp now, std::optional<LinkId> assigned,

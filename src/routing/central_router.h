@@ -66,8 +66,7 @@ class CentralRouter {
   // (Re)loads the definition. On the first call the cursor comes from
   // `central.cursor`; later calls carry the cursor over so the members that
   // stay keep their place.
-  void configure(const Central& central, LinkRouteRef anchor,
-                 std::vector<MemberRoute> members);
+  void configure(const Central& central, LinkRouteRef anchor, std::vector<MemberRoute> members);
 
   // Routes one click at `now`. `assigned` is the visitor's attendant when the
   // central is fixed and the visitor has one. `ticket` (several nodes) is the
@@ -80,6 +79,12 @@ class CentralRouter {
   // caller asks the shared counter only then (not for a kept visitor, nor
   // when nobody can be served).
   [[nodiscard]] bool rotates(Timestamp now, std::optional<LinkId> assigned);
+  // The link of each open rotation slot at `now`, in cycle order: route(now,
+  // nullopt, t) serves (*slots)[t mod size] while the members' states stay
+  // as they are. The database can then assign a new visitor by the ticket it
+  // hands out (RoutingQueries::ClaimedTickets). Null when nobody is open.
+  // The same object is returned until a state changes.
+  [[nodiscard]] std::shared_ptr<const std::vector<LinkId>> open_slot_links(Timestamp now);
 
   [[nodiscard]] CentralId id() const { return id_; }
   [[nodiscard]] bool fixed() const;
@@ -115,6 +120,7 @@ class CentralRouter {
   std::optional<Rotation> rotation_;
   bool cursor_dirty_ = false;
   bool mask_stale_ = true;  // open_ changed wholesale: rebuild the kOpen table
+  std::shared_ptr<const std::vector<LinkId>> open_slot_links_;  // cache; null = recompute
 };
 
 }  // namespace sequencial::routing

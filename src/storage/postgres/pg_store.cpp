@@ -895,6 +895,24 @@ constexpr std::string_view kClaimManySql =
     " ORDER BY f.i"
     " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING"
     " RETURNING central_id, visitor_hi, visitor_lo";
+// New visitors of one fixed central: each takes a ticket and is stored (if
+// absent) as assigned to the slot that ticket serves (RoutingQueries::
+// ClaimedTickets). `t` is materialised (nextval is volatile), so the ticket
+// inserted is the ticket returned.
+constexpr std::string_view kClaimedTicketsSql =
+    "WITH t AS MATERIALIZED ("
+    "  SELECT f.i, f.hi, f.lo, nextval($1::regclass) AS ticket"
+    "  FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS f(hi, lo, i)),"
+    " chosen AS MATERIALIZED ("
+    "  SELECT t.hi, t.lo, ($4::bigint[])[(t.ticket % cardinality($4::bigint[]))::int + 1] AS link"
+    "  FROM t),"
+    " ins AS ("
+    "  INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+    "  SELECT $5, c.hi, c.lo, c.link, $6 FROM chosen c"
+    "  WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $5)"
+    "    AND EXISTS (SELECT 1 FROM links WHERE id = c.link)"
+    "  ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING)"
+    " SELECT t.ticket FROM t ORDER BY t.i";
 // Stored assignments of several visitors; `i` is the 1-based position asked.
 constexpr std::string_view kFindManySql =
     "SELECT f.i, a.link_id, a.last_seen"
@@ -942,6 +960,7 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     answers.tickets.assign(queries.tickets.size(), fail(error));
     answers.finds.assign(queries.finds.size(), fail(error));
     answers.claims.assign(queries.claims.size(), fail(error));
+    answers.claimed_tickets.assign(queries.claimed_tickets.size(), fail(error));
     return answers;
   };
   if (!routing_conn_ || !routing_conn_->healthy()) {
@@ -951,9 +970,11 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     routing_conn_ = std::make_unique<Connection>(std::move(*opened));
   }
   routing_conn_->set_timeout(timeout);
+  if (queries.empty()) return answers;  // connected: nothing else asked
 
   std::vector<Params> params;  // stable addresses: reserve before taking any
-  params.reserve(queries.tickets.size() + queries.claims.size() + 2);
+  params.reserve(queries.tickets.size() + queries.claims.size() + queries.claimed_tickets.size() +
+                 2);
   std::vector<PipelinedQuery> sent;
   for (const auto& wanted : queries.tickets) {
     params.push_back(
@@ -990,6 +1011,24 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
         queries.claims, [](const Assignment& a) { return a.central_id; },
         [](const Assignment& a) -> const VisitorId& { return a.visitor; }));
     sent.push_back({kFindManySql, &params.back()});
+  }
+  for (const auto& group : queries.claimed_tickets) {
+    ArrayLiteral his;
+    ArrayLiteral los;
+    ArrayLiteral slots;
+    for (const VisitorId& v : group.visitors) {
+      his.add(to_db(v.hi));
+      los.add(to_db(v.lo));
+    }
+    for (const LinkId link : group.slots) slots.add(link);
+    params.push_back(Params()
+                         .add(ticket_sequence(group.central))
+                         .add(his.str())
+                         .add(los.str())
+                         .add(slots.str())
+                         .add(group.central)
+                         .add(to_db(group.at)));
+    sent.push_back({kClaimedTicketsSql, &params.back()});
   }
 
   auto results = routing_conn_->pipeline(sent);
@@ -1063,6 +1102,20 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
                                   std::to_string(a.link_id) + " not found")));
       }
     }
+    next += 2;
+  }
+  for (std::size_t g = 0; g < queries.claimed_tickets.size(); ++g) {
+    auto& r = (*results)[next++];
+    if (!r) {
+      answers.claimed_tickets.push_back(fail(std::move(r.error())));
+      continue;
+    }
+    std::vector<std::uint64_t> tickets;
+    tickets.reserve(static_cast<std::size_t>(r->rows()));
+    for (int row = 0; row < r->rows(); ++row) {
+      tickets.push_back(static_cast<std::uint64_t>(r->int_at(row, 0)));
+    }
+    answers.claimed_tickets.push_back(std::move(tickets));
   }
   return answers;
 }
