@@ -2,7 +2,7 @@
 #include "routing/routing_table.h"
 
 #include <algorithm>
-#include <bit>
+#include <array>
 #include <utility>
 
 #include "core/validation.h"
@@ -36,138 +36,167 @@ bool same_slug(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-// One shard: open addressing (linear probing) over its entries, at most half
-// full; immutable once built. The slug is not copied: it is read from the
-// LinkRoute.
-class RoutingTable::Shard {
- public:
-  // `entries` must be non-empty; a later entry replaces an earlier one with
-  // the same slug.
-  explicit Shard(std::vector<Entry> entries) {
-    cells_.assign(std::bit_ceil(std::max<std::size_t>(entries.size() * 2, 8)), Cell{});
-    entries_.reserve(entries.size());
-    for (auto& entry : entries) {
-      const std::uint64_t hash = slug_hash(entry.link->slug());
-      if (const Cell* cell = locate(entry.link->slug(), hash)) {
-        entries_[cell->entry - 1] = std::move(entry);
-      } else {
-        entries_.push_back(std::move(entry));
-        place(static_cast<std::uint32_t>(entries_.size()), hash);
-      }
-    }
-  }
-
-  [[nodiscard]] const Entry* find(std::string_view slug, std::uint64_t hash) const {
-    const Cell* cell = locate(slug, hash);
-    return cell == nullptr ? nullptr : &entries_[cell->entry - 1];
-  }
-  [[nodiscard]] const std::vector<Entry>& entries() const { return entries_; }
-
- private:
-  struct Cell {
-    std::uint32_t hash = 0;   // low bits of the slug's hash
-    std::uint32_t entry = 0;  // index into entries_ + 1; 0 = empty
-  };
-
-  [[nodiscard]] const Cell* locate(std::string_view slug, std::uint64_t hash) const {
-    const std::size_t mask = cells_.size() - 1;
-    const auto h32 = static_cast<std::uint32_t>(hash);
-    for (std::size_t pos = hash & mask;; pos = (pos + 1) & mask) {
-      const Cell& cell = cells_[pos];
-      if (cell.entry == 0) return nullptr;
-      if (cell.hash == h32 && same_slug(entries_[cell.entry - 1].link->slug(), slug)) return &cell;
-    }
-  }
-  void place(std::uint32_t entry, std::uint64_t hash) {
-    const std::size_t mask = cells_.size() - 1;
-    std::size_t pos = hash & mask;
-    while (cells_[pos].entry != 0) pos = (pos + 1) & mask;
-    cells_[pos] = Cell{static_cast<std::uint32_t>(hash), entry};
-  }
-
-  std::vector<Entry> entries_;
-  std::vector<Cell> cells_;  // size is a power of two, at least twice the entries
-};
-
 namespace {
 
-// The top bits of the hash pick the shard; its low bits the home cell.
-std::size_t branch_of(std::uint64_t hash) { return hash >> 58; }
-std::size_t leaf_of(std::uint64_t hash) { return (hash >> 52) & 63; }
+using Entry = RoutingTable::Entry;
+constexpr int kBits = 5;
+constexpr std::size_t kFanout = std::size_t{1} << kBits;
+constexpr std::size_t kMaxLeaf = 48;
+constexpr int kMaxDepth = 64 / kBits - 1;  // the last level's leaves take whatever collides
+
+std::size_t child_of(std::uint64_t hash, int depth) {
+  return (hash >> (64 - kBits * (depth + 1))) & (kFanout - 1);
+}
 
 }  // namespace
 
-RoutingTable RoutingTable::build(std::vector<Entry> entries) {
-  std::vector<std::vector<Entry>> groups(kFanout * kFanout);
-  for (auto& entry : entries) {
-    const std::uint64_t hash = slug_hash(entry.link->slug());
-    groups[branch_of(hash) * kFanout + leaf_of(hash)].push_back(std::move(entry));
+// A node of the trie: a leaf holds up to kMaxLeaf entries (and their
+// hashes); a branch holds kFanout children, picked by the next
+// kBits bits of the hash, in place (one memory access per level). Immutable
+// once built; held through shared_ptr<const Node> made as a Leaf or Branch.
+struct RoutingTable::Node {
+  explicit Node(bool is_leaf) : leaf(is_leaf) {}
+  const bool leaf;
+};
+struct RoutingTable::Leaf : Node {
+  Leaf() : Node(true) {}
+  std::vector<Entry> entries;
+  std::vector<std::uint64_t> hashes;  // of each entry's slug: scanned first, and kept for splits
+};
+struct RoutingTable::Branch : Node {
+  Branch() : Node(false) {}
+  std::array<std::shared_ptr<const Node>, kFanout> children;  // null = empty
+};
+
+// A node for `entries` (hash, entry) at `depth`: a leaf when they fit, else
+// a branch of smaller nodes. A later entry replaces an earlier one with the
+// same slug. Adds the entries kept to `size`.
+std::shared_ptr<const RoutingTable::Node> RoutingTable::make_node(
+    std::vector<std::pair<std::uint64_t, Entry>> entries, int depth, std::size_t& size) {
+  if (entries.size() <= kMaxLeaf || depth == kMaxDepth) {
+    auto node = std::make_shared<Leaf>();
+    node->entries.reserve(entries.size());
+    node->hashes.reserve(entries.size());
+    for (auto& [hash, entry] : entries) {
+      bool replaced = false;
+      for (std::size_t i = 0; i < node->entries.size() && !replaced; ++i) {
+        if (node->hashes[i] == hash &&
+            same_slug(node->entries[i].link->slug(), entry.link->slug())) {
+          node->entries[i] = std::move(entry);
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        node->entries.push_back(std::move(entry));
+        node->hashes.push_back(hash);
+      }
+    }
+    size += node->entries.size();
+    return node;
   }
+  std::vector<std::vector<std::pair<std::uint64_t, Entry>>> groups(kFanout);
+  for (auto& item : entries) groups[child_of(item.first, depth)].push_back(std::move(item));
+  entries = {};
+  auto node = std::make_shared<Branch>();
+  for (std::size_t i = 0; i < kFanout; ++i) {
+    if (!groups[i].empty()) node->children[i] = make_node(std::move(groups[i]), depth + 1, size);
+  }
+  return node;
+}
+
+std::shared_ptr<const RoutingTable::Node> RoutingTable::with_entry(const Node* node, Entry entry,
+                                                                   std::uint64_t hash, int depth,
+                                                                   std::size_t& added) {
+  if (node == nullptr) {
+    std::size_t size = 0;
+    added = 1;
+    return make_node({{hash, std::move(entry)}}, depth, size);
+  }
+  if (node->leaf) {
+    const auto& leaf = static_cast<const Leaf&>(*node);
+    std::vector<std::pair<std::uint64_t, Entry>> entries;
+    entries.reserve(leaf.entries.size() + 1);
+    for (std::size_t i = 0; i < leaf.entries.size(); ++i) {
+      entries.emplace_back(leaf.hashes[i], leaf.entries[i]);
+    }
+    entries.emplace_back(hash, std::move(entry));
+    std::size_t size = 0;
+    auto made = make_node(std::move(entries), depth, size);
+    added = size - leaf.entries.size();
+    return made;
+  }
+  auto copy = std::make_shared<Branch>(static_cast<const Branch&>(*node));
+  auto& child = copy->children[child_of(hash, depth)];
+  child = with_entry(child.get(), std::move(entry), hash, depth + 1, added);
+  return copy;
+}
+
+std::shared_ptr<const RoutingTable::Node> RoutingTable::without_entry(const Node* node,
+                                                                      std::string_view slug,
+                                                                      std::uint64_t hash,
+                                                                      int depth) {
+  if (node->leaf) {
+    const auto& leaf = static_cast<const Leaf&>(*node);
+    auto copy = std::make_shared<Leaf>();
+    for (std::size_t i = 0; i < leaf.entries.size(); ++i) {
+      if (same_slug(leaf.entries[i].link->slug(), slug)) continue;
+      copy->entries.push_back(leaf.entries[i]);
+      copy->hashes.push_back(leaf.hashes[i]);
+    }
+    if (copy->entries.empty()) return nullptr;
+    return copy;
+  }
+  auto copy = std::make_shared<Branch>(static_cast<const Branch&>(*node));
+  auto& child = copy->children[child_of(hash, depth)];
+  child = without_entry(child.get(), slug, hash, depth + 1);
+  if (std::ranges::all_of(copy->children, [](const auto& c) { return c == nullptr; })) {
+    return nullptr;
+  }
+  return copy;
+}
+
+RoutingTable RoutingTable::build(std::vector<Entry> entries) {
+  std::vector<std::pair<std::uint64_t, Entry>> hashed;
+  hashed.reserve(entries.size());
+  for (auto& entry : entries) hashed.emplace_back(slug_hash(entry.link->slug()), std::move(entry));
   entries = {};
   RoutingTable table;
-  for (std::size_t b = 0; b < kFanout; ++b) {
-    auto leaves = std::make_shared<Leaves>();
-    bool any = false;
-    for (std::size_t l = 0; l < kFanout; ++l) {
-      auto& group = groups[b * kFanout + l];
-      if (group.empty()) continue;
-      (*leaves)[l] = std::make_shared<const Shard>(std::move(group));
-      table.size_ += (*leaves)[l]->entries().size();
-      group = {};
-      any = true;
-    }
-    if (any) table.branches_[b] = std::move(leaves);
-  }
-  return table;
-}
-
-const RoutingTable::Shard* RoutingTable::shard_of(std::uint64_t hash) const {
-  const auto& leaves = branches_[branch_of(hash)];
-  return leaves ? (*leaves)[leaf_of(hash)].get() : nullptr;
-}
-
-RoutingTable RoutingTable::with_shard(std::uint64_t hash, std::shared_ptr<const Shard> shard,
-                                      std::ptrdiff_t size_change) const {
-  RoutingTable table = *this;
-  auto& branch = table.branches_[branch_of(hash)];
-  auto leaves = branch ? std::make_shared<Leaves>(*branch) : std::make_shared<Leaves>();
-  (*leaves)[leaf_of(hash)] = std::move(shard);
-  branch = std::move(leaves);
-  table.size_ = static_cast<std::size_t>(static_cast<std::ptrdiff_t>(size_) + size_change);
+  if (!hashed.empty()) table.root_ = make_node(std::move(hashed), 0, table.size_);
   return table;
 }
 
 RoutingTable RoutingTable::with(Entry entry) const {
   const std::uint64_t hash = slug_hash(entry.link->slug());
-  const Shard* old = shard_of(hash);
-  const bool replaces = old != nullptr && old->find(entry.link->slug(), hash) != nullptr;
-  std::vector<Entry> entries;
-  if (old != nullptr) {
-    entries.reserve(old->entries().size() + 1);
-    entries = old->entries();
-  }
-  entries.push_back(std::move(entry));
-  return with_shard(hash, std::make_shared<const Shard>(std::move(entries)), replaces ? 0 : 1);
+  RoutingTable table;
+  std::size_t added = 0;
+  table.root_ = with_entry(root_.get(), std::move(entry), hash, 0, added);
+  table.size_ = size_ + added;
+  return table;
 }
 
 RoutingTable RoutingTable::without(std::string_view slug) const {
-  const std::uint64_t hash = slug_hash(slug);
-  const Shard* old = shard_of(hash);
-  if (old == nullptr || old->find(slug, hash) == nullptr) return *this;
-  std::vector<Entry> entries;
-  entries.reserve(old->entries().size() - 1);
-  for (const auto& entry : old->entries()) {
-    if (!same_slug(entry.link->slug(), slug)) entries.push_back(entry);
-  }
-  auto shard = entries.empty() ? nullptr : std::make_shared<const Shard>(std::move(entries));
-  return with_shard(hash, std::move(shard), -1);
+  if (find(slug) == nullptr) return *this;
+  RoutingTable table;
+  table.root_ = without_entry(root_.get(), slug, slug_hash(slug), 0);
+  table.size_ = size_ - 1;
+  return table;
 }
 
 const RoutingTable::Entry* RoutingTable::find(std::string_view slug) const {
   if (slug.empty() || slug.size() > kMaxSlugLength) return nullptr;
   const std::uint64_t hash = slug_hash(slug);
-  const Shard* shard = shard_of(hash);
-  return shard == nullptr ? nullptr : shard->find(slug, hash);
+  const Node* node = root_.get();
+  for (int depth = 0; node != nullptr && !node->leaf; ++depth) {
+    node = static_cast<const Branch*>(node)->children[child_of(hash, depth)].get();
+  }
+  if (node == nullptr) return nullptr;
+  const auto& leaf = static_cast<const Leaf&>(*node);
+  for (std::size_t i = 0; i < leaf.entries.size(); ++i) {
+    if (leaf.hashes[i] == hash && same_slug(leaf.entries[i].link->slug(), slug)) {
+      return &leaf.entries[i];
+    }
+  }
+  return nullptr;
 }
 
 RoutingTableHolder::RoutingTableHolder(std::size_t loops)

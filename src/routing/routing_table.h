@@ -2,10 +2,10 @@
 // link and, when the link anchors a central, that central's router.
 //
 // A RoutingTable is an immutable value that shares its structure with the
-// table it was derived from: slugs are spread over 4,096 shards (a two-level
-// radix of 64 x 64 on the slug's hash), and changing one link copies one
-// shard (links / 4,096 entries) and two small arrays of 64 pointers, never the
-// whole table. So an admin write costs about the same with ten links or a
+// table it was derived from: a hash trie (32 children per branch, leaves of
+// at most 48 links that split as they grow). Changing one link copies one
+// leaf and the branches above it (about log32(links / 48) of them), never the
+// whole table, so an admin write costs about the same with ten links or a
 // million, and a reader keeps whatever table it holds for as long as it likes.
 //
 // Admin writes derive a new table and publish it through RoutingTableHolder.
@@ -18,13 +18,13 @@
 // thread; current(loop) must only be called by the thread owning that loop.
 #pragma once
 
-#include <array>
 #include <atomic>
 #include <cstddef>
 #include <cstdint>
 #include <memory>
 #include <mutex>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "routing/central_router.h"
@@ -53,17 +53,22 @@ class RoutingTable {
   [[nodiscard]] std::size_t size() const { return size_; }
 
  private:
-  class Shard;
-  static constexpr int kBits = 6;  // 64 x 64 shards
-  static constexpr std::size_t kFanout = std::size_t{1} << kBits;
-  using Leaves = std::array<std::shared_ptr<const Shard>, kFanout>;
+  struct Node;
+  struct Leaf;
+  struct Branch;
+  [[nodiscard]] static std::shared_ptr<const Node> make_node(
+      std::vector<std::pair<std::uint64_t, Entry>> entries, int depth, std::size_t& size);
+  // `node` (may be null) with `entry` added or replaced; `added` is 1 when
+  // the slug was new.
+  [[nodiscard]] static std::shared_ptr<const Node> with_entry(const Node* node, Entry entry,
+                                                              std::uint64_t hash, int depth,
+                                                              std::size_t& added);
+  // `node` without `slug`, which it holds; null when nothing is left.
+  [[nodiscard]] static std::shared_ptr<const Node> without_entry(const Node* node,
+                                                                 std::string_view slug,
+                                                                 std::uint64_t hash, int depth);
 
-  // Replaces the shard holding `hash` by `shard` (null = empty).
-  [[nodiscard]] RoutingTable with_shard(std::uint64_t hash, std::shared_ptr<const Shard> shard,
-                                        std::ptrdiff_t size_change) const;
-  [[nodiscard]] const Shard* shard_of(std::uint64_t hash) const;
-
-  std::array<std::shared_ptr<const Leaves>, kFanout> branches_;
+  std::shared_ptr<const Node> root_;
   std::size_t size_ = 0;
 };
 
