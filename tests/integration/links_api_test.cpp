@@ -417,14 +417,18 @@ TEST_F(LinksApiTest, MalformedRequestsAreRefusedAndTheServerSurvives) {
 }
 
 TEST_F(LinksApiTest, BoundaryValuesAreAccepted) {
-  // A slug of 64 characters, 8 and 15 digit phones in several notations.
+  // A slug of 64 characters; phones of other countries in several notations.
   const std::string long_slug = std::string(62, 'a') + "_-";
-  EXPECT_EQ(api().post("/api/v1/links", {{"slug", long_slug}, {"phone", "12345678"}}).status, 201);
-  EXPECT_EQ(client().get("/" + long_slug).header_or_empty("Location"), "https://wa.me/12345678");
-  const ApiResponse r =
-      api().post("/api/v1/links", {{"slug", "b"}, {"phone", "+351 912.345.678-123"}});
+  EXPECT_EQ(api().post("/api/v1/links", {{"slug", long_slug}, {"phone", "5511333300000"}}).status,
+            400);  // one digit too many for a São Paulo landline
+  EXPECT_EQ(api().post("/api/v1/links", {{"slug", long_slug}, {"phone", "551133330000"}}).status, 201);
+  EXPECT_EQ(client().get("/" + long_slug).header_or_empty("Location"), "https://wa.me/551133330000");
+  const ApiResponse r = api().post("/api/v1/links", {{"slug", "b"}, {"phone", "+351 912.345.678"}});
   ASSERT_EQ(r.status, 201) << r.raw.body;
-  EXPECT_EQ(r.body["phone"], "351912345678123");
+  EXPECT_EQ(r.body["phone"], "351912345678");
+  // No DDD: refused (issue 18).
+  expect_field_error(api().post("/api/v1/links", {{"slug", "c"}, {"phone", "+55 99999-1234"}}), 400,
+                     "phone");
 
   // A body of exactly 1 MiB is not "over 1 MiB".
   std::string body = R"({"slug":"exact","phone":"5511999990001"})";
