@@ -42,8 +42,8 @@ TEST(NormalizePhone, RejectsWrongDigitCount) {
 
 TEST(NormalizePhone, RejectsNumbersTheirCountryCannotHave) {
   // No DDD, a DDD that does not exist, too short a mobile, unknown country codes.
-  for (const char* input : {"+55 99999-1234", "+55 (00) 99999-1234", "+55 11 9999-123",
-                            "12345678", "123456789012345", "+999 1234 5678"}) {
+  for (const char* input : {"+55 99999-1234", "+55 (00) 99999-1234", "+55 11 9999-123", "12345678",
+                            "123456789012345", "+999 1234 5678"}) {
     const Result<std::string> phone = normalize_phone(input);
     ASSERT_FALSE(phone.has_value()) << input;
     EXPECT_EQ(phone.error().code, ErrorCode::kInvalid);

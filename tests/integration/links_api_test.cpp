@@ -421,8 +421,10 @@ TEST_F(LinksApiTest, BoundaryValuesAreAccepted) {
   const std::string long_slug = std::string(62, 'a') + "_-";
   EXPECT_EQ(api().post("/api/v1/links", {{"slug", long_slug}, {"phone", "5511333300000"}}).status,
             400);  // one digit too many for a São Paulo landline
-  EXPECT_EQ(api().post("/api/v1/links", {{"slug", long_slug}, {"phone", "551133330000"}}).status, 201);
-  EXPECT_EQ(client().get("/" + long_slug).header_or_empty("Location"), "https://wa.me/551133330000");
+  EXPECT_EQ(api().post("/api/v1/links", {{"slug", long_slug}, {"phone", "551133330000"}}).status,
+            201);
+  EXPECT_EQ(client().get("/" + long_slug).header_or_empty("Location"),
+            "https://wa.me/551133330000");
   const ApiResponse r = api().post("/api/v1/links", {{"slug", "b"}, {"phone", "+351 912.345.678"}});
   ASSERT_EQ(r.status, 201) << r.raw.body;
   EXPECT_EQ(r.body["phone"], "351912345678");
