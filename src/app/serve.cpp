@@ -321,6 +321,10 @@ int run_serve(const ServeConfig& config) {
   api::StatsApi stats(
       **store, zone_now, *clock, [&catalog](LinkId id) { return catalog.slug_of(id); },
       [&click_pipeline] { click_pipeline.flush(); });
+  stats.set_name_of([&catalog](LinkId id) {
+    auto link = catalog.link(id);
+    return link ? link->label : std::string();
+  });
   api::SessionApi session_api(**store, sessions, login_limiter, auth, public_url, password_cost,
                               *trusted_proxies);
   api::UsersApi users_api(**store, password_cost, login_limiter, *trusted_proxies);
