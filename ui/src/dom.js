@@ -142,6 +142,42 @@ window.SQ.pages = window.SQ.pages || {};
     }
   };
 
+  // Puts `text` on the clipboard; false when the browser refuses (then the
+  // caller shows the text selected instead).
+  SQ.copyText = async function copyText(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  };
+
+  // "Copiar link" and "Compartilhar" for a published link: the clipboard,
+  // and the Web Share sheet where the browser has one, else WhatsApp's own
+  // share page (wa.me/?text=) in a new tab.
+  SQ.shareButtons = function shareButtons(url, title, small) {
+    const size = small ? ' small' : '';
+    const copy = SQ.h('button', {type: 'button', class: 'btn copy-link' + size, text: SQ.t('share.copy'),
+      dataset: {url}, on: {click: async () => {
+        if (await SQ.copyText(url)) {
+          SQ.toast(SQ.t('share.copied', {url}));
+        } else {
+          SQ.toast(url);
+        }
+      }}});
+    const fallback = 'https://wa.me/?text=' + encodeURIComponent(url);
+    const share = SQ.h('a', {class: 'btn share-link' + size, href: fallback, target: '_blank',
+      rel: 'noopener noreferrer', text: SQ.t('share.share'), on: {click: async (e) => {
+        if (!navigator.share) return;  // the wa.me link opens
+        e.preventDefault();
+        try {
+          await navigator.share({title: title || '', url});
+        } catch (err) { /* cancelled */ }
+      }}});
+    return [copy, share];
+  };
+
   SQ.clearFormError = function clearFormError(form) {
     form.querySelectorAll('.field-error, .form-error').forEach((n) => n.remove());
     form.querySelectorAll('[aria-invalid]').forEach((n) => n.removeAttribute('aria-invalid'));
