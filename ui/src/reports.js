@@ -81,6 +81,19 @@
     return '/' + scope + '/stats?' + q.toString();
   }
 
+  // The report dimensions the API offers (the `by` parameter of its OpenAPI
+  // document), asked once.
+  let offered = null;
+  function offeredDimensions() {
+    if (!offered) {
+      offered = SQ.api.get('/openapi.json').then((doc) => {
+        const by = doc && doc.components && doc.components.parameters && doc.components.parameters.by;
+        return (by && by.schema && by.schema.enum) || [];
+      }).catch(() => []);
+    }
+    return offered;
+  }
+
   // The period of the same length just before from..to; null for "all time".
   function previousRange(from, to) {
     if (!from || !to) return null;
@@ -202,9 +215,10 @@
         const timeBy = f && t && SQ.daysBetween(f, t, 3).length <= 2 ? 'hour' : 'day';
         const dims = [timeBy].concat(kind === 'central' ? ['attendant', 'outcome'] : [],
           ['device', 'browser', 'referrer', 'source', 'utm_source', 'utm_medium', 'utm_campaign']);
-        // Where the server has a GeoIP file: countries and regions (a
-        // request that fails just leaves them out).
-        const optional = ['country', 'region'];
+        // Countries and regions when this server's API offers them (its
+        // OpenAPI document lists them) and has a GeoIP file (a request that
+        // fails just leaves them out).
+        const optional = (await offeredDimensions()).filter((by) => by === 'country' || by === 'region');
         const previous = previousRange(f, t);
         SQ.replace(output, h('p', {class: 'muted', text: SQ.t('common.loading')}));
         let reports;
