@@ -178,8 +178,11 @@ std::string_view openapi_document() {
       "patch": {"summary": "Save default_tz, public_url, shop_name, home_url and/or week_start; a saved value wins over the flag and takes effect at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}},
                 "responses": {"200": {"$ref": "#/components/responses/Settings"}, "400": {"$ref": "#/components/responses/Error"}}}
     },
+    "/time-zones": {
+      "get": {"summary": "Every time zone of the server's tzdata with its ISO 3166 country (zone.tab), and UTC", "responses": {"200": {"description": "{\"items\":[{\"zone\",\"country\",\"comment\"}]}", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    },
     "/settings/{key}": {
-      "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string", "enum": ["default_tz", "public_url"]}}],
+      "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string", "enum": ["default_tz", "public_url", "shop_name", "home_url", "week_start"]}}],
       "delete": {"summary": "Forget the saved value of one setting: the server's own value takes effect again", "responses": {"200": {"$ref": "#/components/responses/Settings"}, "404": {"$ref": "#/components/responses/Error"}}}
     }
   }

@@ -423,7 +423,18 @@ describe('admin UI', {timeout: 120000}, () => {
     // Saving after changing only the zone saves only the zone: the public URL
     // stays the server's own; the saved zone shows the server's value and a reset.
     const settingsNow = () => page.evaluate(() => fetch('/api/v1/settings', {credentials: 'same-origin'}).then((r) => r.json()));
-    await page.getByLabel('Fuso horário padrão').selectOption('America/Recife');
+    // The zone picker: grouped by country, Brazil first, searchable by city or country.
+    const zone = page.getByLabel('Fuso horário padrão');
+    await page.locator('#general-form optgroup[data-country="BR"]').waitFor({state: 'attached'});
+    assert.equal(await page.locator('#general-form select[name="default_tz"] optgroup').first().getAttribute('label'), 'Brasil');
+    assert.equal(await zone.locator('option[value="America/Sao_Paulo"]').textContent(), 'Sao Paulo (America/Sao_Paulo)');
+    await page.locator('#general-form .tz-search').fill('recife');
+    assert.equal(await zone.inputValue(), 'America/Recife');
+    assert.equal(await zone.locator('option:not([hidden])').count(), 1);
+    await page.locator('#general-form .tz-search').fill('portugal');
+    assert.ok(await zone.locator('option:not([hidden])[value="Europe/Lisbon"]').count() === 1, 'found by country name');
+    await page.locator('#general-form .tz-search').fill('');
+    await zone.selectOption('America/Recife');
     await page.locator('#general-form').getByRole('button', {name: 'Salvar'}).click();
     await page.getByText('Configurações salvas.').waitFor();
     let saved = await settingsNow();

@@ -122,7 +122,7 @@ window.SQ.pages = window.SQ.pages || {};
     const note = hint ? SQ.h('small', {class: 'hint', id: input.id + '-hint', text: hint}) : null;
     if (note) input.setAttribute('aria-describedby', note.id);
     return SQ.h('div', {class: 'field'}, SQ.h('label', {class: 'field-label', htmlFor: input.id, text: label}),
-      input, note);
+      input.searchBox || null, input, note);
   };
 
   // Shows an API error on a form: the message next to the named field when

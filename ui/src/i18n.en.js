@@ -293,6 +293,8 @@ window.SQ_MESSAGES.en = {
   'reports.key.outcome.closed_page': '“Outside service hours” page',
   'reports.key.outcome.link': 'Direct link',
 
+  'tz.search': 'Search time zone: city or country',
+  'tz.other': 'Other',
   'settings.general': 'General',
   'settings.shopName': 'Shop name (public)',
   'settings.shopNamePlaceholder': 'Ana\'s Shop',

@@ -293,6 +293,8 @@ window.SQ_MESSAGES['pt-BR'] = {
   'reports.key.outcome.closed_page': 'Página “fora do horário”',
   'reports.key.outcome.link': 'Link direto',
 
+  'tz.search': 'Buscar fuso: cidade ou país',
+  'tz.other': 'Outros',
   'settings.general': 'Geral',
   'settings.shopName': 'Nome da loja (público)',
   'settings.shopNamePlaceholder': 'Loja da Ana',
