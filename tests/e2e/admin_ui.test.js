@@ -180,6 +180,7 @@ describe('admin UI', {timeout: 120000}, () => {
       'e o número (8 ou 9 dígitos)');
     await dialog.getByLabel('DDD').fill('11');
     await dialog.locator('.phone-check:not(.bad)').getByText('Será salvo como +55 (11) 99999-1234').waitFor();
+    assert.equal(await dialog.locator('.field-error').count(), 0, 'the refusal goes once the number changes');
     // The preview card: never the internal label; the preview title when given.
     const card = dialog.locator('#preview-card');
     assert.equal(await card.locator('.pv-title').textContent(), 'Fale conosco no WhatsApp');

@@ -61,10 +61,11 @@
   // Weekdays in the order the shop's weeks run (Configurações: Monday first
   // by default, or Sunday).
   SQ.WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
-  SQ.profile = {shop_name: '', week_start: 'mon'};
+  SQ.profile = {shop_name: '', week_start: 'mon', public_url: ''};
   SQ.applyProfile = function applyProfile(settings) {
     if (!settings) return;
-    SQ.profile = {shop_name: settings.shop_name || '', week_start: settings.week_start || 'mon'};
+    SQ.profile = {shop_name: settings.shop_name || '', week_start: settings.week_start || 'mon',
+      public_url: settings.public_url || ''};
     SQ.WEEKDAYS = SQ.profile.week_start === 'sun'
       ? ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
       : ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];

@@ -78,6 +78,10 @@
       const ddd = SQ.digits(inputs.ddd.value);
       const number = SQ.digits(inputs.number.value);
       phoneNote.classList.remove('bad');
+      // The server's last word on the number no longer applies once it changes.
+      const fieldset = inputs.number.closest('fieldset');
+      if (fieldset) fieldset.querySelectorAll('.field-error').forEach((n) => n.remove());
+      inputs.number.removeAttribute('aria-invalid');
       if (!number) { phoneNote.textContent = ''; return true; }
       let ok;
       if (cc === '55') {
@@ -107,7 +111,7 @@
     const updatePreview = () => {
       card.title.textContent = inputs.previewTitle.value.trim() || SQ.profile.shop_name || SQ.t('links.previewDefaultTitle');
       card.description.textContent = inputs.previewDescription.value.trim() || SQ.t('links.previewDefaultDescription');
-      const base = link && link.url ? link.url.replace(/\/[^/]*$/, '') : location.origin;
+      const base = link && link.url ? link.url.replace(/\/[^/]*$/, '') : (SQ.profile.public_url || location.origin);
       card.host.textContent = base.replace(/^https?:\/\//, '') + '/' + (inputs.slug.value.trim() || '…');
       const image = SQ.safeUrl(inputs.previewImage.value.trim());
       card.image.hidden = !/^https?:/i.test(image);
