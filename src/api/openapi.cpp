@@ -178,6 +178,9 @@ std::string_view openapi_document() {
       "patch": {"summary": "Save default_tz, public_url, shop_name, home_url and/or week_start; a saved value wins over the flag and takes effect at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}},
                 "responses": {"200": {"$ref": "#/components/responses/Settings"}, "400": {"$ref": "#/components/responses/Error"}}}
     },
+    "/phone-check": {
+      "get": {"summary": "Whether links accept a phone number (libphonenumber, per country), and its E.164 digits and international form", "parameters": [{"name": "phone", "in": "query", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "{\"valid\":true,\"phone\",\"formatted\",\"region\"} or {\"valid\":false,\"error\":{...}}", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    },
     "/time-zones": {
       "get": {"summary": "Every time zone of the server's tzdata with its ISO 3166 country (zone.tab), and UTC", "responses": {"200": {"description": "{\"items\":[{\"zone\",\"country\",\"comment\"}]}", "content": {"application/json": {"schema": {"type": "object"}}}}}}
     },

@@ -4,8 +4,6 @@
 #include <spdlog/spdlog.h>
 
 #include <algorithm>
-#include <fstream>
-#include <string>
 
 #include "api/api_reply.h"
 
@@ -50,41 +48,6 @@ void SettingsApi::handle_key(const http::HttpRequest& request, http::HttpRespons
   if (auto ok = settings_.reset(key); !ok) return reply_error(response, ok.error());
   spdlog::info("event=admin_write action=settings.reset key={}", key);
   reply_settings(response);
-}
-
-namespace {
-
-// The zones of the system's tzdata with their country, from zone.tab
-// ("BR\t-2332-04637\tAmerica/Sao_Paulo\tBrazil (southeast...)").
-nlohmann::json read_time_zones() {
-  nlohmann::json items = nlohmann::json::array();
-  std::ifstream tab("/usr/share/zoneinfo/zone.tab");
-  std::string line;
-  while (std::getline(tab, line)) {
-    if (line.empty() || line.front() == '#') continue;
-    std::vector<std::string> fields;
-    std::size_t start = 0;
-    for (std::size_t tab_at = line.find('\t');; tab_at = line.find('\t', start)) {
-      fields.push_back(line.substr(start, tab_at - start));
-      if (tab_at == std::string::npos) break;
-      start = tab_at + 1;
-    }
-    if (fields.size() < 3) continue;
-    items.push_back({{"zone", fields[2]},
-                     {"country", fields[0]},
-                     {"comment", fields.size() > 3 ? fields[3] : std::string()}});
-  }
-  items.push_back({{"zone", "UTC"}, {"country", ""}, {"comment", ""}});
-  return items;
-}
-
-}  // namespace
-
-void SettingsApi::handle_time_zones(const http::HttpRequest& request,
-                                    http::HttpResponse& response) {
-  if (request.method != "GET") return reply_method_not_allowed(request, response, "GET");
-  static const nlohmann::json kZones = read_time_zones();  // tzdata does not change while we run
-  reply_json(response, 200, {{"items", kZones}});
 }
 
 void SettingsApi::reply_settings(http::HttpResponse& response) {

@@ -7,10 +7,7 @@
 //   PATCH                  either field: saved, wins over the server's value, at once.
 //   DELETE /settings/{key} forgets the saved value: the server's own is back.
 // PATCH and DELETE answer like GET.
-// /api/v1/time-zones: GET {"items":[{"zone","country","comment"}]}, every zone of
-// the system's tzdata (zone.tab) with its ISO 3166 country, for the UI's
-// picker (grouped by country, Brazil first), and "UTC" (country "").
-//
+
 // Thread-safety: safe for concurrent use.
 #pragma once
 
@@ -28,8 +25,6 @@ class SettingsApi {
   // /settings/{key}
   void handle_key(const http::HttpRequest& request, http::HttpResponse& response,
                   std::string_view key);
-  // /time-zones (read from disk once, then kept).
-  static void handle_time_zones(const http::HttpRequest& request, http::HttpResponse& response);
 
  private:
   void reply_settings(http::HttpResponse& response);

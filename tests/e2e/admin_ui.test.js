@@ -179,7 +179,17 @@ describe('admin UI', {timeout: 120000}, () => {
     assert.equal(error, 'Número de WhatsApp inválido para o país: confira o código do país, o DDD (2 dígitos) ' +
       'e o número (8 ou 9 dígitos)');
     await dialog.getByLabel('DDD').fill('11');
-    await dialog.locator('.phone-check:not(.bad)').getByText('Será salvo como +55 (11) 99999-1234').waitFor();
+    // The server's rule (GET /phone-check, libphonenumber) confirms, in Brazil's format.
+    await dialog.locator('.phone-check[data-checked="valid"]').getByText('Será salvo como +55 11 99999-1234').waitFor();
+    await dialog.getByLabel('País').fill('351');
+    await dialog.getByLabel('DDD').fill('');
+    await dialog.getByLabel('Número').fill('912 345 678');
+    await dialog.locator('.phone-check[data-checked="valid"]').getByText('Será salvo como +351 912 345 678').waitFor();
+    await dialog.getByLabel('Número').fill('912 345');
+    await dialog.locator('.phone-check.bad[data-checked="invalid"]').getByText('inválido para o país', {exact: false}).waitFor();
+    await dialog.getByLabel('País').fill('55');
+    await dialog.getByLabel('DDD').fill('11');
+    await dialog.getByLabel('Número').fill('99999-1234');
     assert.equal(await dialog.locator('.field-error').count(), 0, 'the refusal goes once the number changes');
     // The preview card: never the internal label; the preview title when given.
     const card = dialog.locator('#preview-card');

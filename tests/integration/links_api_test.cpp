@@ -561,5 +561,33 @@ TEST(LinksApiFreshDatabase, TokenCreateWorksBeforeTheFirstServe) {
   EXPECT_EQ(server->stop(), 0) << server->log();
 }
 
+TEST_F(LinksApiTest, PhoneCheckAndTimeZonesHelpTheForms) {
+  // The link form's live check applies the rule saving applies (issue 18).
+  ApiResponse r = api().get("/api/v1/phone-check?phone=%2B55%2011%2099999-1234");
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.body["valid"], true);
+  EXPECT_EQ(r.body["phone"], "5511999991234");
+  EXPECT_EQ(r.body["formatted"], "+55 11 99999-1234");
+  EXPECT_EQ(r.body["region"], "BR");
+  r = api().get("/api/v1/phone-check?phone=%2B55%2099999-1234");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["valid"], false);
+  EXPECT_EQ(r.body["error"]["code"], "invalid");
+  EXPECT_EQ(r.body["error"]["field"], "phone");
+  expect_field_error(api().post("/api/v1/links", {{"slug", "x"}, {"phone", "+55 99999-1234"}}), 400,
+                     "phone");
+  EXPECT_EQ(client().get("/api/v1/phone-check?phone=5511999991234").status, 401);
+
+  r = api().get("/api/v1/time-zones");
+  ASSERT_EQ(r.status, 200);
+  bool sao_paulo = false;
+  bool utc = false;
+  for (const json& item : r.body["items"]) {
+    sao_paulo = sao_paulo || (item["zone"] == "America/Sao_Paulo" && item["country"] == "BR");
+    utc = utc || item["zone"] == "UTC";
+  }
+  EXPECT_TRUE(sao_paulo && utc) << r.raw.body.substr(0, 300);
+}
+
 }  // namespace
 }  // namespace sequencial::itest

@@ -93,9 +93,30 @@
       phoneNote.textContent = ok ? SQ.t('links.phoneLooksLike', {phone: SQ.formatPhone(cc + ddd + number)})
         : SQ.t(cc === '55' ? 'links.phoneBadBr' : 'error.field.invalid.phone');
       if (!ok) phoneNote.classList.add('bad');
+      askServer(cc, ddd, number);
       return ok;
     };
-    [inputs.cc, inputs.ddd, inputs.number].forEach((i) => i.addEventListener('input', checkPhone));
+    // Then the server's own rule (the one saving applies), a moment after
+    // the typing stops: its verdict and the number in its country's format.
+    let asked = 0;
+    let timer = null;
+    const askServer = (cc, ddd, number) => {
+      clearTimeout(timer);
+      const mine = ++asked;
+      timer = setTimeout(async () => {
+        try {
+          const r = await SQ.api.get('/phone-check?phone=' + encodeURIComponent(SQ.joinPhone(cc, ddd, number)));
+          if (mine !== asked) return;
+          phoneNote.classList.toggle('bad', !r.valid);
+          phoneNote.textContent = r.valid ? SQ.t('links.phoneLooksLike', {phone: r.formatted}) : SQ.errorMessage(r.error);
+          phoneNote.dataset.checked = r.valid ? 'valid' : 'invalid';
+        } catch (e) { /* the local check stays */ }
+      }, 250);
+    };
+    [inputs.cc, inputs.ddd, inputs.number].forEach((i) => i.addEventListener('input', () => {
+      delete phoneNote.dataset.checked;
+      checkPhone();
+    }));
     checkPhone();
 
     // What WhatsApp will show for the published link: the same fallbacks as
