@@ -54,7 +54,10 @@ std::string_view openapi_document() {
       "Token": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}},
       "Settings": {"type": "object", "properties": {
         "default_tz": {"type": "string", "description": "IANA zone of reports and of hours given without tz"},
-        "public_url": {"type": "string", "description": "absolute http(s) base URL of link URLs and QR codes"}}},
+        "public_url": {"type": "string", "description": "absolute http(s) base URL of link URLs and QR codes"},
+        "shop_name": {"type": "string", "description": "the shop's public name: closed page, the page at /, preview title fallback (at most 100 characters)"},
+        "home_url": {"type": "string", "description": "where / redirects (the shop's site); empty: a neutral page"},
+        "week_start": {"type": "string", "enum": ["mon", "sun"], "description": "first day of the week of the closed page and the admin (default mon)"}}},
       "ServerSetting": {"type": "object", "properties": {
         "value": {"type": "string", "description": "the server's own value (flag, environment, config file or default)"},
         "source": {"type": "string", "enum": ["flag", "environment", "file", "default"]},
@@ -87,6 +90,9 @@ std::string_view openapi_document() {
       "tz": {"name": "tz", "in": "query", "schema": {"type": "string"}, "description": "zone of from/to and of day/hour keys; default the server's default zone"},
       "by": {"name": "by", "in": "query", "schema": {"type": "string", "default": "day", "enum": ["attendant", "day", "hour", "device", "browser", "referrer", "utm_source", "utm_medium", "utm_campaign", "source", "outcome"]}},
       "format": {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
+      "sep": {"name": "sep", "in": "query", "schema": {"type": "string", "enum": ["comma", "semicolon", ",", ";"], "default": "comma"}, "description": "CSV separator (Excel in pt-BR expects semicolon)"},
+      "bom": {"name": "bom", "in": "query", "schema": {"type": "string", "enum": ["0", "1"], "default": "0"}, "description": "1: the CSV starts with a UTF-8 byte order mark"},
+      "lang": {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["pt-BR", "en"]}, "description": "CSV headers in this language and a name column beside each link slug; omitted: the API's own headers and columns"},
       "slug": {"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}, "description": "member link slug or id"}
     }
   },
@@ -105,13 +111,13 @@ std::string_view openapi_document() {
     },
     "/links/{id}/stats": {
       "parameters": [{"$ref": "#/components/parameters/link"}],
-      "get": {"summary": "Report of every click the link served, directly or through a central", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}],
+      "get": {"summary": "Report of every click the link served, directly or through a central", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}, {"$ref": "#/components/parameters/sep"}, {"$ref": "#/components/parameters/bom"}, {"$ref": "#/components/parameters/lang"}],
               "responses": {"200": {"$ref": "#/components/responses/Stats"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
       "delete": {"summary": "Reset the link's statistics", "responses": {"204": {"description": "reset"}, "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/links/{id}/clicks": {
       "parameters": [{"$ref": "#/components/parameters/link"}],
-      "get": {"summary": "Raw clicks served by or entering through the link, as CSV (kept --click-retention-days)", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}],
+      "get": {"summary": "Raw clicks served by or entering through the link, as CSV (kept --click-retention-days)", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/sep"}, {"$ref": "#/components/parameters/bom"}, {"$ref": "#/components/parameters/lang"}],
               "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}, "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/centrals": {
@@ -128,7 +134,7 @@ std::string_view openapi_document() {
     },
     "/centrals/{id}/stats": {
       "parameters": [{"$ref": "#/components/parameters/id"}],
-      "get": {"summary": "Report of the clicks on the central's anchor", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}],
+      "get": {"summary": "Report of the clicks on the central's anchor", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}, {"$ref": "#/components/parameters/sep"}, {"$ref": "#/components/parameters/bom"}, {"$ref": "#/components/parameters/lang"}],
               "responses": {"200": {"$ref": "#/components/responses/Stats"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/centrals/{id}/members/{slug}/hours": {
@@ -169,11 +175,17 @@ std::string_view openapi_document() {
     },
     "/settings": {
       "get": {"summary": "The settings in effect", "responses": {"200": {"$ref": "#/components/responses/Settings"}}},
-      "patch": {"summary": "Save default_tz and/or public_url; a saved value wins over the flag and takes effect at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}},
+      "patch": {"summary": "Save default_tz, public_url, shop_name, home_url and/or week_start; a saved value wins over the flag and takes effect at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}},
                 "responses": {"200": {"$ref": "#/components/responses/Settings"}, "400": {"$ref": "#/components/responses/Error"}}}
     },
+    "/phone-check": {
+      "get": {"summary": "Whether links accept a phone number (libphonenumber, per country), and its E.164 digits and international form", "parameters": [{"name": "phone", "in": "query", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "{\"valid\":true,\"phone\",\"formatted\",\"region\"} or {\"valid\":false,\"error\":{...}}", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    },
+    "/time-zones": {
+      "get": {"summary": "Every time zone of the server's tzdata with its ISO 3166 country (zone.tab), and UTC", "responses": {"200": {"description": "{\"items\":[{\"zone\",\"country\",\"comment\"}]}", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    },
     "/settings/{key}": {
-      "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string", "enum": ["default_tz", "public_url"]}}],
+      "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string", "enum": ["default_tz", "public_url", "shop_name", "home_url", "week_start"]}}],
       "delete": {"summary": "Forget the saved value of one setting: the server's own value takes effect again", "responses": {"200": {"$ref": "#/components/responses/Settings"}, "404": {"$ref": "#/components/responses/Error"}}}
     }
   }

@@ -87,8 +87,25 @@ void RedirectHandler::not_found(const http::HttpRequest& request, http::HttpResp
   response.body = not_found_page(pick_language(request.header("Accept-Language")));
 }
 
+void RedirectHandler::home(const http::HttpRequest& request, http::HttpResponse& response) {
+  const ProfileValues profile = context_.profile.get();
+  response.add_header("Cache-Control", "no-store");
+  if (!profile.home_url.empty()) {
+    response.status = 302;
+    response.add_header("Location", profile.home_url);
+    return;
+  }
+  response.status = 200;
+  response.add_header("Content-Type", kHtml);
+  response.body = home_page(profile.shop_name, pick_language(request.header("Accept-Language")));
+}
+
 void RedirectHandler::handle(const http::HttpRequest& request, std::string_view slug,
                              http::HttpResponse& response) {
+  if (slug.empty()) {
+    home(request, response);
+    return;
+  }
   const std::size_t loop = request.loop_index;
   const routing::RoutingTable::Entry* entry = ports_.tables.current(loop).find(slug);
   if (entry == nullptr || !entry->link->active()) {
@@ -116,7 +133,8 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     response.status = 200;
     response.add_header("Content-Type", kHtml);
     response.add_header("Cache-Control", "no-store");
-    response.body = preview_page(entry->link->link(), context_.public_url.get());
+    response.body = preview_page(entry->link->link(), context_.public_url.get(),
+                                 context_.profile.get().shop_name);
     return;
   }
 
@@ -332,18 +350,29 @@ void RedirectHandler::closed_page(const http::HttpRequest& request, routing::Cen
   const Timestamp now = context_.clock.now();
   ClosedPageInfo info;
   info.schedules = central.schedules();
+  const ProfileValues profile = context_.profile.get();
+  info.shop_name = profile.shop_name;
+  info.week_starts_monday = profile.week_starts_monday;
   if (const auto anchor = central.anchor()) info.write_anyway_url = anchor->location();
   if (const auto next = central.next_opening(now, std::chrono::days(14))) {
     Schedule zone_only;
     zone_only.tz = info.schedules.empty() || !info.schedules.front() ? options_.default_tz
                                                                      : info.schedules.front()->tz;
     if (auto hours = routing::BusinessHours::compile(zone_only)) {
-      std::string text = hours->format_local(*next);  // "2026-11-30T09:00:00-03:00"
-      if (text.size() >= 16) {
-        text = text.substr(8, 2) + "/" + text.substr(5, 2) + "/" + text.substr(0, 4) + " " +
-               text.substr(11, 5);
+      // Local "2026-11-30T09:00:00-03:00": the day, and the minute of the day.
+      const std::string at = hours->format_local(*next);
+      if (at.size() >= 16) {
+        NextOpening opening;
+        opening.date = at.substr(0, 10);
+        opening.minute = std::stoi(at.substr(11, 2)) * 60 + std::stoi(at.substr(14, 2));
+        opening.today = hours->format_local(now).substr(0, 10);
+        // A day later (25 hours on the day a DST change makes 25 hours long).
+        opening.tomorrow = hours->format_local(now + std::chrono::hours(24)).substr(0, 10);
+        if (opening.tomorrow == opening.today) {
+          opening.tomorrow = hours->format_local(now + std::chrono::hours(25)).substr(0, 10);
+        }
+        info.next = std::move(opening);
       }
-      info.next_opening = std::move(text);
     }
   }
   response.status = 200;

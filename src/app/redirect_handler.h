@@ -25,6 +25,7 @@
 #include <vector>
 
 #include "app/metrics.h"
+#include "app/public_profile.h"
 #include "app/public_url.h"
 #include "app/route_lookups.h"
 #include "app/visitor.h"
@@ -52,9 +53,11 @@ struct RedirectPorts {
   clicks::ClickPipeline& clicks;
 };
 
-// What every answer needs: the public URL, visitor ids, counters, time.
+// What every answer needs: the public URL, the shop's public profile,
+// visitor ids, counters, time.
 struct RedirectContext {
   const PublicUrl& public_url;
+  const PublicProfile& profile;
   VisitorIdSource& visitor_ids;
   Metrics& metrics;
   const Clock& clock;
@@ -77,6 +80,8 @@ class RedirectHandler {
  private:
   struct ParkedClick;
   void not_found(const http::HttpRequest& request, http::HttpResponse& response);
+  // "/": the home URL set in Configurações, or a neutral page.
+  void home(const http::HttpRequest& request, http::HttpResponse& response);
   void after_find(const std::shared_ptr<ParkedClick>& click,
                   std::optional<std::optional<Assignment>> stored);
   void decide(const std::shared_ptr<ParkedClick>& click, std::optional<std::uint64_t> ticket);

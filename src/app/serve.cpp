@@ -92,8 +92,15 @@ Result<ListenAddress> parse_listen(std::string_view text) {
   return out;
 }
 
+// The first admin created at this start, told once the server listens.
+struct FirstAdmin {
+  std::string email;
+  std::string generated_password;  // empty when the password was given
+};
+
 // Creates the first admin when the database has no user.
-bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::PasswordCost cost) {
+bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::PasswordCost cost,
+                        std::optional<FirstAdmin>& first) {
   auto created =
       accounts::ensure_first_admin(store, config.admin_email, config.admin_password, cost);
   if (!created) {
@@ -103,14 +110,26 @@ bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::Passw
     return false;
   }
   if (!*created) return true;
-  if ((*created)->generated_password.empty()) {
-    spdlog::info("event=first_admin email={}", (*created)->user.email);
-  } else {
-    // Logged once: only the hash is stored.
-    spdlog::warn("event=first_admin email={} password={}", (*created)->user.email,
-                 (*created)->generated_password);
-  }
+  first = FirstAdmin{(*created)->user.email, (*created)->generated_password};
   return true;
+}
+
+// The first run's line for a person reading the log: where the painel is and
+// how to log in. A generated password is logged once (only its hash is stored).
+void tell_first_admin(const FirstAdmin& first, const std::string& public_url) {
+  if (first.generated_password.empty()) {
+    spdlog::info(
+        "event=first_admin email={} painel={}/admin message=\"Open {}/admin in a browser and log "
+        "in as {} with the password you gave\"",
+        first.email, public_url, public_url, first.email);
+    return;
+  }
+  spdlog::info(
+      "event=first_admin email={} password={} painel={}/admin message=\"Open {}/admin in a "
+      "browser and log in as {} with the password {} (shown only this once; change it in "
+      "Configurações)\"",
+      first.email, first.generated_password, public_url, public_url, first.email,
+      first.generated_password);
 }
 
 // The --db value as logged: a password in a postgres:// URL is masked.
@@ -196,7 +215,8 @@ int run_serve(const ServeConfig& config) {
 #ifdef SEQUENCIAL_TEST_HOOKS
   if (config.test_fast_passwords) password_cost = accounts::PasswordCost::kMinimum;
 #endif
-  if (!ensure_first_admin(**store, config, password_cost)) return 2;
+  std::optional<FirstAdmin> first_admin;
+  if (!ensure_first_admin(**store, config, password_cost, first_admin)) return 2;
   const std::size_t loops =
       config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
 
@@ -302,12 +322,16 @@ int run_serve(const ServeConfig& config) {
   RandomVisitorIds visitor_ids(loops, clock.get());
   RedirectHandler redirects({config.default_tz, public_url.get().starts_with("https://")},
                             {tables, assignments, lookups, write_behind, click_pipeline},
-                            {public_url, visitor_ids, metrics, *clock});
+                            {public_url, settings.profile(), visitor_ids, metrics, *clock});
   api::ApiAuth auth(tokens, sessions);
   const auto zone_now = [&default_zone] { return default_zone.get(); };
   api::StatsApi stats(
       **store, zone_now, *clock, [&catalog](LinkId id) { return catalog.slug_of(id); },
       [&click_pipeline] { click_pipeline.flush(); });
+  stats.set_name_of([&catalog](LinkId id) {
+    auto link = catalog.link(id);
+    return link ? link->label : std::string();
+  });
   api::SessionApi session_api(**store, sessions, login_limiter, auth, public_url, password_cost,
                               *trusted_proxies);
   api::UsersApi users_api(**store, password_cost, login_limiter, *trusted_proxies);
@@ -376,6 +400,7 @@ int run_serve(const ServeConfig& config) {
       "assignments={} public_url={}",
       listen->host, server->port(), server->port(), loops, redact_db_url(config.db), shared,
       catalog.link_count(), catalog.central_count(), assignments.size(), public_url.get());
+  if (first_admin) tell_first_admin(*first_admin, public_url.get());
 
   int signal_number = 0;
   for (;;) {

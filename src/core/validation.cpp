@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "core/phone.h"
 #include "core/text.h"
 
 namespace sequencial {
@@ -51,7 +52,10 @@ Result<std::string> normalize_phone(std::string_view input) {
     return fail(
         Error::invalid("phone", "phone must have 8 to 15 digits including the country code"));
   }
-  return digits;
+  // The country's numbering plan (libphonenumber): "+55 99999-1234" has no DDD.
+  auto checked = check_phone_number(digits);
+  if (!checked) return fail(checked.error());
+  return std::move(checked->digits);
 }
 
 bool is_reserved_slug(std::string_view slug) {

@@ -15,7 +15,8 @@ inline constexpr std::size_t kMaxLabelChars = 200;
 inline constexpr std::size_t kMaxPreviewChars = 500;
 
 // "+55 (11) 99999-0001" -> "5511999990001". Accepts digits, spaces, '(', ')',
-// '-', '.', and one leading '+'; requires 8..15 digits (E.164 with country code).
+// '-', '.', and one leading '+'; requires 8..15 digits (E.164 with country code)
+// forming a number valid for its country (core/phone.h, libphonenumber).
 [[nodiscard]] Result<std::string> normalize_phone(std::string_view input);
 
 // [A-Za-z0-9_-]{1,64}, not a reserved top-level path (compared ignoring case).

@@ -1,6 +1,8 @@
 // Tests for core/validation.h: phones, slugs, UTF-8 text limits and image URLs.
 #include "core/validation.h"
 
+#include "core/phone.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -16,8 +18,9 @@ TEST(NormalizePhone, AcceptsCommonForms) {
   const std::pair<const char*, const char*> cases[] = {
       {"+55 (11) 99999-0001", "5511999990001"}, {"5511999990001", "5511999990001"},
       {"+5511999990001", "5511999990001"},      {"55.11.99999.0001", "5511999990001"},
-      {"  +1 (415) 555-0100 ", "14155550100"},  {"12345678", "12345678"},  // 8 digits: the minimum
-      {"123456789012345", "123456789012345"},                              // 15 digits: the maximum
+      {"  +1 (415) 555-0100 ", "14155550100"},  {"+351 912 345 678", "351912345678"},
+      {"+55 11 3333-0000", "551133330000"},  // a landline: 8 digits after the DDD
+      {"+54 9 11 2345-6789", "5491123456789"},
   };
   for (const auto& [input, expected] : cases) {
     const Result<std::string> phone = normalize_phone(input);
@@ -35,6 +38,30 @@ TEST(NormalizePhone, RejectsWrongDigitCount) {
     EXPECT_EQ(phone.error().field, "phone");
     EXPECT_EQ(phone.error().message, kPhoneDigitsMessage) << input;
   }
+}
+
+TEST(NormalizePhone, RejectsNumbersTheirCountryCannotHave) {
+  // No DDD, a DDD that does not exist, too short a mobile, unknown country codes.
+  for (const char* input : {"+55 99999-1234", "+55 (00) 99999-1234", "+55 11 9999-123", "12345678",
+                            "123456789012345", "+999 1234 5678"}) {
+    const Result<std::string> phone = normalize_phone(input);
+    ASSERT_FALSE(phone.has_value()) << input;
+    EXPECT_EQ(phone.error().code, ErrorCode::kInvalid);
+    EXPECT_EQ(phone.error().field, "phone") << input;
+  }
+}
+
+TEST(CheckPhoneNumber, FormatsPerCountry) {
+  const Result<PhoneInfo> br = check_phone_number("5511999990001");
+  ASSERT_TRUE(br.has_value());
+  EXPECT_EQ(br->digits, "5511999990001");
+  EXPECT_EQ(br->formatted, "+55 11 99999-0001");
+  EXPECT_EQ(br->region, "BR");
+  const Result<PhoneInfo> pt = check_phone_number("351912345678");
+  ASSERT_TRUE(pt.has_value());
+  EXPECT_EQ(pt->formatted, "+351 912 345 678");
+  EXPECT_EQ(pt->region, "PT");
+  EXPECT_FALSE(check_phone_number("559999991234").has_value());
 }
 
 TEST(NormalizePhone, RejectsOtherCharacters) {

@@ -39,6 +39,7 @@
   }
 
   let renderSeq = 0;
+  let profileLoaded = false;  // the shop's name and week start (Configurações)
 
   async function render() {
     const seq = ++renderSeq;
@@ -51,6 +52,13 @@
         SQ.navigate('/admin/login?next=' + encodeURIComponent(location.pathname + location.search), true);
         return;
       }
+    }
+    if (route.page !== 'login' && !profileLoaded) {
+      profileLoaded = true;
+      try {
+        SQ.applyProfile(await SQ.api.get('/settings'));
+      } catch (e) { /* the defaults stay: Monday first, no shop name */ }
+      if (seq !== renderSeq) return;
     }
     renderChrome(route.page);
     const view = document.getElementById('view');
