@@ -40,6 +40,8 @@ struct LinkInput {
 struct MemberInput {
   std::string link;  // slug or numeric id
   int weight = 1;
+  std::string title, description, photo_url;  // Seletivo entry
+  std::vector<std::string> regions;           // Geolocalizado
 };
 
 struct CentralInput {
@@ -47,6 +49,9 @@ struct CentralInput {
   std::optional<std::vector<MemberInput>> members;
   std::optional<bool> fixed;
   std::optional<WhenClosed> when_closed;
+  std::optional<CentralMode> mode;
+  std::optional<std::string> title;
+  std::optional<bool> shuffle;
 };
 
 class Catalog {
@@ -91,6 +96,9 @@ class Catalog {
   [[nodiscard]] Result<LinkId> resolve_locked(std::string_view ref, std::string_view field) const;
   [[nodiscard]] Result<Central> apply_central_input_locked(Central central,
                                                            const CentralInput& input) const;
+  // Refuses (409) a central whose members lead back to its own anchor
+  // through other centrals' members (modes nest, cycles would not end).
+  [[nodiscard]] Result<void> check_no_cycle_locked(const Central& central) const;
   void publish_locked();
 
   Store& store_;
