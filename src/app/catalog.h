@@ -40,8 +40,9 @@ struct LinkInput {
 struct MemberInput {
   std::string link;  // slug or numeric id
   int weight = 1;
-  std::string title, description, photo_url;  // Seletivo entry
-  std::vector<std::string> regions;           // Geolocalizado
+  // Braced defaults keep {link, weight} a complete initializer.
+  std::string title{}, description{}, photo_url{};  // Seletivo entry
+  std::vector<std::string> regions{};               // Geolocalizado
 };
 
 struct CentralInput {

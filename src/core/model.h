@@ -61,11 +61,12 @@ struct Member {
   int weight = 1;                 // 1..100
   std::optional<Schedule> hours;  // nullopt = always available
   // Seletivo: the chooser entry's texts (empty = the link's label/slug).
-  std::string title;
-  std::string description;
-  std::string photo_url;
+  // (Braced defaults: {link_id, weight, hours} stays a complete initializer.)
+  std::string title{};
+  std::string description{};
+  std::string photo_url{};
   // Geolocalizado: "BR", "BR-SP" or "BR-SP/Campinas" (core/validation.h).
-  std::vector<std::string> regions;
+  std::vector<std::string> regions{};
   friend bool operator==(const Member&, const Member&) = default;
 };
 
