@@ -42,7 +42,8 @@ Result<std::shared_ptr<const GeoIpFile>> GeoIpFile::open(const std::string& path
   const int status = MMDB_open(path.c_str(), MMDB_MODE_MMAP, &handle->db);
   if (status != MMDB_SUCCESS) {
     std::string reason = MMDB_strerror(status);
-    if (status == MMDB_IO_ERROR) reason += std::string(": ") + std::strerror(errno);
+    if (status == MMDB_IO_ERROR || status == MMDB_FILE_OPEN_ERROR)
+      reason += std::string(": ") + std::strerror(errno);
     return fail(Error{ErrorCode::kInvalid, "cannot open the GeoIP file " + path + ": " + reason,
                       "geoip-db"});
   }
