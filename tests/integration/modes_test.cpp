@@ -169,6 +169,22 @@ TEST_F(ModesTest, CentralsOfEveryModeHaveTheContractShape) {
   EXPECT_EQ(patched.body["title"], "Escolha");
 }
 
+TEST_F(ModesTest, TheOpenApiDocumentDescribesTheModes) {
+  boot_with({});
+  const Response r = client().get("/api/v1/openapi.json");
+  ASSERT_EQ(r.status, 200);
+  const json doc = json::parse(r.body);
+  const json& schemas = doc["components"]["schemas"];
+  EXPECT_EQ(schemas["CentralInput"]["properties"]["mode"]["enum"],
+            json({"sequencial", "seletivo", "geo"}));
+  EXPECT_TRUE(schemas["Member"]["properties"].contains("regions"));
+  EXPECT_TRUE(schemas["Member"]["properties"].contains("photo_url"));
+  const json by = doc["components"]["parameters"]["by"]["schema"]["enum"];
+  for (const char* name : {"country", "region", "city"}) {
+    EXPECT_NE(std::find(by.begin(), by.end(), name), by.end()) << name;
+  }
+}
+
 TEST_F(ModesTest, BadInputNamesTheFieldAndTheRule) {
   boot_with({});
   const auto refused = [&](const json& body, int status, const std::string& field) {
