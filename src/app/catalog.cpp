@@ -366,6 +366,7 @@ Result<void> Catalog::check_no_cycle_locked(const Central& central) const {
   }
   members_of[central.anchor_id] = &central.members;
   std::vector<LinkId> pending;
+  pending.reserve(central.members.size());
   std::set<LinkId> seen;
   for (const Member& m : central.members) pending.push_back(m.link_id);
   while (!pending.empty()) {
