@@ -96,7 +96,7 @@ std::string chooser_page_html(const ChooserPageInfo& info, Language lang) {
   out +=
       "\"><head><meta charset=\"utf-8\"><meta name=\"viewport\" "
       "content=\"width=device-width,initial-scale=1\"><meta name=\"robots\" "
-      "content=\"noindex\"><title>";
+      "content=\"noindex\"><link rel=\"icon\" href=\"data:,\"><title>";
   append_html_escaped(out, title);
   out += "</title>";
   meta(out, "og:type", "website");
