@@ -9,7 +9,7 @@ packages=(
   g++ cmake make pkg-config tzdata ca-certificates
   libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libsodium-dev libhowardhinnant-date-dev
-  libqrencode-dev libpng-dev libpq-dev ccache
+  libqrencode-dev libpng-dev libpq-dev libmaxminddb-dev ccache
   libphonenumber8 libprotobuf-dev libabsl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
@@ -23,6 +23,8 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(help2man dpkg-dev)
   # The admin UI's browser tests: headless Debian Chromium (no browser download).
   packages+=(chromium)
+  # Geolocalizado integration tests write a tiny GeoIP (MaxMind DB) file.
+  packages+=(libmaxmind-db-writer-perl)
 fi
 # npm fetches the admin UI's chart library (embedded at build time) and the
 # browser-test tooling; Debian's nodejs/npm only when no npm is on PATH.

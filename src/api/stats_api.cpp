@@ -23,7 +23,8 @@ constexpr std::size_t kMaxExportRows = 1'000'000;
 // are groupings of the "clicks" rollup by local time.
 bool valid_by(std::string_view by) {
   return by == "day" || by == "hour" ||
-         (by != "clicks" && by != "previews" && by != "visitor" && is_rollup_dimension(by));
+         (by != "clicks" && by != "previews" && by != "visitor" && by != "views" &&
+          is_rollup_dimension(by));
 }
 
 struct Range {
@@ -88,7 +89,8 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
   if (!valid_by(by)) {
     return fail(Error::invalid("by",
                                "by must be one of attendant, day, hour, device, browser, referrer, "
-                               "utm_source, utm_medium, utm_campaign, source, outcome"));
+                               "utm_source, utm_medium, utm_campaign, source, outcome, country, "
+                               "region, city"));
   }
   const std::string format = query_param(request.query(), "format").value_or("json");
   if (format != "json" && format != "csv") {
@@ -114,6 +116,8 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
   if (!previews) return fail(previews.error());
   auto visitors = sum("visitor");
   if (!visitors) return fail(visitors.error());
+  auto views = sum("views");
+  if (!views) return fail(views.error());
 
   std::vector<std::pair<std::string, std::int64_t>> rows;
   std::map<std::string, std::string> names;  // attendant slug -> label, for CSV
@@ -174,6 +178,7 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
   for (const auto& [key, count] : rows) items.push_back({{"key", key}, {"clicks", count}});
   json body = {{"total", total},
                {"previews", (*previews)[""]},
+               {"views", (*views)[""]},
                {"new_visitors", (*visitors)["new"]},
                {"returning_visitors", (*visitors)["returning"]},
                {"by", by},

@@ -277,6 +277,47 @@ Result<LinkId> Catalog::resolve_locked(std::string_view ref, std::string_view fi
                     "no link with slug or id \"" + std::string(ref) + "\"", std::string(field)});
 }
 
+namespace {
+
+constexpr std::size_t kMaxRegionsPerMember = 100;
+constexpr std::size_t kMaxEntryDescriptionChars = 500;
+
+// The Seletivo texts and Geolocalizado regions of one member; errors name
+// `members[i].<field>`.
+Result<void> apply_member_extras(Member& member, const MemberInput& in, const std::string& field) {
+  if (auto ok = validate_text(in.title, field + ".title", kMaxLabelChars); !ok) {
+    return fail(ok.error());
+  }
+  if (auto ok = validate_text(in.description, field + ".description", kMaxEntryDescriptionChars);
+      !ok) {
+    return fail(ok.error());
+  }
+  if (auto ok = validate_image_url(in.photo_url); !ok) {
+    Error error = ok.error();
+    error.field = field + ".photo_url";
+    const std::string_view old_name = "preview_image";
+    if (error.message.starts_with(old_name)) error.message.replace(0, old_name.size(), "photo_url");
+    return fail(std::move(error));
+  }
+  if (in.regions.size() > kMaxRegionsPerMember) {
+    return fail(Error::invalid(field + ".regions", "a member has at most 100 regions"));
+  }
+  member.title = in.title;
+  member.description = in.description;
+  member.photo_url = in.photo_url;
+  member.regions.clear();
+  for (std::size_t j = 0; j < in.regions.size(); ++j) {
+    auto region = normalize_region(in.regions[j], field + ".regions[" + std::to_string(j) + "]");
+    if (!region) return fail(region.error());
+    if (std::ranges::find(member.regions, *region) == member.regions.end()) {
+      member.regions.push_back(std::move(*region));
+    }
+  }
+  return {};
+}
+
+}  // namespace
+
 Result<Central> Catalog::apply_central_input_locked(Central central,
                                                     const CentralInput& input) const {
   if (input.anchor) {
@@ -293,6 +334,13 @@ Result<Central> Catalog::apply_central_input_locked(Central central,
   }
   if (input.fixed) central.fixed = *input.fixed;
   if (input.when_closed) central.when_closed = *input.when_closed;
+  if (input.mode) central.mode = *input.mode;
+  if (input.title) {
+    if (auto ok = validate_text(*input.title, "title", kMaxLabelChars); !ok)
+      return fail(ok.error());
+    central.title = *input.title;
+  }
+  if (input.shuffle) central.shuffle = *input.shuffle;
   if (input.members) {
     if (input.members->empty()) {
       return fail(Error::invalid("members", "a central needs at least one member"));
@@ -316,7 +364,10 @@ Result<Central> Catalog::apply_central_input_locked(Central central,
       if (in.weight < 1 || in.weight > kMaxWeight) {
         return fail(Error::invalid(field + ".weight", "weight must be an integer from 1 to 100"));
       }
-      Member member{*id, in.weight, std::nullopt};
+      Member member;
+      member.link_id = *id;
+      member.weight = in.weight;
+      if (auto ok = apply_member_extras(member, in, field); !ok) return fail(ok.error());
       // A member who stays keeps their business hours.
       for (const auto& old : central.members) {
         if (old.link_id == *id) member.hours = old.hours;
@@ -325,7 +376,43 @@ Result<Central> Catalog::apply_central_input_locked(Central central,
     }
     central.members = std::move(members);
   }
+  if (central.mode == CentralMode::kGeo) {
+    for (std::size_t i = 0; i < central.members.size(); ++i) {
+      if (central.members[i].regions.empty()) {
+        return fail(Error::invalid("members[" + std::to_string(i) + "].regions",
+                                   "a member of a geo central needs at least one region"));
+      }
+    }
+  }
+  if (auto ok = check_no_cycle_locked(central); !ok) return fail(ok.error());
   return central;
+}
+
+Result<void> Catalog::check_no_cycle_locked(const Central& central) const {
+  // Members of each anchor, with `central` in place of its stored version.
+  std::unordered_map<LinkId, const std::vector<Member>*> members_of;
+  for (const auto& [id, other] : centrals_) {
+    if (id != central.id) members_of.emplace(other.anchor_id, &other.members);
+  }
+  members_of[central.anchor_id] = &central.members;
+  std::vector<LinkId> pending;
+  pending.reserve(central.members.size());
+  std::set<LinkId> seen;
+  for (const Member& m : central.members) pending.push_back(m.link_id);
+  while (!pending.empty()) {
+    const LinkId link = pending.back();
+    pending.pop_back();
+    if (link == central.anchor_id) {
+      return fail(Error::conflict("members", "a member leads back to this central's anchor \"" +
+                                                 std::string(links_.at(central.anchor_id)->slug()) +
+                                                 "\" through another central (a cycle)"));
+    }
+    if (!seen.insert(link).second) continue;
+    if (const auto it = members_of.find(link); it != members_of.end()) {
+      for (const Member& m : *it->second) pending.push_back(m.link_id);
+    }
+  }
+  return {};
 }
 
 Result<Central> Catalog::create_central(const CentralInput& input) {

@@ -40,6 +40,9 @@ struct LinkInput {
 struct MemberInput {
   std::string link;  // slug or numeric id
   int weight = 1;
+  // Braced defaults keep {link, weight} a complete initializer.
+  std::string title{}, description{}, photo_url{};  // Seletivo entry
+  std::vector<std::string> regions{};               // Geolocalizado
 };
 
 struct CentralInput {
@@ -47,6 +50,9 @@ struct CentralInput {
   std::optional<std::vector<MemberInput>> members;
   std::optional<bool> fixed;
   std::optional<WhenClosed> when_closed;
+  std::optional<CentralMode> mode;
+  std::optional<std::string> title;
+  std::optional<bool> shuffle;
 };
 
 class Catalog {
@@ -101,6 +107,9 @@ class Catalog {
   // Puts `route` into the table (keeping the central its anchor entry had)
   // and reconfigures every central that names it.
   void apply_link_locked(routing::LinkRouteRef route);
+  // Refuses (409) a central whose members lead back to its own anchor
+  // through other centrals' members (modes nest, cycles would not end).
+  [[nodiscard]] Result<void> check_no_cycle_locked(const Central& central) const;
   void publish_locked();
 
   Store& store_;

@@ -1,6 +1,7 @@
 // The redirect path.
 #include "app/redirect_handler.h"
 
+#include "app/chooser_page.h"
 #include "app/pages.h"
 #include "clicks/visitor_agent.h"
 #include "core/text.h"
@@ -29,6 +30,10 @@ std::string click_ref(const VisitorId& random) {
 }
 
 constexpr std::size_t kMaxUtmChars = 200;
+// Centrals a click may pass through (a Geolocalizado region's team...).
+// Cycles are refused when written; this only bounds a race with another
+// node's write.
+constexpr int kMaxNesting = 4;
 
 // A campaign parameter as stored and put into messages: valid UTF-8 of at
 // most 200 characters, or empty (anything else came from a crafted URL).
@@ -72,6 +77,7 @@ struct RedirectHandler::ParkedClick {
   Timestamp now{};
   std::optional<routing::AssignmentTable::Found> kept;
   bool may_race = false;  // a returning visitor the database has no attendant for
+  Origin origin;
   std::shared_ptr<http::PendingResponse> pending;
 };
 
@@ -107,7 +113,8 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     return;
   }
   const std::size_t loop = request.loop_index;
-  const routing::RoutingTable::Entry* entry = ports_.tables.current(loop).find(slug);
+  const routing::RoutingTable& table = ports_.tables.current(loop);
+  const routing::RoutingTable::Entry* entry = table.find(slug);
   if (entry == nullptr || !entry->link->active()) {
     not_found(request, response);
     return;
@@ -145,10 +152,36 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     context_.metrics.add(loop, Counter::kNewVisitors);
   }
   const Timestamp now = context_.clock.now();
+  Origin origin;
+  if (geoip_ != nullptr) origin.located = geoip_->locate(request, loop, origin.where);
+  origin.via = chooser_of(request, *entry);
+  // Seletivo: the chooser page. Geolocalizado: the member of the client's
+  // region; a member anchoring another central goes on through it.
+  for (int depth = 0; entry->central && depth < kMaxNesting; ++depth) {
+    routing::CentralRouter& outer = *entry->central;
+    const CentralMode mode = outer.mode();
+    if (mode == CentralMode::kSeletivo) {
+      chooser(request, *entry, *visitor, new_visitor, now, origin, response);
+      return;
+    }
+    if (mode != CentralMode::kGeo) break;
+    routing::FixedPlan plan;
+    plan.decision = outer.route_geo(now, origin.where);
+    const routing::RoutingTable::Entry* inner = plan.decision.outcome == routing::Outcome::kGeo
+                                                    ? table.find(plan.decision.link->slug())
+                                                    : nullptr;
+    if (inner != nullptr && inner->central && inner->link->active()) {
+      origin.via = outer.id();
+      entry = inner;
+      continue;
+    }
+    respond(request, *entry, plan, *visitor, new_visitor, now, origin, response);
+    return;
+  }
   if (!entry->central) {
     routing::FixedPlan plan;
     plan.decision = {entry->link, routing::Outcome::kLink, false};
-    respond(request, *entry, plan, *visitor, new_visitor, now, response);
+    respond(request, *entry, plan, *visitor, new_visitor, now, origin, response);
     return;
   }
 
@@ -169,7 +202,7 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     if (wants_ticket) lookups.count_ticket_fallback();
     const auto plan = routing::plan_click(central, now, *visitor, kept, std::nullopt, false);
     apply(plan, loop);
-    respond(request, *entry, plan, *visitor, new_visitor, now, response);
+    respond(request, *entry, plan, *visitor, new_visitor, now, origin, response);
     return;
   }
 
@@ -180,6 +213,7 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
   click->new_visitor = new_visitor;
   click->now = now;
   click->kept = kept;
+  click->origin = origin;
   // A new visitor's id can reach another node (the visitor's next click)
   // before a write-behind flush: on several nodes their first assignment is
   // stored before answering, by the same statement that hands out their
@@ -272,7 +306,7 @@ void RedirectHandler::finish(const std::shared_ptr<ParkedClick>& click,
   apply(plan, click->request->loop_index);
   click->pending->finish([this, click, plan](http::HttpResponse& response) {
     respond(*click->request, click->entry, plan, click->visitor, click->new_visitor, click->now,
-            response);
+            click->origin, response);
   });
 }
 
@@ -285,7 +319,8 @@ void RedirectHandler::apply(const routing::FixedPlan& plan, std::size_t loop) {
 void RedirectHandler::respond(const http::HttpRequest& request,
                               const routing::RoutingTable::Entry& entry,
                               const routing::FixedPlan& plan, const VisitorId& visitor,
-                              bool new_visitor, Timestamp now, http::HttpResponse& response) {
+                              bool new_visitor, Timestamp now, const Origin& origin,
+                              http::HttpResponse& response) {
   const std::size_t loop = request.loop_index;
   const routing::RouteDecision& decision = plan.decision;
   context_.metrics.add_redirect(loop, decision.outcome);
@@ -300,6 +335,12 @@ void RedirectHandler::respond(const http::HttpRequest& request,
   click.new_visitor = new_visitor;
   click.outcome = routing::outcome_name(decision.outcome);
   click.ref = click_ref(context_.visitor_ids.next(loop));
+  click.via_central_id = origin.via;
+  if (origin.located) {
+    click.country = origin.where.country_key();
+    click.region = origin.where.region_key();
+    click.city = origin.where.city_key();
+  }
   describe_click(request, click);
 
   if (new_visitor) append_visitor_set_cookie(response.headers, visitor, options_.secure_cookie);
@@ -319,6 +360,72 @@ void RedirectHandler::respond(const http::HttpRequest& request,
     response.add_header("Cache-Control", "no-store");
   }
   ports_.clicks.push(loop, std::move(click));
+}
+
+CentralId RedirectHandler::chooser_of(const http::HttpRequest& request,
+                                      const routing::RoutingTable::Entry& entry) const {
+  const std::string_view query = request.query();
+  if (query.empty()) return 0;
+  const auto via = query_param(query, "via");
+  if (!via) return 0;
+  const routing::RoutingTable::Entry* chooser =
+      ports_.tables.current(request.loop_index).find(*via);
+  if (chooser == nullptr || !chooser->central ||
+      chooser->central->mode() != CentralMode::kSeletivo ||
+      !chooser->central->has_member(entry.link->id())) {
+    return 0;
+  }
+  return chooser->central->id();
+}
+
+void RedirectHandler::chooser(const http::HttpRequest& request,
+                              const routing::RoutingTable::Entry& entry, const VisitorId& visitor,
+                              bool new_visitor, Timestamp now, const Origin& origin,
+                              http::HttpResponse& response) {
+  const std::size_t loop = request.loop_index;
+  routing::CentralRouter& central = *entry.central;
+  routing::ChooserView view = central.chooser(now, context_.visitor_ids.next(loop).lo);
+  if (view.entries.empty()) {
+    routing::FixedPlan plan;
+    plan.decision = {view.closed == routing::Outcome::kClosedPage ? nullptr : view.anchor,
+                     view.closed, false};
+    respond(request, entry, plan, visitor, new_visitor, now, origin, response);
+    return;
+  }
+  context_.metrics.add_redirect(loop, routing::Outcome::kChooser);
+  ClickRecord record;
+  record.at = now;
+  record.kind = ClickKind::kView;
+  record.central_id = central.id();
+  record.entry_link_id = entry.link->id();
+  record.visitor = visitor;
+  record.new_visitor = new_visitor;
+  record.outcome = routing::outcome_name(routing::Outcome::kChooser);
+  if (origin.located) {
+    record.country = origin.where.country_key();
+    record.region = origin.where.region_key();
+    record.city = origin.where.city_key();
+  }
+  describe_click(request, record);
+  ports_.clicks.push(loop, std::move(record));
+
+  const std::string& public_url = context_.public_url.get();
+  ChooserPageInfo info;
+  info.title = std::move(view.title);
+  const Link anchor = entry.link->link();
+  info.anchor = &anchor;
+  info.url = public_url + "/" + anchor.slug;
+  info.entries.reserve(view.entries.size());
+  for (routing::ChooserEntry& e : view.entries) {
+    info.entries.push_back(
+        {entry_href(public_url, e.link->slug(), request.query(), entry.link->slug()),
+         std::move(e.title), std::move(e.description), std::move(e.photo_url)});
+  }
+  if (new_visitor) append_visitor_set_cookie(response.headers, visitor, options_.secure_cookie);
+  response.status = 200;
+  response.add_header("Content-Type", kHtml);
+  response.add_header("Cache-Control", "no-store");
+  response.body = chooser_page_html(info, pick_language(request.header("Accept-Language")));
 }
 
 void RedirectHandler::handle_qr(const http::HttpRequest& request, std::string_view slug,

@@ -26,6 +26,7 @@
 #include "app/database_health.h"
 #include "app/default_zone.h"
 #include "app/front_door.h"
+#include "app/geoip.h"
 #include "app/metrics.h"
 #include "app/metrics_text.h"
 #include "app/redirect_handler.h"
@@ -274,6 +275,12 @@ int run_serve(const ServeConfig& config) {
     spdlog::info("event=trusted_proxies ranges={}", trusted_proxies->describe());
   }
   // ---- end security ----
+  GeoIp geoip(config.geoip_db, *trusted_proxies, loops);
+  if (auto ok = geoip.load(); !ok) {
+    spdlog::error("event=config_error error=\"{}\"", ok.error().message);
+    return 2;
+  }
+  if (geoip.configured()) spdlog::info("event=geoip_loaded file=\"{}\"", config.geoip_db);
 
   clicks::ClickPipelineOptions click_options;
   click_options.queue_capacity = static_cast<std::size_t>(config.click_queue_capacity);
@@ -323,6 +330,7 @@ int run_serve(const ServeConfig& config) {
   RedirectHandler redirects({config.default_tz, public_url.get().starts_with("https://")},
                             {tables, assignments, lookups, write_behind, click_pipeline},
                             {public_url, settings.profile(), visitor_ids, metrics, *clock});
+  redirects.set_geoip(&geoip);
   api::ApiAuth auth(tokens, sessions);
   const auto zone_now = [&default_zone] { return default_zone.get(); };
   api::StatsApi stats(
@@ -407,6 +415,14 @@ int run_serve(const ServeConfig& config) {
     sigwait(&stop_signals, &signal_number);
     if (signal_number != SIGHUP) break;
     reload(catalog, settings);
+    if (geoip.configured()) {
+      if (auto ok = geoip.load(); ok) {
+        spdlog::info("event=geoip_reloaded file=\"{}\"", config.geoip_db);
+      } else {
+        spdlog::error("event=geoip_reload_failed error=\"{}\" (the previous file stays in use)",
+                      ok.error().message);
+      }
+    }
   }
   spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   front.set_ready(false);

@@ -36,6 +36,13 @@ inline constexpr std::size_t kMaxPreviewChars = 500;
 // Preview image: empty, or an absolute http(s) URL without spaces/controls.
 [[nodiscard]] Result<void> validate_image_url(std::string_view url);
 
+// A Geolocalizado region: a country "BR", a subdivision "BR-SP" (ISO 3166-2:
+// 1 to 3 letters or digits after the dash) or a city "BR-SP/Campinas" (also
+// "BR/Campinas"; the city name is valid UTF-8 of 1 to 100 code points, no
+// control characters or '/'). Letters of the codes are upper-cased and the
+// city name's surrounding spaces trimmed. Errors name `field`.
+[[nodiscard]] Result<std::string> normalize_region(std::string_view region, std::string_view field);
+
 // Number of code points if `text` is valid UTF-8, -1 otherwise.
 [[nodiscard]] long utf8_length(std::string_view text);
 

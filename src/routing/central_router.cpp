@@ -19,6 +19,12 @@ const char* outcome_name(Outcome outcome) {
       return "closed_page";
     case Outcome::kIgnoreHours:
       return "ignore_hours";
+    case Outcome::kChooser:
+      return "chooser";
+    case Outcome::kGeo:
+      return "geo";
+    case Outcome::kGeoMatriz:
+      return "geo_matriz";
   }
   return "link";
 }
@@ -34,6 +40,26 @@ void CentralRouter::configure(const Central& central, LinkRouteRef anchor,
     ids.push_back(m.link->id());
   }
   Rotation rotation(weights);
+  // The mode's extras, member by member (`members` follows central.members).
+  std::vector<ChooserEntry> entries;
+  std::vector<std::vector<GeoRule>> geo_rules(members.size());
+  entries.reserve(members.size());
+  for (std::size_t i = 0; i < members.size(); ++i) {
+    ChooserEntry entry{members[i].link, {}, {}, {}};
+    if (i < central.members.size() && central.members[i].link_id == ids[i]) {
+      const Member& m = central.members[i];
+      entry.title = m.title;
+      entry.description = m.description;
+      entry.photo_url = m.photo_url;
+      for (const std::string& region : m.regions) {
+        // Stored regions were validated on the way in.
+        if (auto rule = compile_region(region)) geo_rules[i].push_back(std::move(*rule));
+      }
+    }
+    if (entry.title.empty()) entry.title = members[i].link->label();
+    if (entry.title.empty()) entry.title = members[i].link->slug();
+    entries.push_back(std::move(entry));
+  }
 
   std::lock_guard lock(mutex_);
   if (!configured_) {
@@ -43,6 +69,11 @@ void CentralRouter::configure(const Central& central, LinkRouteRef anchor,
     cursor_dirty_ = true;
   }
   configured_ = true;
+  mode_ = central.mode;
+  title_ = central.title;
+  shuffle_ = central.shuffle;
+  entries_ = std::move(entries);
+  geo_rules_ = std::move(geo_rules);
   fixed_ = central.fixed;
   when_closed_ = central.when_closed;
   anchor_ = std::move(anchor);
@@ -143,6 +174,43 @@ RouteDecision CentralRouter::route(Timestamp now, std::optional<LinkId> assigned
       break;
   }
   return {anchor_, Outcome::kClosedAnchor, false};
+}
+
+ChooserView CentralRouter::chooser(Timestamp now, std::uint64_t seed) {
+  std::lock_guard lock(mutex_);
+  refresh_locked(now);
+  ChooserView view;
+  view.title = title_;
+  view.anchor = anchor_;
+  auto shown = chooser_entries(open_, shuffle_, seed);
+  if (shown.empty() && when_closed_ == WhenClosed::kIgnoreHours) {
+    std::vector<bool> active(members_.size());
+    for (std::size_t i = 0; i < members_.size(); ++i) active[i] = members_[i].link->active();
+    shown = chooser_entries(active, shuffle_, seed);
+  }
+  view.entries.reserve(shown.size());
+  for (const std::size_t i : shown) view.entries.push_back(entries_[i]);
+  view.closed = when_closed_ == WhenClosed::kPage ? Outcome::kClosedPage : Outcome::kClosedAnchor;
+  return view;
+}
+
+RouteDecision CentralRouter::route_geo(Timestamp now, const GeoLocation& where) {
+  std::lock_guard lock(mutex_);
+  refresh_locked(now);
+  if (const auto member = geo_member(where, geo_rules_, open_)) {
+    return {members_[*member].link, Outcome::kGeo, false};
+  }
+  return {anchor_, Outcome::kGeoMatriz, false};
+}
+
+bool CentralRouter::has_member(LinkId link) const {
+  std::lock_guard lock(mutex_);
+  return index_of_.contains(link);
+}
+
+CentralMode CentralRouter::mode() const {
+  std::lock_guard lock(mutex_);
+  return mode_;
 }
 
 bool CentralRouter::fixed() const {

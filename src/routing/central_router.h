@@ -1,6 +1,8 @@
 // The routing decision of one central (modo Sequencial): rotation among the
 // members available now (rules 1 and 2), atendimento fixo (rule 3) and what
-// happens when nobody is available (rule 4). It holds no I/O: the caller
+// happens when nobody is available (rule 4). A Seletivo central gives the
+// entries of its chooser page instead, a Geolocalizado one the member of the
+// customer's region (the rules are in routing/mode_rules.h). It holds no I/O: the caller
 // passes the instant and the visitor's current assignment, and persists the
 // decision (assignment, cursor) itself.
 //
@@ -22,6 +24,7 @@
 #include "core/model.h"
 #include "routing/business_hours.h"
 #include "routing/link_route.h"
+#include "routing/mode_rules.h"
 #include "routing/rotation.h"
 
 namespace sequencial::routing {
@@ -34,8 +37,11 @@ enum class Outcome {
   kClosedAnchor,  // nobody available: the anchor's own number
   kClosedPage,    // nobody available: the "fora do horário" page
   kIgnoreHours,   // nobody available: rotation ignoring hours
+  kChooser,       // Seletivo: the chooser page was shown (a view, not a click)
+  kGeo,           // Geolocalizado: the member serving the customer's region
+  kGeoMatriz,     // Geolocalizado: no region matched: the anchor's own number
 };
-inline constexpr int kOutcomeCount = 6;
+inline constexpr int kOutcomeCount = 9;
 [[nodiscard]] const char* outcome_name(Outcome outcome);
 
 struct RouteDecision {
@@ -48,6 +54,21 @@ struct MemberState {
   LinkId link_id = 0;
   bool open = true;  // active and within hours now
   Timestamp next_change = Timestamp::max();
+};
+
+// One entry of a Seletivo chooser page.
+struct ChooserEntry {
+  LinkRouteRef link;
+  std::string title;  // the member's entry title, else the link's label, else its slug
+  std::string description;
+  std::string photo_url;
+};
+
+struct ChooserView {
+  std::string title;                        // the central's title (empty = the page's default)
+  std::vector<ChooserEntry> entries;        // empty: nobody open, see `closed`
+  Outcome closed = Outcome::kClosedAnchor;  // kClosedAnchor or kClosedPage when empty
+  LinkRouteRef anchor;
 };
 
 // One member as the router needs it.
@@ -86,7 +107,18 @@ class CentralRouter {
   // The same object is returned until a state changes.
   [[nodiscard]] std::shared_ptr<const std::vector<LinkId>> open_slot_links(Timestamp now);
 
+  // Seletivo: the entries open at `now` (all active ones under
+  // ignore_hours when nobody is open), shuffled by `seed` when the central
+  // says so.
+  [[nodiscard]] ChooserView chooser(Timestamp now, std::uint64_t seed);
+  // Geolocalizado: the open member serving `where` (kGeo), else the anchor
+  // (kGeoMatriz).
+  [[nodiscard]] RouteDecision route_geo(Timestamp now, const GeoLocation& where);
+  // Whether `link` is one of the members (a chooser's entry is checked so).
+  [[nodiscard]] bool has_member(LinkId link) const;
+
   [[nodiscard]] CentralId id() const { return id_; }
+  [[nodiscard]] CentralMode mode() const;
   [[nodiscard]] bool fixed() const;
   [[nodiscard]] std::uint64_t cursor() const;
   // The cursor if it moved since the last call (for write-behind persistence).
@@ -108,6 +140,11 @@ class CentralRouter {
   mutable std::mutex mutex_;
   // Everything below is guarded by mutex_.
   bool configured_ = false;
+  CentralMode mode_ = CentralMode::kSequencial;
+  std::string title_;
+  bool shuffle_ = false;
+  std::vector<ChooserEntry> entries_;            // per member (Seletivo)
+  std::vector<std::vector<GeoRule>> geo_rules_;  // per member (Geolocalizado)
   bool fixed_ = false;
   WhenClosed when_closed_ = WhenClosed::kAnchor;
   LinkRouteRef anchor_;

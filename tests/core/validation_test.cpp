@@ -249,5 +249,28 @@ TEST(ValidateImageUrl, RejectsOthers) {
   }
 }
 
+TEST(NormalizeRegion, AcceptsCountriesSubdivisionsAndCities) {
+  EXPECT_EQ(*normalize_region("BR", "f"), "BR");
+  EXPECT_EQ(*normalize_region("br", "f"), "BR");
+  EXPECT_EQ(*normalize_region("br-sp", "f"), "BR-SP");
+  EXPECT_EQ(*normalize_region("US-CA", "f"), "US-CA");
+  EXPECT_EQ(*normalize_region("FR-75C", "f"), "FR-75C");
+  EXPECT_EQ(*normalize_region("BR-SP/Campinas", "f"), "BR-SP/Campinas");
+  EXPECT_EQ(*normalize_region("br-sp/ São Paulo ", "f"), "BR-SP/São Paulo");
+  EXPECT_EQ(*normalize_region("PT/Lisboa", "f"), "PT/Lisboa");
+}
+
+TEST(NormalizeRegion, RefusesOthersNamingTheField) {
+  for (const char* bad : {"", "B", "BRA", "B1", "BR-", "BR-SPXX", "BR_SP", "BR-S P", "BR-SP/",
+                          "BR-SP/  ", "BR-SP/a/b", "/Campinas", "BR-SP/\x01x", "12"}) {
+    auto r = normalize_region(bad, "members[1].regions[2]");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
+    EXPECT_EQ(r.error().field, "members[1].regions[2]");
+  }
+  EXPECT_FALSE(normalize_region("BR-SP/" + std::string(101, 'a'), "f"));
+  EXPECT_FALSE(normalize_region("BR-SP/\xC3", "f"));  // not UTF-8
+}
+
 }  // namespace
 }  // namespace sequencial

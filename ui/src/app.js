@@ -13,6 +13,12 @@
     ['/admin/sequencial', 'centrals'],
     ['/admin/sequencial/novo', 'centralNew'],
     ['/admin/sequencial/:id', 'centralEdit'],
+    ['/admin/seletivo', 'seletivo'],
+    ['/admin/seletivo/novo', 'seletivoNew'],
+    ['/admin/seletivo/:id', 'seletivoEdit'],
+    ['/admin/geolocalizado', 'geo'],
+    ['/admin/geolocalizado/novo', 'geoNew'],
+    ['/admin/geolocalizado/:id', 'geoEdit'],
     ['/admin/relatorios', 'reports'],
     ['/admin/configuracoes', 'settings'],
   ];
@@ -98,9 +104,13 @@
     document.title = 'Sequencial — ' + SQ.t('page.' + (SQ.t.has('page.' + page) ? page : 'links'));
     if (!loggedIn) return;
     const inCentrals = page === 'centrals' || page === 'centralNew' || page === 'centralEdit';
-    const organize = h('details', {class: 'menu' + (inCentrals ? ' active' : '')},
+    const inSeletivo = page.startsWith('seletivo');
+    const inGeo = page.startsWith('geo');
+    const organize = h('details', {class: 'menu' + (inCentrals || inSeletivo || inGeo ? ' active' : '')},
       h('summary', {text: SQ.t('nav.organize')}),
-      h('div', {class: 'menu-items'}, navLink('/admin/sequencial', SQ.t('nav.sequencial'), inCentrals)));
+      h('div', {class: 'menu-items'}, navLink('/admin/sequencial', SQ.t('nav.sequencial'), inCentrals),
+        navLink('/admin/seletivo', SQ.t('seletivo.nav'), inSeletivo),
+        navLink('/admin/geolocalizado', SQ.t('geo.nav'), inGeo)));
     SQ.replace(document.getElementById('mainnav'),
       navLink('/admin/links', SQ.t('nav.links'), page === 'links'),
       organize,

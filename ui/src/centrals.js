@@ -93,7 +93,7 @@
         if (message) SQ.toast(message);
         const [links, centrals, tz] = await Promise.all([SQ.loadLinks(), SQ.api.get('/centrals'), tzPromise]);
         const bySlug = new Map(links.map((l) => [l.slug, l]));
-        const items = centrals.items || [];
+        const items = (centrals.items || []).filter((c) => !c.mode || c.mode === 'sequencial');
         SQ.replace(list, items.length ? items.map((c) => centralCard(c, bySlug, tz, refresh))
           : h('div', {class: 'empty', text: SQ.t('centrals.empty')}));
       };

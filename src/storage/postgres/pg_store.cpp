@@ -222,7 +222,15 @@ Result<void> write_members(Connection& c, const Central& central) {
   ArrayLiteral links;
   ArrayLiteral weights;
   ArrayLiteral hours;
+  ArrayLiteral titles;
+  ArrayLiteral descriptions;
+  ArrayLiteral photos;
+  ArrayLiteral regions;
   for (const Member& member : central.members) {
+    titles.add(member.title);
+    descriptions.add(member.description);
+    photos.add(member.photo_url);
+    regions.add(storage::encode_regions(member.regions));
     links.add(member.link_id);
     weights.add(static_cast<std::int64_t>(member.weight));
     if (member.hours) {
@@ -235,13 +243,17 @@ Result<void> write_members(Connection& c, const Central& central) {
   }
   Params params;
   params.add(central.id).add(links.str()).add(weights.str()).add(hours.str());
-  auto r =
-      c.exec_prepared("insert_members",
-                      "INSERT INTO central_members (central_id, position, link_id, weight, hours)"
-                      " SELECT $1, m.ord - 1, m.link_id, m.weight, m.hours"
-                      " FROM unnest($2::bigint[], $3::integer[], $4::text[]) WITH ORDINALITY"
-                      "   AS m(link_id, weight, hours, ord)",
-                      params);
+  params.add(titles.str()).add(descriptions.str()).add(photos.str()).add(regions.str());
+  auto r = c.exec_prepared(
+      "insert_members",
+      "INSERT INTO central_members (central_id, position, link_id, weight, hours, title,"
+      " description, photo_url, regions)"
+      " SELECT $1, m.ord - 1, m.link_id, m.weight, m.hours, m.title, m.description, m.photo_url,"
+      "        m.regions"
+      " FROM unnest($2::bigint[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[],"
+      "             $8::text[]) WITH ORDINALITY"
+      "   AS m(link_id, weight, hours, title, description, photo_url, regions, ord)",
+      params);
   if (!r) return fail(std::move(r.error()));
   return {};
 }
@@ -260,7 +272,8 @@ Result<std::vector<Central>> PgStore::load_centrals() {
   std::unordered_map<CentralId, std::size_t> index;
   auto r = c.exec_prepared(
       "load_centrals",
-      "SELECT id, anchor_id, fixed, when_closed, cursor, created_at FROM centrals ORDER BY id",
+      "SELECT id, anchor_id, fixed, when_closed, cursor, created_at, mode, title, shuffle"
+      " FROM centrals ORDER BY id",
       Params());
   if (!r) return fail(std::move(r.error()));
   for (int i = 0; i < r->rows(); ++i) {
@@ -277,10 +290,20 @@ Result<std::vector<Central>> PgStore::load_centrals() {
     central.when_closed = *when_closed;
     central.cursor = u64_from_db(r->int_at(i, 4));
     central.created_at = timestamp_from_db(r->int_at(i, 5));
+    const std::string_view mode = r->text_at(i, 6);
+    auto parsed_mode = central_mode_from_name(mode);
+    if (!parsed_mode) {
+      return fail(Error::internal("central " + std::to_string(central.id) +
+                                  " has an unknown mode \"" + std::string(mode) + "\""));
+    }
+    central.mode = *parsed_mode;
+    central.title = std::string(r->text_at(i, 7));
+    central.shuffle = r->bool_at(i, 8);
     index.emplace(central.id, centrals.size() - 1);
   }
   auto m = c.exec_prepared("load_members",
-                           "SELECT central_id, link_id, weight, hours FROM central_members"
+                           "SELECT central_id, link_id, weight, hours, title, description,"
+                           " photo_url, regions FROM central_members"
                            " ORDER BY central_id, position",
                            Params());
   if (!m) return fail(std::move(m.error()));
@@ -300,6 +323,10 @@ Result<std::vector<Central>> PgStore::load_centrals() {
       }
       member.hours = std::move(*hours);
     }
+    member.title = std::string(m->text_at(i, 4));
+    member.description = std::string(m->text_at(i, 5));
+    member.photo_url = std::string(m->text_at(i, 6));
+    member.regions = storage::decode_regions(m->text_at(i, 7));
     centrals[owner->second].members.push_back(std::move(member));
   }
   if (auto done = tx->commit(); !done) return fail(std::move(done.error()));
@@ -321,12 +348,15 @@ Result<Central> PgStore::insert_central(const Central& central) {
       .add(stored.fixed)
       .add(when_closed_name(stored.when_closed))
       .add(to_db(stored.cursor))
-      .add(to_db(stored.created_at));
-  auto r =
-      c.exec_prepared("insert_central",
-                      "INSERT INTO centrals (anchor_id, fixed, when_closed, cursor, created_at)"
-                      " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                      params);
+      .add(to_db(stored.created_at))
+      .add(central_mode_name(stored.mode))
+      .add(std::string_view(stored.title))
+      .add(stored.shuffle);
+  auto r = c.exec_prepared(
+      "insert_central",
+      "INSERT INTO centrals (anchor_id, fixed, when_closed, cursor, created_at, mode, title,"
+      " shuffle) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      params);
   if (!r) {
     if (violated(c, kUniqueViolation, "centrals_anchor_key")) return fail(anchor_taken());
     return fail(std::move(r.error()));
@@ -359,11 +389,14 @@ Result<void> PgStore::update_central(const Central& central) {
       .add(central.fixed)
       .add(when_closed_name(central.when_closed))
       .add(to_db(central.cursor))
-      .add(central.id);
+      .add(central.id)
+      .add(central_mode_name(central.mode))
+      .add(std::string_view(central.title))
+      .add(central.shuffle);
   auto r = c.exec_prepared(
       "update_central",
-      "UPDATE centrals SET anchor_id = $1, fixed = $2, when_closed = $3, cursor = $4"
-      " WHERE id = $5",
+      "UPDATE centrals SET anchor_id = $1, fixed = $2, when_closed = $3, cursor = $4,"
+      " mode = $6, title = $7, shuffle = $8 WHERE id = $5",
       params);
   if (!r) {
     if (violated(c, kUniqueViolation, "centrals_anchor_key")) return fail(anchor_taken());
@@ -1157,6 +1190,7 @@ Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
     constexpr int kColumns = 21;
     std::array<ArrayLiteral, kColumns> col;
     for (const ClickRecord& k : batch) {
+      if (k.kind == ClickKind::kView) continue;  // a view is in the rollups only
       col[0].add(to_db(k.at));
       col[1].add(static_cast<std::int64_t>(k.kind));
       col[2].add(k.central_id);

@@ -222,11 +222,23 @@ INSERT INTO sqlite_sequence (name, seq) SELECT 'api_tokens', coalesce(max(id), 0
 INSERT INTO sqlite_sequence (name, seq) SELECT 'users', coalesce(max(id), 0) FROM users;
 )sql";
 
+// Version 5: the modes of a central (Seletivo, Geolocalizado). Members gain
+// their chooser entry's texts and their regions (one per line, normalised
+// by core/validation.h). Added columns with defaults: existing centrals stay
+// Sequencial, nothing is rebuilt.
+constexpr std::string_view kVersion5 = R"sql(
+ALTER TABLE centrals ADD COLUMN mode TEXT NOT NULL DEFAULT 'sequencial'
+  CHECK (mode IN ('sequencial', 'seletivo', 'geo'));
+ALTER TABLE centrals ADD COLUMN title TEXT NOT NULL DEFAULT '';
+ALTER TABLE centrals ADD COLUMN shuffle INTEGER NOT NULL DEFAULT 0 CHECK (shuffle IN (0, 1));
+ALTER TABLE central_members ADD COLUMN title TEXT NOT NULL DEFAULT '';
+ALTER TABLE central_members ADD COLUMN description TEXT NOT NULL DEFAULT '';
+ALTER TABLE central_members ADD COLUMN photo_url TEXT NOT NULL DEFAULT '';
+ALTER TABLE central_members ADD COLUMN regions TEXT NOT NULL DEFAULT '';
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kVersion1},
-    {2, kVersion2},
-    {3, kVersion3},
-    {4, kVersion4, true},
+    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4, true}, {5, kVersion5},
 };
 
 // The highest applied version; 0 for a new file.
