@@ -169,7 +169,11 @@ void RouteLookups::claimed_ticket(CentralId central, const VisitorId& visitor,
 void RouteLookups::run_lookups() {
   // Connect before the first click needs it: connecting takes longer than a
   // deadline, and the first burst would otherwise fall back whole.
-  if (options_.shared) (void)store_.answer_routing({}, options_.query_timeout);
+  if (options_.shared) {
+    batch_started_.store(steady_ns(), std::memory_order_relaxed);  // a stuck connect counts too
+    (void)store_.answer_routing({}, options_.query_timeout);
+    batch_started_.store(0, std::memory_order_relaxed);
+  }
   std::vector<std::shared_ptr<Question>> batch;
   for (;;) {
     {
