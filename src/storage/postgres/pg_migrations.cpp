@@ -194,11 +194,15 @@ CREATE TRIGGER centrals_changed
   FOR EACH STATEMENT EXECUTE FUNCTION sequencial_notify_change('centrals');
 )sql";
 
+// Version 5: clicks_by_entry only for clicks that entered through another
+// link than the one they reached, as SQLite's version 6.
+constexpr std::string_view kVersion5 = R"sql(
+DROP INDEX clicks_by_entry;
+CREATE INDEX clicks_by_entry ON clicks (entry_link_id, at) WHERE entry_link_id <> link_id;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kVersion1},
-    {2, kVersion2},
-    {3, kVersion3},
-    {4, kVersion4},
+    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4}, {5, kVersion5},
 };
 
 // The highest applied version; 0 for a new database.
