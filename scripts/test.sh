@@ -15,6 +15,9 @@ export CCACHE_BASEDIR="${CCACHE_BASEDIR:-$PWD}" CCACHE_NOHASHDIR=1
 cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=RelWithDebInfo -DSEQUENCIAL_WERROR=ON >/dev/null
 cmake --build "$build" -j"$(nproc)"
 
+echo "== layers"
+scripts/check-layers.sh
+
 echo "== clang-format"
 mapfile -t sources < <(git ls-files -- 'src/*.cpp' 'src/*.h' 'tests/*.cpp' 'tests/*.h' 'bench/*.cpp' 'fuzz/*.cpp' 'fuzz/*.h')
 clang-format --dry-run -Werror "${sources[@]}"

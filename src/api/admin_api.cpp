@@ -89,8 +89,9 @@ struct AdminApi::Call {
   }
 };
 
-AdminApi::AdminApi(AdminApiOptions options, const app::PublicUrl& public_url, app::Catalog& catalog,
-                   StatsApi& stats, ApiAuth& auth, AccountRoutes accounts, const Clock& clock)
+AdminApi::AdminApi(AdminApiOptions options, const domain::PublicUrl& public_url,
+                   domain::Catalog& catalog, StatsApi& stats, ApiAuth& auth, AccountRoutes accounts,
+                   const Clock& clock)
     : options_(std::move(options)),
       public_url_(public_url),
       catalog_(catalog),

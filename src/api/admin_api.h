@@ -17,9 +17,9 @@
 #include "api/stats_api.h"
 #include "api/tokens_api.h"
 #include "api/users_api.h"
-#include "app/catalog.h"
-#include "app/public_url.h"
 #include "core/clock.h"
+#include "domain/catalog.h"
+#include "domain/public_url.h"
 #include "http/message.h"
 
 namespace sequencial::api {
@@ -39,7 +39,7 @@ struct AccountRoutes {
 
 class AdminApi {
  public:
-  AdminApi(AdminApiOptions options, const app::PublicUrl& public_url, app::Catalog& catalog,
+  AdminApi(AdminApiOptions options, const domain::PublicUrl& public_url, domain::Catalog& catalog,
            StatsApi& stats, ApiAuth& auth, AccountRoutes accounts, const Clock& clock);
 
   // Answers any request whose path starts with /api/. An exception from a
@@ -56,8 +56,8 @@ class AdminApi {
   [[nodiscard]] std::string render_central(const Central& central) const;
 
   AdminApiOptions options_;
-  const app::PublicUrl& public_url_;
-  app::Catalog& catalog_;
+  const domain::PublicUrl& public_url_;
+  domain::Catalog& catalog_;
   StatsApi& stats_;
   ApiAuth& auth_;
   AccountRoutes accounts_;

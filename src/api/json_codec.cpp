@@ -93,21 +93,21 @@ json link_json(const Link& link, std::string_view public_url) {
           {"url", std::string(public_url) + "/" + link.slug}};
 }
 
-Result<app::LinkInput> parse_link_input(const json& body) {
+Result<domain::LinkInput> parse_link_input(const json& body) {
   if (!body.is_object()) return fail(Error::invalid("", "body must be a JSON object"));
-  app::LinkInput in;
+  domain::LinkInput in;
   struct StringField {
     const char* name;
-    std::optional<std::string> app::LinkInput::*member;
+    std::optional<std::string> domain::LinkInput::*member;
   };
   static constexpr StringField kFields[] = {
-      {"slug", &app::LinkInput::slug},
-      {"phone", &app::LinkInput::phone},
-      {"message", &app::LinkInput::message},
-      {"label", &app::LinkInput::label},
-      {"preview_title", &app::LinkInput::preview_title},
-      {"preview_description", &app::LinkInput::preview_description},
-      {"preview_image", &app::LinkInput::preview_image},
+      {"slug", &domain::LinkInput::slug},
+      {"phone", &domain::LinkInput::phone},
+      {"message", &domain::LinkInput::message},
+      {"label", &domain::LinkInput::label},
+      {"preview_title", &domain::LinkInput::preview_title},
+      {"preview_description", &domain::LinkInput::preview_description},
+      {"preview_image", &domain::LinkInput::preview_image},
   };
   for (const auto& f : kFields) {
     auto value = optional_string(body, f.name);
@@ -153,9 +153,9 @@ json central_json(const Central& central, const std::function<std::string(LinkId
           {"url", std::string(public_url) + "/" + anchor}};
 }
 
-Result<app::CentralInput> parse_central_input(const json& body) {
+Result<domain::CentralInput> parse_central_input(const json& body) {
   if (!body.is_object()) return fail(Error::invalid("", "body must be a JSON object"));
-  app::CentralInput in;
+  domain::CentralInput in;
   if (const auto it = body.find("anchor"); it != body.end() && !it->is_null()) {
     if (it->is_string()) {
       in.anchor = it->get<std::string>();
@@ -167,11 +167,11 @@ Result<app::CentralInput> parse_central_input(const json& body) {
   }
   if (const auto it = body.find("members"); it != body.end() && !it->is_null()) {
     if (!it->is_array()) return fail(Error::invalid("members", "members must be a list"));
-    std::vector<app::MemberInput> members;
+    std::vector<domain::MemberInput> members;
     for (std::size_t i = 0; i < it->size(); ++i) {
       const json& m = (*it)[i];
       const std::string field = "members[" + std::to_string(i) + "]";
-      app::MemberInput member;
+      domain::MemberInput member;
       const json* ref = &m;
       if (m.is_object()) {
         const auto link = m.find("link");
@@ -187,11 +187,11 @@ Result<app::CentralInput> parse_central_input(const json& body) {
         }
         struct TextField {
           const char* name;
-          std::string app::MemberInput::*target;
+          std::string domain::MemberInput::*target;
         };
-        static constexpr TextField kTexts[] = {{"title", &app::MemberInput::title},
-                                               {"description", &app::MemberInput::description},
-                                               {"photo_url", &app::MemberInput::photo_url}};
+        static constexpr TextField kTexts[] = {{"title", &domain::MemberInput::title},
+                                               {"description", &domain::MemberInput::description},
+                                               {"photo_url", &domain::MemberInput::photo_url}};
         for (const auto& f : kTexts) {
           const auto t = m.find(f.name);
           if (t == m.end() || t->is_null()) continue;

@@ -11,9 +11,9 @@
 #include <string_view>
 #include <vector>
 
-#include "app/catalog.h"
 #include "core/error.h"
 #include "core/model.h"
+#include "domain/catalog.h"
 #include "routing/central_router.h"
 
 namespace sequencial::api {
@@ -26,7 +26,7 @@ namespace sequencial::api {
 [[nodiscard]] std::string dump_json(const nlohmann::json& value);
 
 [[nodiscard]] nlohmann::json link_json(const Link& link, std::string_view public_url);
-[[nodiscard]] Result<app::LinkInput> parse_link_input(const nlohmann::json& body);
+[[nodiscard]] Result<domain::LinkInput> parse_link_input(const nlohmann::json& body);
 
 // `slug_of` names links by slug; `states` (same order as members, may be
 // empty) adds open_now / next_change.
@@ -34,7 +34,7 @@ namespace sequencial::api {
                                           const std::function<std::string(LinkId)>& slug_of,
                                           const std::vector<routing::MemberState>& states,
                                           std::string_view public_url);
-[[nodiscard]] Result<app::CentralInput> parse_central_input(const nlohmann::json& body);
+[[nodiscard]] Result<domain::CentralInput> parse_central_input(const nlohmann::json& body);
 
 [[nodiscard]] nlohmann::json schedule_json(const Schedule& schedule);
 // `default_tz` is used when "tz" is absent.

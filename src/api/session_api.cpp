@@ -14,7 +14,7 @@ using nlohmann::json;
 
 SessionApi::SessionApi(Store& store, accounts::SessionManager& sessions,
                        accounts::LoginRateLimiter& limiter, ApiAuth& auth,
-                       const app::PublicUrl& public_url, accounts::PasswordCost cost,
+                       const domain::PublicUrl& public_url, accounts::PasswordCost cost,
                        const http::TrustedProxies& proxies)
     : store_(store),
       sessions_(sessions),

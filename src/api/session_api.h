@@ -18,7 +18,7 @@
 #include "accounts/rate_limiter.h"
 #include "accounts/sessions.h"
 #include "api/api_auth.h"
-#include "app/public_url.h"
+#include "domain/public_url.h"
 #include "http/client_address.h"
 #include "http/message.h"
 #include "storage/store.h"
@@ -28,7 +28,7 @@ namespace sequencial::api {
 class SessionApi {
  public:
   SessionApi(Store& store, accounts::SessionManager& sessions, accounts::LoginRateLimiter& limiter,
-             ApiAuth& auth, const app::PublicUrl& public_url, accounts::PasswordCost cost,
+             ApiAuth& auth, const domain::PublicUrl& public_url, accounts::PasswordCost cost,
              const http::TrustedProxies& proxies);
 
   void handle(const http::HttpRequest& request, http::HttpResponse& response);
@@ -42,7 +42,7 @@ class SessionApi {
   accounts::SessionManager& sessions_;
   accounts::LoginRateLimiter& limiter_;
   ApiAuth& auth_;
-  const app::PublicUrl& public_url_;
+  const domain::PublicUrl& public_url_;
   // Verified against when the e-mail is unknown; made on first need, so
   // starting the server costs no password hash.
   [[nodiscard]] const std::string& dummy_hash();

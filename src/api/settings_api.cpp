@@ -14,13 +14,13 @@ void SettingsApi::handle(const http::HttpRequest& request, http::HttpResponse& r
   if (method == "PATCH") {
     auto body = json_object_body(request);
     if (!body) return reply_error(response, body.error());
-    app::SettingsChange change;
+    domain::SettingsChange change;
     const std::pair<std::string_view, std::optional<std::string>*> fields[] = {
-        {app::kDefaultTzKey, &change.default_tz},
-        {app::kPublicUrlKey, &change.public_url},
-        {app::kShopNameKey, &change.shop_name},
-        {app::kHomeUrlKey, &change.home_url},
-        {app::kWeekStartKey, &change.week_start}};
+        {domain::kDefaultTzKey, &change.default_tz},
+        {domain::kPublicUrlKey, &change.public_url},
+        {domain::kShopNameKey, &change.shop_name},
+        {domain::kHomeUrlKey, &change.home_url},
+        {domain::kWeekStartKey, &change.week_start}};
     for (const auto& [key, value] : body->items()) {
       if (std::ranges::none_of(fields, [&](const auto& f) { return f.first == key; })) {
         return reply_error(response, Error::invalid(key, "unknown setting " + key));
@@ -53,10 +53,10 @@ void SettingsApi::handle_key(const http::HttpRequest& request, http::HttpRespons
 void SettingsApi::reply_settings(http::HttpResponse& response) {
   nlohmann::json body = nlohmann::json::object();
   nlohmann::json server = nlohmann::json::object();
-  for (const app::SettingState& s : settings_.describe()) {
+  for (const domain::SettingState& s : settings_.describe()) {
     body[s.key] = s.value;
     server[s.key] = {{"value", s.server_value},
-                     {"source", app::source_name(s.server_source)},
+                     {"source", domain::source_name(s.server_source)},
                      {"saved", s.saved},
                      {"overridden", s.saved && s.value != s.server_value}};
   }

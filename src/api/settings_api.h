@@ -13,14 +13,14 @@
 
 #include <string_view>
 
-#include "app/settings.h"
+#include "domain/settings.h"
 #include "http/message.h"
 
 namespace sequencial::api {
 
 class SettingsApi {
  public:
-  explicit SettingsApi(app::Settings& settings) : settings_(settings) {}
+  explicit SettingsApi(domain::Settings& settings) : settings_(settings) {}
   void handle(const http::HttpRequest& request, http::HttpResponse& response);
   // /settings/{key}
   void handle_key(const http::HttpRequest& request, http::HttpResponse& response,
@@ -29,7 +29,7 @@ class SettingsApi {
  private:
   void reply_settings(http::HttpResponse& response);
 
-  app::Settings& settings_;
+  domain::Settings& settings_;
 };
 
 }  // namespace sequencial::api

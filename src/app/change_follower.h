@@ -23,8 +23,8 @@
 #include <string>
 #include <thread>
 
-#include "app/catalog.h"
 #include "app/database_health.h"
+#include "domain/catalog.h"
 #include "storage/store.h"
 
 namespace sequencial::app {
@@ -37,7 +37,7 @@ struct ChangeFollowerOptions {
 
 class ChangeFollower {
  public:
-  ChangeFollower(Store& store, Catalog& catalog, DatabaseHealth& health,
+  ChangeFollower(Store& store, domain::Catalog& catalog, DatabaseHealth& health,
                  std::function<void(const std::string&)> on_other, ChangeFollowerOptions options);
   ~ChangeFollower();
   ChangeFollower(const ChangeFollower&) = delete;
@@ -59,7 +59,7 @@ class ChangeFollower {
   bool sleep_for(std::chrono::milliseconds duration);
 
   Store& store_;
-  Catalog& catalog_;
+  domain::Catalog& catalog_;
   DatabaseHealth& health_;
   std::function<void(const std::string&)> on_other_;
   ChangeFollowerOptions options_;

@@ -94,7 +94,7 @@ void RedirectHandler::not_found(const http::HttpRequest& request, http::HttpResp
 }
 
 void RedirectHandler::home(const http::HttpRequest& request, http::HttpResponse& response) {
-  const ProfileValues profile = context_.profile.get();
+  const domain::ProfileValues profile = context_.profile.get();
   response.add_header("Cache-Control", "no-store");
   if (!profile.home_url.empty()) {
     response.status = 302;
@@ -457,7 +457,7 @@ void RedirectHandler::closed_page(const http::HttpRequest& request, routing::Cen
   const Timestamp now = context_.clock.now();
   ClosedPageInfo info;
   info.schedules = central.schedules();
-  const ProfileValues profile = context_.profile.get();
+  const domain::ProfileValues profile = context_.profile.get();
   info.shop_name = profile.shop_name;
   info.week_starts_monday = profile.week_starts_monday;
   if (const auto anchor = central.anchor()) info.write_anyway_url = anchor->location();

@@ -34,13 +34,13 @@
 
 #include "app/geoip.h"
 #include "app/metrics.h"
-#include "app/public_profile.h"
-#include "app/public_url.h"
 #include "app/route_lookups.h"
 #include "app/visitor.h"
 #include "app/write_behind.h"
 #include "clicks/click_pipeline.h"
 #include "core/clock.h"
+#include "domain/public_profile.h"
+#include "domain/public_url.h"
 #include "http/message.h"
 #include "routing/assignment_table.h"
 #include "routing/fixed_policy.h"
@@ -65,8 +65,8 @@ struct RedirectPorts {
 // What every answer needs: the public URL, the shop's public profile,
 // visitor ids, counters, time.
 struct RedirectContext {
-  const PublicUrl& public_url;
-  const PublicProfile& profile;
+  const domain::PublicUrl& public_url;
+  const domain::PublicProfile& profile;
   VisitorIdSource& visitor_ids;
   Metrics& metrics;
   const Clock& clock;

@@ -21,10 +21,8 @@
 #include "api/tokens.h"
 #include "api/tokens_api.h"
 #include "api/users_api.h"
-#include "app/catalog.h"
 #include "app/change_follower.h"
 #include "app/database_health.h"
-#include "app/default_zone.h"
 #include "app/front_door.h"
 #include "app/geoip.h"
 #include "app/metrics.h"
@@ -32,12 +30,14 @@
 #include "app/redirect_handler.h"
 #include "app/route_lookups.h"
 #include "app/setting_sources.h"
-#include "app/settings.h"
 #include "app/visitor.h"
 #include "app/worker_pool.h"
 #include "app/write_behind.h"
 #include "clicks/click_pipeline.h"
 #include "core/clock.h"
+#include "domain/catalog.h"
+#include "domain/default_zone.h"
+#include "domain/settings.h"
 #include "http/client_address.h"
 #include "http/server.h"
 #include "routing/assignment_table.h"
@@ -153,7 +153,7 @@ std::string redact_db_url(std::string_view url) {
 
 // SIGHUP: what the database says now replaces what is in memory (links,
 // centrals, saved settings); rotation positions are kept.
-void reload(Catalog& catalog, Settings& settings) {
+void reload(domain::Catalog& catalog, domain::Settings& settings) {
   auto links = catalog.reload();
   auto saved = settings.load();
   if (links && saved) {
@@ -224,7 +224,7 @@ int run_serve(const ServeConfig& config) {
   routing::RoutingTableHolder tables(loops);
   routing::AssignmentTable assignments(static_cast<std::size_t>(config.assignment_cache_size));
   DatabaseHealth health;
-  Catalog catalog(**store, tables, assignments, *clock);
+  domain::Catalog catalog(**store, tables, assignments, *clock);
   if (auto ok = catalog.load(); !ok) {
     spdlog::error("event=load_failed error=\"{}\"", ok.error().message);
     return 1;
@@ -250,10 +250,11 @@ int run_serve(const ServeConfig& config) {
   write_behind.purge();
   write_behind.start();
 
-  PublicUrl public_url(config.public_url.empty() ? "http://" + config.listen : config.public_url);
-  DefaultZone default_zone(config.default_tz);
+  domain::PublicUrl public_url(config.public_url.empty() ? "http://" + config.listen
+                                                         : config.public_url);
+  domain::DefaultZone default_zone(config.default_tz);
   // Values saved from the admin UI win over flags.
-  Settings settings(**store, default_zone, public_url);
+  domain::Settings settings(**store, default_zone, public_url);
   if (auto ok = settings.load(); !ok) {
     spdlog::error("event=load_failed error=\"{}\"", ok.error().message);
     return 1;

@@ -11,7 +11,7 @@
 #include <map>
 #include <string>
 
-#include "app/setting_source.h"
+#include "domain/setting_source.h"
 
 namespace sequencial::app {
 
@@ -50,7 +50,7 @@ struct ServeConfig {
   bool test_fast_passwords = false;  // test builds only: minimum Argon2id cost
   std::string test_clock_file;       // test builds only: read "now" (unix seconds) from this file
   // Where each option's value came from (long name -> source), for the start log.
-  std::map<std::string, SettingSource> sources;
+  std::map<std::string, domain::SettingSource> sources;
 };
 
 // Returns the process exit code.

@@ -7,7 +7,7 @@
 #include <string_view>
 
 #include "app/serve.h"
-#include "app/settings.h"
+#include "domain/settings.h"
 
 namespace sequencial::app {
 namespace {
@@ -28,9 +28,9 @@ bool named_in(std::string_view name, int argc, const char* const* argv) {
   return false;
 }
 
-SettingSource source_of(const ServeConfig& config, const std::string& name) {
+domain::SettingSource source_of(const ServeConfig& config, const std::string& name) {
   const auto it = config.sources.find(name);
-  return it == config.sources.end() ? SettingSource::kDefault : it->second;
+  return it == config.sources.end() ? domain::SettingSource::kDefault : it->second;
 }
 
 }  // namespace
@@ -41,10 +41,10 @@ SettingSources command_line_sources(const CLI::App& serve, int argc, const char*
     const std::string name = long_name(*option);
     if (name.empty() || name == "help") continue;
     if (option->count() == 0) {
-      sources[name] = SettingSource::kDefault;
+      sources[name] = domain::SettingSource::kDefault;
     } else {
-      sources[name] =
-          named_in(name, argc, argv) ? SettingSource::kFlag : SettingSource::kEnvironment;
+      sources[name] = named_in(name, argc, argv) ? domain::SettingSource::kFlag
+                                                 : domain::SettingSource::kEnvironment;
     }
   }
   return sources;
@@ -54,27 +54,28 @@ void add_file_sources(SettingSources& sources, const CLI::App& serve) {
   for (const CLI::Option* option : serve.get_options()) {
     const std::string name = long_name(*option);
     const auto it = sources.find(name);
-    if (it != sources.end() && it->second == SettingSource::kDefault && option->count() > 0) {
-      it->second = SettingSource::kFile;
+    if (it != sources.end() && it->second == domain::SettingSource::kDefault &&
+        option->count() > 0) {
+      it->second = domain::SettingSource::kFile;
     }
   }
 }
 
-void apply_setting_sources(const ServeConfig& config, Settings& settings) {
+void apply_setting_sources(const ServeConfig& config, domain::Settings& settings) {
   settings.set_server_sources(source_of(config, "default-tz"), source_of(config, "public-url"));
   for (const auto& [name, source] : config.sources) {
     if (name == "config") continue;
-    spdlog::info("event=setting key={} source={}", name, source_name(source));
+    spdlog::info("event=setting key={} source={}", name, domain::source_name(source));
   }
-  for (const SettingState& s : settings.describe()) {
+  for (const domain::SettingState& s : settings.describe()) {
     if (!s.saved) continue;
-    if (s.server_source == SettingSource::kDefault || s.value == s.server_value) {
+    if (s.server_source == domain::SettingSource::kDefault || s.value == s.server_value) {
       spdlog::info("event=setting key={} source=saved value=\"{}\"", s.key, s.value);
     } else {
       spdlog::warn(
           "event=setting_overridden key={} source=saved value=\"{}\" overrides=\"{}\" from={} "
           "hint=\"reset it in Configurações or with DELETE /api/v1/settings/{}\"",
-          s.key, s.value, s.server_value, source_name(s.server_source), s.key);
+          s.key, s.value, s.server_value, domain::source_name(s.server_source), s.key);
     }
   }
 }

@@ -9,19 +9,22 @@
 #include <map>
 #include <string>
 
-#include "app/setting_source.h"
+#include "domain/setting_source.h"
 
 namespace CLI {
 class App;
 }
 
+namespace sequencial::domain {
+class Settings;
+}
+
 namespace sequencial::app {
 
-class Settings;
 struct ServeConfig;
 
 // Option long name ("public-url") -> source.
-using SettingSources = std::map<std::string, SettingSource>;
+using SettingSources = std::map<std::string, domain::SettingSource>;
 
 // Call after parsing and before the config file is applied: an option set
 // now came from a flag (when named in argv) or the environment.
@@ -34,6 +37,6 @@ void add_file_sources(SettingSources& sources, const CLI::App& serve);
 // option's source (event=setting), the saved values in effect, and a
 // warning (event=setting_overridden) when a saved value overrides a value
 // from a flag, the environment or the file.
-void apply_setting_sources(const ServeConfig& config, Settings& settings);
+void apply_setting_sources(const ServeConfig& config, domain::Settings& settings);
 
 }  // namespace sequencial::app

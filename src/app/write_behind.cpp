@@ -5,8 +5,9 @@
 
 namespace sequencial::app {
 
-WriteBehind::WriteBehind(Store& store, Catalog& catalog, routing::AssignmentTable& assignments,
-                         const Clock& clock, std::size_t loops, WriteBehindOptions options)
+WriteBehind::WriteBehind(Store& store, domain::Catalog& catalog,
+                         routing::AssignmentTable& assignments, const Clock& clock,
+                         std::size_t loops, WriteBehindOptions options)
     : store_(store),
       catalog_(catalog),
       assignments_(assignments),

@@ -23,8 +23,8 @@
 #include <thread>
 #include <vector>
 
-#include "app/catalog.h"
 #include "core/clock.h"
+#include "domain/catalog.h"
 #include "routing/assignment_table.h"
 #include "storage/store.h"
 
@@ -39,7 +39,7 @@ struct WriteBehindOptions {
 
 class WriteBehind {
  public:
-  WriteBehind(Store& store, Catalog& catalog, routing::AssignmentTable& assignments,
+  WriteBehind(Store& store, domain::Catalog& catalog, routing::AssignmentTable& assignments,
               const Clock& clock, std::size_t loops, WriteBehindOptions options);
   ~WriteBehind();
   WriteBehind(const WriteBehind&) = delete;
@@ -59,7 +59,7 @@ class WriteBehind {
   void run();
 
   Store& store_;
-  Catalog& catalog_;
+  domain::Catalog& catalog_;
   routing::AssignmentTable& assignments_;
   const Clock& clock_;
   WriteBehindOptions options_;

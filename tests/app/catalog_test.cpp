@@ -1,6 +1,6 @@
 // Tests of the catalog's admin rules against a real SQLite store in a temp
 // directory, and of the routing tables it publishes.
-#include "app/catalog.h"
+#include "domain/catalog.h"
 
 #include <gtest/gtest.h>
 
@@ -9,7 +9,7 @@
 #include <set>
 #include <string>
 
-namespace sequencial::app {
+namespace sequencial::domain {
 namespace {
 
 class FixedClock final : public Clock {
@@ -204,4 +204,4 @@ TEST_F(CatalogTest, IncrementalWritesRouteAsAFullReload) {
 }
 
 }  // namespace
-}  // namespace sequencial::app
+}  // namespace sequencial::domain

@@ -12,10 +12,10 @@
 #include <random>
 #include <thread>
 
-#include "app/catalog.h"
 #include "app/change_follower.h"
 #include "app/database_health.h"
 #include "app/write_behind.h"
+#include "domain/catalog.h"
 #include "scripted_store.h"
 
 namespace sequencial::app {
@@ -35,7 +35,7 @@ struct Node {
   FixedClock clock;
   routing::RoutingTableHolder tables{1};
   routing::AssignmentTable assignments;
-  Catalog catalog;
+  domain::Catalog catalog;
 };
 
 class NodeSyncTest : public ::testing::Test {
@@ -60,16 +60,16 @@ class NodeSyncTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
   void make_link(const std::string& slug) {
-    LinkInput in;
+    domain::LinkInput in;
     in.slug = slug;
     in.phone = "5511999990001";
     ASSERT_TRUE(a_->catalog.create_link(in));
   }
   CentralId make_central() {
     for (const char* slug : {"m1", "m2", "m3", "hub"}) make_link(slug);
-    CentralInput in;
+    domain::CentralInput in;
     in.anchor = "hub";
-    in.members = std::vector<MemberInput>{{"m1", 1}, {"m2", 1}, {"m3", 1}};
+    in.members = std::vector<domain::MemberInput>{{"m1", 1}, {"m2", 1}, {"m3", 1}};
     in.fixed = true;
     auto central = a_->catalog.create_central(in);
     EXPECT_TRUE(central);
@@ -101,7 +101,7 @@ TEST_F(NodeSyncTest, ReloadSeesOtherNodesChangesAndKeepsTheRotationPlace) {
   const Timestamp now = b_->clock.now();
   EXPECT_EQ(router->route(now, std::nullopt).link->slug(), "m1");
 
-  LinkInput rename;
+  domain::LinkInput rename;
   rename.label = "Maria";
   ASSERT_TRUE(a_->catalog.update_link(*a_->catalog.find_link("m2"), rename));
   ASSERT_TRUE(b_->catalog.reload());

@@ -1,13 +1,13 @@
 // Settings saved from the admin UI: URL rules, update validates everything
 // before saving anything, saved values are applied on load and bad saved
 // values are skipped.
-#include "app/settings.h"
+#include "domain/settings.h"
 
 #include <gtest/gtest.h>
 
 #include "temp_dir.h"
 
-namespace sequencial::app {
+namespace sequencial::domain {
 namespace {
 
 using test_support::TempDir;
@@ -80,4 +80,4 @@ TEST_F(SettingsTest, LoadAppliesSavedValuesAndSkipsBadOnes) {
 }
 
 }  // namespace
-}  // namespace sequencial::app
+}  // namespace sequencial::domain

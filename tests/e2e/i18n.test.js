@@ -87,8 +87,7 @@ function serverErrorCodes() {
 function serverFieldErrors() {
   const found = new Set(['invalid.message', 'invalid.label', 'invalid.preview_title',
     'invalid.preview_description', 'invalid.preview_image', 'invalid.active', 'invalid.fixed']);
-  const roots = ['api', 'core', 'routing', 'accounts', path.join('app', 'catalog.cpp'),
-    path.join('app', 'settings.cpp')].map((p) => path.join(SRC, p));
+  const roots = ['api', 'core', 'routing', 'accounts', 'domain'].map((p) => path.join(SRC, p));
   for (const root of roots) {
     const files = fs.statSync(root).isDirectory() ? sources(root) : [root];
     for (const file of files) {

@@ -7,7 +7,7 @@
 #include <cstdint>
 #include <string_view>
 
-namespace sequencial::app {
+namespace sequencial::domain {
 
 enum class SettingSource : std::uint8_t { kDefault, kFlag, kEnvironment, kFile };
 
@@ -25,4 +25,4 @@ enum class SettingSource : std::uint8_t { kDefault, kFlag, kEnvironment, kFile }
   return "default";
 }
 
-}  // namespace sequencial::app
+}  // namespace sequencial::domain

@@ -11,7 +11,7 @@
 #include <mutex>
 #include <string>
 
-namespace sequencial::app {
+namespace sequencial::domain {
 
 struct ProfileValues {
   std::string shop_name;  // empty: the pages say nothing about the shop
@@ -35,4 +35,4 @@ class PublicProfile {
   ProfileValues values_;  // guarded by mutex_
 };
 
-}  // namespace sequencial::app
+}  // namespace sequencial::domain

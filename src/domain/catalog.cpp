@@ -1,5 +1,5 @@
 // Admin operations on links and centrals, and publication of routing tables.
-#include "app/catalog.h"
+#include "domain/catalog.h"
 
 #include <algorithm>
 #include <charconv>
@@ -11,7 +11,7 @@
 #include "core/validation.h"
 #include "routing/business_hours.h"
 
-namespace sequencial::app {
+namespace sequencial::domain {
 namespace {
 
 constexpr int kMaxWeight = 100;
@@ -519,4 +519,4 @@ std::vector<std::shared_ptr<routing::CentralRouter>> Catalog::routers() const {
   return out;
 }
 
-}  // namespace sequencial::app
+}  // namespace sequencial::domain

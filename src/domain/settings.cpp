@@ -1,5 +1,5 @@
 // Saved settings: validation, persistence and live effect.
-#include "app/settings.h"
+#include "domain/settings.h"
 
 #include <spdlog/spdlog.h>
 
@@ -8,7 +8,7 @@
 #include "core/validation.h"
 #include "routing/business_hours.h"
 
-namespace sequencial::app {
+namespace sequencial::domain {
 
 Result<void> validate_public_url(std::string_view url) {
   const auto bad = [] {
@@ -224,4 +224,4 @@ std::vector<SettingState> Settings::describe() const {
   return out;
 }
 
-}  // namespace sequencial::app
+}  // namespace sequencial::domain

@@ -8,7 +8,7 @@
 #include <mutex>
 #include <string>
 
-namespace sequencial::app {
+namespace sequencial::domain {
 
 class DefaultZone {
  public:
@@ -27,4 +27,4 @@ class DefaultZone {
   std::string zone_;  // guarded by mutex_
 };
 
-}  // namespace sequencial::app
+}  // namespace sequencial::domain

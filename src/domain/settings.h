@@ -17,14 +17,14 @@
 #include <string>
 #include <vector>
 
-#include "app/default_zone.h"
-#include "app/public_profile.h"
-#include "app/public_url.h"
-#include "app/setting_source.h"
 #include "core/error.h"
+#include "domain/default_zone.h"
+#include "domain/public_profile.h"
+#include "domain/public_url.h"
+#include "domain/setting_source.h"
 #include "storage/store.h"
 
-namespace sequencial::app {
+namespace sequencial::domain {
 
 inline constexpr std::string_view kDefaultTzKey = "default_tz";
 inline constexpr std::string_view kPublicUrlKey = "public_url";
@@ -122,4 +122,4 @@ class Settings {
   PublicProfile profile_;
 };
 
-}  // namespace sequencial::app
+}  // namespace sequencial::domain

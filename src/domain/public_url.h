@@ -9,7 +9,7 @@
 #include <mutex>
 #include <string>
 
-namespace sequencial::app {
+namespace sequencial::domain {
 
 class PublicUrl {
  public:
@@ -30,4 +30,4 @@ class PublicUrl {
   std::string url_;  // guarded by mutex_
 };
 
-}  // namespace sequencial::app
+}  // namespace sequencial::domain

@@ -27,7 +27,7 @@
 #include "routing/routing_table.h"
 #include "storage/store.h"
 
-namespace sequencial::app {
+namespace sequencial::domain {
 
 // Fields of a link to create or change; unset fields are left alone
 // (required ones on create: slug, phone).
@@ -126,4 +126,4 @@ class Catalog {
   routing::RoutingTable table_;  // the table last published
 };
 
-}  // namespace sequencial::app
+}  // namespace sequencial::domain
