@@ -165,19 +165,17 @@ void reload(domain::Catalog& catalog, domain::Settings& settings) {
   }
 }
 
-}  // namespace
-
-int run_serve(const ServeConfig& config) {
-  spdlog::set_level(spdlog::level::from_str(config.log_level));
+// Checks what the flags say before anything is opened; logs what is wrong.
+std::optional<ListenAddress> check_config(const ServeConfig& config) {
   auto listen = parse_listen(config.listen);
   if (!listen) {
     spdlog::error("event=bad_config field=listen error=\"{}\"", listen.error().message);
-    return 2;
+    return std::nullopt;
   }
   if (!routing::is_known_time_zone(config.default_tz)) {
     spdlog::error("event=bad_config field=default-tz error=\"unknown time zone {}\"",
                   config.default_tz);
-    return 2;
+    return std::nullopt;
   }
   if (config.assignment_retention_days < 1 || config.flush_interval_ms < 1 ||
       config.click_flush_interval_ms < 1 || config.click_flush_batch < 1 ||
@@ -187,19 +185,54 @@ int run_serve(const ServeConfig& config) {
     spdlog::error(
         "event=bad_config error=\"retentions, intervals, deadline, batch and capacity must be "
         "positive; connections and workers zero (automatic) or positive\"");
-    return 2;
+    return std::nullopt;
   }
+  return *listen;
+}
 
-  // Block the signals before any thread starts, so every thread inherits
-  // the mask and only sigwait() below sees them. SIGHUP (a closed terminal,
-  // `systemctl reload`) reloads instead of killing the process with its
-  // unwritten clicks.
-  sigset_t stop_signals;
-  sigemptyset(&stop_signals);
-  sigaddset(&stop_signals, SIGTERM);
-  sigaddset(&stop_signals, SIGINT);
-  sigaddset(&stop_signals, SIGHUP);
-  pthread_sigmask(SIG_BLOCK, &stop_signals, nullptr);
+// Blocks the signals before any thread starts, so every thread inherits the
+// mask and only sigwait() (wait_for_stop) sees them. SIGHUP (a closed
+// terminal, `systemctl reload`) reloads instead of killing the process with
+// its unwritten clicks.
+sigset_t block_stop_signals() {
+  sigset_t signals;
+  sigemptyset(&signals);
+  sigaddset(&signals, SIGTERM);
+  sigaddset(&signals, SIGINT);
+  sigaddset(&signals, SIGHUP);
+  pthread_sigmask(SIG_BLOCK, &signals, nullptr);
+  return signals;
+}
+
+// Waits for SIGTERM or SIGINT (returned), calling `on_reload` at each SIGHUP.
+template <class OnReload>
+int wait_for_stop(const sigset_t& signals, OnReload on_reload) {
+  int signal_number = 0;
+  for (;;) {
+    sigwait(&signals, &signal_number);
+    if (signal_number != SIGHUP) return signal_number;
+    on_reload();
+  }
+}
+
+// The newest assignments within the retention, up to the cache's capacity.
+bool load_assignments(Store& store, routing::AssignmentTable& assignments, Timestamp since) {
+  auto stored = store.load_recent_assignments(since, assignments.capacity());
+  if (!stored) {
+    spdlog::error("event=load_failed error=\"{}\"", stored.error().message);
+    return false;
+  }
+  for (const auto& a : *stored) assignments.put(a);
+  return true;
+}
+
+}  // namespace
+
+int run_serve(const ServeConfig& config) {
+  spdlog::set_level(spdlog::level::from_str(config.log_level));
+  const auto listen = check_config(config);
+  if (!listen) return 2;
+  const sigset_t stop_signals = block_stop_signals();
 
   std::unique_ptr<Clock> clock = std::make_unique<SystemClock>();
 #ifdef SEQUENCIAL_TEST_HOOKS
@@ -230,14 +263,7 @@ int run_serve(const ServeConfig& config) {
     return 1;
   }
   const auto retention = std::chrono::days(config.assignment_retention_days);
-  auto stored = (*store)->load_recent_assignments(clock->now() - retention, assignments.capacity());
-  if (!stored) {
-    spdlog::error("event=load_failed error=\"{}\"", stored.error().message);
-    return 1;
-  }
-  for (const auto& a : *stored) assignments.put(a);
-  stored->clear();
-  stored->shrink_to_fit();
+  if (!load_assignments(**store, assignments, clock->now() - retention)) return 1;
   // Start-up read links and assignments into temporary vectors; glibc keeps
   // the freed heap pages unless asked, and they would count in the RSS of a
   // node with a million links for as long as it runs.
@@ -411,20 +437,16 @@ int run_serve(const ServeConfig& config) {
       catalog.link_count(), catalog.central_count(), assignments.size(), public_url.get());
   if (first_admin) tell_first_admin(*first_admin, public_url.get());
 
-  int signal_number = 0;
-  for (;;) {
-    sigwait(&stop_signals, &signal_number);
-    if (signal_number != SIGHUP) break;
+  const int signal_number = wait_for_stop(stop_signals, [&] {
     reload(catalog, settings);
-    if (geoip.configured()) {
-      if (auto ok = geoip.load(); ok) {
-        spdlog::info("event=geoip_reloaded file=\"{}\"", config.geoip_db);
-      } else {
-        spdlog::error("event=geoip_reload_failed error=\"{}\" (the previous file stays in use)",
-                      ok.error().message);
-      }
+    if (!geoip.configured()) return;
+    if (auto ok = geoip.load(); ok) {
+      spdlog::info("event=geoip_reloaded file=\"{}\"", config.geoip_db);
+    } else {
+      spdlog::error("event=geoip_reload_failed error=\"{}\" (the previous file stays in use)",
+                    ok.error().message);
     }
-  }
+  });
   spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   front.set_ready(false);
   // Requests in flight (parked ones too) are answered before the server
