@@ -178,5 +178,16 @@ describe('admin UI: Seletivo and Geolocalizado', {timeout: 120000}, () => {
     const options = await page.locator('option').evaluateAll((os) => os.map((o) => o.textContent));
     assert.ok(options.some((o) => o.includes('Loja Centro')), options.join(' | '));
     assert.ok(options.some((o) => o.includes('Matriz Brasil')), options.join(' | '));
+    // The Seletivo's report counts its chooser page views apart from clicks.
+    const loja = options.find((o) => o.includes('Loja Centro'));
+    await page.getByLabel('Central ou link').selectOption({label: loja});
+    const views = page.locator('[data-total="views"] .total-value');
+    for (let i = 0; i < 50 && !(await views.count()); i += 1) {
+      await page.getByRole('button', {name: 'Aplicar'}).click();
+      await page.waitForTimeout(100);
+    }
+    assert.equal(await views.textContent(), '1');
+    assert.equal(await page.locator('[data-total="views"] .muted').textContent(),
+      'Visualizações da página de escolha');
   });
 });

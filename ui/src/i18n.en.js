@@ -239,6 +239,7 @@ window.SQ_MESSAGES.en = {
   'reports.total.new': 'New visitors',
   'reports.total.returning': 'Returning visitors',
   'reports.total.previews': 'Previews (bots and prefetches)',
+  'reports.total.views': 'Chooser page views',
   'reports.tzNote': 'Dates in the {tz} time zone.',
   'reports.overTime': 'Clicks per day',
   'reports.overTimeHour': 'Clicks per hour',

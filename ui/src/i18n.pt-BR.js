@@ -239,6 +239,7 @@ window.SQ_MESSAGES['pt-BR'] = {
   'reports.total.new': 'Novos visitantes',
   'reports.total.returning': 'Visitantes que voltaram',
   'reports.total.previews': 'Prévias (robôs e pré-carregamentos)',
+  'reports.total.views': 'Visualizações da página de escolha',
   'reports.tzNote': 'Datas no fuso {tz}.',
   'reports.overTime': 'Cliques por dia',
   'reports.overTimeHour': 'Cliques por hora',

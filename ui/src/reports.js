@@ -255,7 +255,7 @@
         const compare = (k, n) => {
           if (!before) return null;
           const was = {total: before.total, new: before.new_visitors, returning: before.returning_visitors,
-            previews: before.previews}[k] || 0;
+            previews: before.previews, views: before.views}[k] || 0;
           const diff = n - was;
           const text = was === 0 ? SQ.t('reports.compareFromZero', {n: SQ.formatNumber(was)})
             : SQ.t('reports.compare', {pct: (diff >= 0 ? '+' : '') + Math.round(diff * 100 / was) + '%',
@@ -264,7 +264,9 @@
         };
         const totals = h('div', {class: 'totals'},
           [['total', days.total], ['new', days.new_visitors], ['returning', days.returning_visitors],
-            ['previews', days.previews]].map(([k, n]) => h('div', {class: 'card total', dataset: {total: k}},
+            ['previews', days.previews],
+            // A Seletivo's chooser page views (never clicks), when it has any.
+            ...(days.views ? [['views', days.views]] : [])].map(([k, n]) => h('div', {class: 'card total', dataset: {total: k}},
             h('div', {class: 'total-value', text: SQ.formatNumber(n)}),
             h('div', {class: 'muted small', text: SQ.t('reports.total.' + k)}),
             compare(k, n))));
