@@ -1,37 +1,16 @@
 // API token generation, hashing and checking.
 #include "api/tokens.h"
 
-#include <sodium.h>
-
-#include <array>
-
+#include "accounts/secrets.h"
 #include "core/text.h"
 
 namespace sequencial::api {
-namespace {
 
-std::string to_hex(const unsigned char* data, std::size_t size) {
-  std::string out(size * 2, '\0');
-  sodium_bin2hex(out.data(), out.size() + 1, data, size);
-  return out;
-}
+// The same secrets as a session's: 32 random bytes in hex, stored as a
+// BLAKE2b hash (accounts/secrets.h).
+std::string generate_token() { return "sq_" + accounts::random_hex(32); }
 
-}  // namespace
-
-std::string generate_token() {
-  if (sodium_init() < 0) std::abort();
-  std::array<unsigned char, 32> bytes;
-  randombytes_buf(bytes.data(), bytes.size());
-  return "sq_" + to_hex(bytes.data(), bytes.size());
-}
-
-std::string hash_token(std::string_view token) {
-  std::array<unsigned char, crypto_generichash_BYTES> digest;
-  crypto_generichash(digest.data(), digest.size(),
-                     reinterpret_cast<const unsigned char*>(token.data()), token.size(), nullptr,
-                     0);
-  return to_hex(digest.data(), digest.size());
-}
+std::string hash_token(std::string_view token) { return accounts::hash_secret(token); }
 
 Result<void> TokenAuthenticator::check(std::string_view header) {
   const auto unauthorized = [](std::string message) {

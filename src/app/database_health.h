@@ -13,6 +13,7 @@
 #include <string>
 
 #include "core/error.h"
+#include "core/prometheus_text.h"
 
 namespace sequencial::app {
 
@@ -25,10 +26,8 @@ class DatabaseHealth {
     if (error.code == ErrorCode::kUnavailable) up_.store(false, std::memory_order_relaxed);
   }
   void append_metrics(std::string& out) const {
-    out +=
-        "# HELP sequencial_database_up Whether this node reaches the database (1) or not (0).\n"
-        "# TYPE sequencial_database_up gauge\nsequencial_database_up ";
-    out += up() ? "1\n" : "0\n";
+    append_gauge(out, "sequencial_database_up",
+                 "Whether this node reaches the database (1) or not (0).", up() ? 1 : 0);
   }
 
  private:

@@ -1,7 +1,7 @@
 // Prometheus text rendering of the server counters.
 #include "app/metrics.h"
 
-#include <fmt/format.h>
+#include "core/prometheus_text.h"
 
 namespace sequencial::app {
 
@@ -21,12 +21,12 @@ std::uint64_t Metrics::total(Counter counter) const {
 
 std::string Metrics::render() const {
   std::string out;
-  out += "# HELP sequencial_redirects_total Clicks redirected to WhatsApp, by routing outcome.\n";
-  out += "# TYPE sequencial_redirects_total counter\n";
+  append_metric_header(out, "counter", "sequencial_redirects_total",
+                       "Clicks redirected to WhatsApp, by routing outcome.");
   for (int i = 0; i < routing::kOutcomeCount; ++i) {
     const auto outcome = static_cast<routing::Outcome>(i);
-    out += fmt::format("sequencial_redirects_total{{outcome=\"{}\"}} {}\n",
-                       routing::outcome_name(outcome), redirects(outcome));
+    append_sample(out, "sequencial_redirects_total", {{"outcome", routing::outcome_name(outcome)}},
+                  redirects(outcome));
   }
   struct Named {
     Counter counter;
@@ -44,37 +44,23 @@ std::string Metrics::render() const {
       {Counter::kAssignmentsSaved, "sequencial_assignments_saved_total",
        "Atendimento fixo assignments created or moved."},
   };
-  for (const auto& c : kCounters) {
-    out += fmt::format("# HELP {} {}\n# TYPE {} counter\n{} {}\n", c.name, c.help, c.name, c.name,
-                       total(c.counter));
-  }
-  out +=
-      "# HELP sequencial_http_responses_total HTTP responses by status class.\n"
-      "# TYPE sequencial_http_responses_total counter\n";
+  for (const auto& c : kCounters) append_counter(out, c.name, c.help, total(c.counter));
+  append_metric_header(out, "counter", "sequencial_http_responses_total",
+                       "HTTP responses by status class.");
+  static constexpr std::string_view kClasses[] = {"1xx", "2xx", "3xx", "4xx", "5xx"};
   for (std::size_t k = 0; k < 5; ++k) {
     std::uint64_t sum = 0;
     for (const auto& s : slots_) sum += s.responses[k].load();
-    out += fmt::format("sequencial_http_responses_total{{code=\"{}xx\"}} {}\n", k + 1, sum);
+    append_sample(out, "sequencial_http_responses_total", {{"code", kClasses[k]}}, sum);
   }
-  out += fmt::format(
-      "# HELP sequencial_active_connections Open client connections.\n"
-      "# TYPE sequencial_active_connections gauge\nsequencial_active_connections {}\n",
-      connections.load());
-  out += fmt::format(
-      "# HELP sequencial_links Links stored.\n# TYPE sequencial_links gauge\nsequencial_links {}\n",
-      links.load());
-  out += fmt::format(
-      "# HELP sequencial_centrals Centrals stored.\n# TYPE sequencial_centrals gauge\n"
-      "sequencial_centrals {}\n",
-      centrals.load());
-  out += fmt::format(
-      "# HELP sequencial_assignments Atendimento fixo assignments held in memory.\n"
-      "# TYPE sequencial_assignments gauge\nsequencial_assignments {}\n",
-      assignments.load());
-  out += fmt::format(
-      "# HELP sequencial_build_info Build information.\n# TYPE sequencial_build_info gauge\n"
-      "sequencial_build_info{{version=\"{}\"}} 1\n",
-      SEQUENCIAL_VERSION);
+  append_gauge(out, "sequencial_active_connections", "Open client connections.",
+               connections.load());
+  append_gauge(out, "sequencial_links", "Links stored.", links.load());
+  append_gauge(out, "sequencial_centrals", "Centrals stored.", centrals.load());
+  append_gauge(out, "sequencial_assignments", "Atendimento fixo assignments held in memory.",
+               assignments.load());
+  append_metric_header(out, "gauge", "sequencial_build_info", "Build information.");
+  append_sample(out, "sequencial_build_info", {{"version", SEQUENCIAL_VERSION}}, 1);
   return out;
 }
 

@@ -8,7 +8,7 @@
 #include <algorithm>
 #include <map>
 
-#include "app/metrics_text.h"
+#include "core/prometheus_text.h"
 
 namespace sequencial::app {
 namespace {

@@ -7,6 +7,7 @@
 #include <fmt/format.h>
 #include <spdlog/spdlog.h>
 
+#include "core/prometheus_text.h"
 #include "storage/rollups.h"
 
 namespace sequencial::clicks {
@@ -271,31 +272,24 @@ void ClickPipeline::run() {
 }
 
 void ClickPipeline::append_metrics(std::string& out) const {
-  out += fmt::format(
-      "# HELP sequencial_clicks_written_total Click records written to the database.\n"
-      "# TYPE sequencial_clicks_written_total counter\nsequencial_clicks_written_total {}\n"
-      "# HELP sequencial_clicks_dropped_total Click records lost: the local disk refused the "
-      "spool.\n"
-      "# TYPE sequencial_clicks_dropped_total counter\nsequencial_clicks_dropped_total {}\n"
-      "# HELP sequencial_clicks_rejected_total Click records the database refused to store "
-      "(logged one by one).\n"
-      "# TYPE sequencial_clicks_rejected_total counter\nsequencial_clicks_rejected_total {}\n"
-      "# HELP sequencial_clicks_spooled_total Click records written to the local spool while "
-      "the database was unreachable.\n"
-      "# TYPE sequencial_clicks_spooled_total counter\nsequencial_clicks_spooled_total {}\n"
-      "# HELP sequencial_click_spool_bytes Bytes of the local spool not yet replayed.\n"
-      "# TYPE sequencial_click_spool_bytes gauge\nsequencial_click_spool_bytes {}\n"
-      "# HELP sequencial_click_flush_failures_total Batches the database refused (split or "
-      "spooled).\n"
-      "# TYPE sequencial_click_flush_failures_total counter\n"
-      "sequencial_click_flush_failures_total {}\n"
-      "# HELP sequencial_click_queue_depth Click records waiting in memory to be written.\n"
-      "# TYPE sequencial_click_queue_depth gauge\nsequencial_click_queue_depth {}\n",
-      written_.load(), dropped_.load(), rejected_.load(), spooled_.load(), spool_bytes_.load(),
-      failed_flushes_.load(), depth());
-  out +=
-      "# HELP sequencial_click_flush_seconds Time to write one batch of clicks.\n"
-      "# TYPE sequencial_click_flush_seconds histogram\n";
+  append_counter(out, "sequencial_clicks_written_total", "Click records written to the database.",
+                 written_.load());
+  append_counter(out, "sequencial_clicks_dropped_total",
+                 "Click records lost: the local disk refused the spool.", dropped_.load());
+  append_counter(out, "sequencial_clicks_rejected_total",
+                 "Click records the database refused to store (logged one by one).",
+                 rejected_.load());
+  append_counter(out, "sequencial_clicks_spooled_total",
+                 "Click records written to the local spool while the database was unreachable.",
+                 spooled_.load());
+  append_gauge(out, "sequencial_click_spool_bytes", "Bytes of the local spool not yet replayed.",
+               spool_bytes_.load());
+  append_counter(out, "sequencial_click_flush_failures_total",
+                 "Batches the database refused (split or spooled).", failed_flushes_.load());
+  append_gauge(out, "sequencial_click_queue_depth",
+               "Click records waiting in memory to be written.", depth());
+  append_metric_header(out, "histogram", "sequencial_click_flush_seconds",
+                       "Time to write one batch of clicks.");
   std::uint64_t cumulative = 0;
   for (std::size_t i = 0; i < kFlushBuckets.size(); ++i) {
     cumulative += flush_buckets_[i].load();
