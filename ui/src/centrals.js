@@ -9,29 +9,33 @@
   const h = SQ.h;
   const WHEN_CLOSED = ['anchor', 'page', 'ignore_hours'];
 
-  async function defaultTz() {
+  // The pieces every mode's pages share (seletivo.js and geo.js use them).
+  SQ.defaultTz = async function defaultTz() {
     try {
       const s = await SQ.api.get('/settings');
       return s.default_tz || 'America/Sao_Paulo';
     } catch (e) {
       return 'America/Sao_Paulo';
     }
-  }
+  };
 
-  function linkOption(link, selected) {
+  SQ.linkOption = function linkOption(link, selected) {
     return h('option', {value: link.slug, selected,
       text: link.label ? link.label + ' (/' + link.slug + ')' : '/' + link.slug});
-  }
+  };
 
-  function breadcrumb(...parts) {
+  // Organizar > <the mode's page> > parts...
+  SQ.centralsBreadcrumb = function centralsBreadcrumb(base, label, parts) {
     return h('nav', {class: 'breadcrumb', 'aria-label': 'breadcrumb'},
       h('span', {text: SQ.t('nav.organize')}), h('span', {class: 'sep', text: '›'}),
-      parts.length ? h('a', {href: '/admin/sequencial', dataset: {nav: ''}, text: SQ.t('nav.sequencial')})
-        : h('span', {text: SQ.t('nav.sequencial')}),
+      parts.length ? h('a', {href: base, dataset: {nav: ''}, text: label}) : h('span', {text: label}),
       parts.map((p) => [h('span', {class: 'sep', text: '›'}), h('span', {text: p})]));
-  }
+  };
 
-  function memberItem(central, member, index, bySlug, tz, refresh) {
+  // One member of a central's card: the clock button (hours), its place,
+  // name and state. `shown.title(member, name)` and `shown.detail(member)`
+  // let a mode show the member its own way (the entry's title, regions).
+  SQ.memberItem = function memberItem(central, member, index, bySlug, tz, refresh, shown = {}) {
     const link = bySlug.get(member.link);
     const name = SQ.linkName(link) || member.link;
     const state = member.open_now === undefined ? null
@@ -47,13 +51,19 @@
       h('span', {class: 'pos', text: String(index + 1)}),
       h('div', {class: 'member-main'},
         h('div', {},
-          h('span', {class: 'strong member-name', text: name}),
+          h('span', {class: 'strong member-name', text: shown.title ? shown.title(member, name) : name}),
           h('span', {class: 'muted small', text: ' /' + member.link}),
           member.weight > 1 ? h('span', {class: 'badge info', text: SQ.t('centrals.weightBadge', {n: member.weight})}) : null,
           link && !link.active ? h('span', {class: 'badge muted', text: SQ.t('links.paused')}) : null),
+        shown.detail ? h('div', {class: 'muted small member-detail', text: shown.detail(member)}) : null,
         h('div', {class: 'muted small hours-summary', text: SQ.hoursSummary(member.hours)})),
       state);
-  }
+  };
+
+  const defaultTz = SQ.defaultTz;
+  const linkOption = SQ.linkOption;
+  const breadcrumb = (...parts) => SQ.centralsBreadcrumb('/admin/sequencial', SQ.t('nav.sequencial'), parts);
+  const memberItem = SQ.memberItem;
 
   function centralCard(central, bySlug, tz, refresh) {
     const anchor = bySlug.get(central.anchor);

@@ -12,19 +12,8 @@
 (function (SQ) {
   const h = SQ.h;
 
-  async function defaultTz() {
-    try {
-      const s = await SQ.api.get('/settings');
-      return s.default_tz || 'America/Sao_Paulo';
-    } catch (e) {
-      return 'America/Sao_Paulo';
-    }
-  }
-
-  function linkOption(link, selected) {
-    return h('option', {value: link.slug, selected,
-      text: link.label ? link.label + ' (/' + link.slug + ')' : '/' + link.slug});
-  }
+  const defaultTz = SQ.defaultTz;
+  const linkOption = SQ.linkOption;
 
   // An API error naming members[i]... goes next to row i; others as usual.
   function showError(form, rows, err) {
@@ -46,36 +35,10 @@
     const {mode, base, prefix, pages} = config;
     const t = (key, values) => SQ.t(prefix + key, values);
 
-    function breadcrumb(...parts) {
-      return h('nav', {class: 'breadcrumb', 'aria-label': 'breadcrumb'},
-        h('span', {text: SQ.t('nav.organize')}), h('span', {class: 'sep', text: '›'}),
-        parts.length ? h('a', {href: base, dataset: {nav: ''}, text: t('nav')}) : h('span', {text: t('nav')}),
-        parts.map((p) => [h('span', {class: 'sep', text: '›'}), h('span', {text: p})]));
-    }
-
-    function memberItem(central, member, index, bySlug, tz, refresh) {
-      const link = bySlug.get(member.link);
-      const name = SQ.linkName(link) || member.link;
-      const state = member.open_now === undefined ? null
-        : h('span', {class: 'badge ' + (member.open_now ? 'ok' : 'muted'),
-          text: member.open_now ? SQ.t('centrals.openNow') : SQ.t('centrals.closedNow')});
-      return h('li', {class: 'member', dataset: {slug: member.link}},
-        h('button', {type: 'button', class: 'clock-btn' + (member.hours ? ' set' : ''),
-          title: SQ.t('centrals.hoursOf', {name}), 'aria-label': SQ.t('centrals.hoursOf', {name}),
-          on: {click: async () => {
-            if (await SQ.editHours(central, member, link, tz)) refresh(SQ.t('hours.saved'));
-          }}},
-        h('span', {class: 'clock-icon', 'aria-hidden': 'true'})),
-        h('span', {class: 'pos', text: String(index + 1)}),
-        h('div', {class: 'member-main'},
-          h('div', {},
-            h('span', {class: 'strong member-name', text: config.memberTitle(member, name)}),
-            h('span', {class: 'muted small', text: ' /' + member.link}),
-            link && !link.active ? h('span', {class: 'badge muted', text: SQ.t('links.paused')}) : null),
-          h('div', {class: 'muted small member-detail', text: config.memberDetail(member)}),
-          h('div', {class: 'muted small hours-summary', text: SQ.hoursSummary(member.hours)})),
-        state);
-    }
+    const breadcrumb = (...parts) => SQ.centralsBreadcrumb(base, t('nav'), parts);
+    const shown = {title: config.memberTitle, detail: config.memberDetail};
+    const memberItem = (central, member, index, bySlug, tz, refresh) =>
+      SQ.memberItem(central, member, index, bySlug, tz, refresh, shown);
 
     function centralCard(central, bySlug, tz, refresh) {
       const anchor = bySlug.get(central.anchor);
