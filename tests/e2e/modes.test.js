@@ -169,6 +169,13 @@ describe('admin UI: Seletivo and Geolocalizado', {timeout: 120000}, () => {
     await screenshot(page, 'geo-list-1280');
     await page.setViewportSize({width: 390, height: 844});
     await screenshot(page, 'geo-list-390');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      'the Geolocalizado list fits a 390 px screen');
+    await page.goto('/admin/seletivo');
+    await page.getByRole('heading', {name: 'Loja Centro'}).waitFor();
+    await screenshot(page, 'seletivo-list-390');
+    assert.ok(await page.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth),
+      'the Seletivo list fits a 390 px screen');
     await page.setViewportSize({width: 1280, height: 900});
   });
 
