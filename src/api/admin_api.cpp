@@ -178,7 +178,7 @@ void AdminApi::links(Call& call) {
     }
     return;
   }
-  // Links are named by id or by slug (API.md).
+  // Links are named by id or by slug (docs/API.md).
   const auto id = catalog_.find_link(call.parts[1]);
   if (!id)
     return call.error(Error::not_found("no link with id or slug " + std::string(call.parts[1])));

@@ -1,4 +1,4 @@
-// The admin REST API (/api/v1, API.md): bearer-token or session-cookie
+// The admin REST API (/api/v1, docs/API.md): bearer-token or session-cookie
 // authentication (api_auth.h), JSON in and out, every error as
 // {"error":{"code","message","field"}}. Handlers translate JSON into catalog
 // calls; they hold no state of their own. The admin UI's endpoints (session,

@@ -1,5 +1,5 @@
 // Replies shared by the handlers of /api/v1: JSON bodies, errors as
-// {"error":{"code","message","field"}} (API.md), 204, 405, and reading a
+// {"error":{"code","message","field"}} (docs/API.md), 204, 405, and reading a
 // JSON object body. Also the caller of a request once authenticated.
 #pragma once
 

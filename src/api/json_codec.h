@@ -1,4 +1,4 @@
-// JSON shapes of the admin API (API.md): links, centrals, business hours,
+// JSON shapes of the admin API (docs/API.md): links, centrals, business hours,
 // errors. Turning JSON into inputs checks types and names the field at
 // fault; the rules themselves (slug format, weights...) are checked by the
 // catalog and the routing core.

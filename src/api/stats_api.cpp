@@ -19,7 +19,7 @@ using nlohmann::json;
 
 constexpr std::size_t kMaxExportRows = 1'000'000;
 
-// Report dimensions of API.md (plus utm_medium and outcome); day and hour
+// Report dimensions of docs/API.md ("Reports"); day and hour
 // are groupings of the "clicks" rollup by local time.
 bool valid_by(std::string_view by) {
   return by == "day" || by == "hour" ||

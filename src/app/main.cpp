@@ -1,4 +1,4 @@
-// The `sequencial` command line (API.md): serve, token create, user create,
+// The `sequencial` command line (docs/API.md): serve, token create, user create,
 // user set-password, and the data commands backup and migrate
 // (app/data_commands.h). Every flag
 // also reads an environment variable (SEQUENCIAL_<FLAG>) and a key of the

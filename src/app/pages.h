@@ -1,5 +1,6 @@
 // The HTML pages of the public routes: link not found, the Open Graph page
-// served to preview crawlers, and the "fora do horário" page (rule 4).
+// served to preview crawlers, and the "fora do horário" page
+// (docs/PRODUCT.md, rule 4).
 // pt-BR by default, English when Accept-Language prefers it. Every value that
 // comes from a user is HTML-escaped.
 #pragma once

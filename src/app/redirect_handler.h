@@ -1,7 +1,8 @@
 // The redirect path (the product): GET /{slug} -> 302 to wa.me, through a
 // central's rotation when the slug anchors one, with the visitor cookie and
 // atendimento fixo; previews, prefetches and HEAD answered without a click
-// (rule 5); the "fora do horário" page when a central says so (rule 4).
+// (docs/PRODUCT.md, rule 5); the "fora do horário" page when a central says
+// so (rule 4).
 //
 // Almost every click is answered from memory on the event loop: the routing
 // table, the assignment table and the counters; assignments and cursors

@@ -1,5 +1,5 @@
 // What a click's request headers say about the visitor, for the reports
-// (Reports in PRODUCT.md): the device family and browser named by the
+// ("Reports" in docs/PRODUCT.md): the device family and browser named by the
 // User-Agent, and the domain named by the Referer.
 //
 // These are coarse report buckets, not device detection: a User-Agent is

@@ -1,4 +1,4 @@
-// One recorded visit (rule 7, Reports of PRODUCT.md): a click sent on to
+// One recorded visit (docs/PRODUCT.md, rule 7 and "Reports"): a click sent on to
 // WhatsApp, or a preview/bot request counted apart. Built on the redirect
 // path, queued, and written in batches by clicks/click_pipeline.h. No raw IP
 // address is ever part of it.

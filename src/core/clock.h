@@ -1,5 +1,6 @@
 // The clock, injected wherever time matters (business hours, retention,
-// timestamps), so tests can set any instant (STYLE.md: "time injected").
+// timestamps), so tests can set any instant instead of sleeping or reading
+// the wall clock.
 #pragma once
 
 #include <chrono>

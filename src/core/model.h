@@ -1,4 +1,4 @@
-// The domain model of PRODUCT.md as plain value types: links, centrals (modos
+// The domain model of docs/PRODUCT.md as plain value types: links, centrals (modos
 // Sequencial, Seletivo, Geolocalizado) with their members, business hours,
 // and visitor assignments
 // (atendimento fixo). No behaviour lives here; validation is in
@@ -70,7 +70,8 @@ struct Member {
   friend bool operator==(const Member&, const Member&) = default;
 };
 
-// What a central does when no member is available (rule 4).
+// What a central does when no member is available (docs/PRODUCT.md,
+// rule 4).
 enum class WhenClosed { kAnchor, kPage, kIgnoreHours };
 
 // "anchor" / "page" / "ignore_hours": the name in the API and in storage.

@@ -1,4 +1,4 @@
-// Input rules for links (PRODUCT.md, API.md): phone numbers, slugs, messages
+// Input rules for links (docs/API.md, "Input rules"): phone numbers, slugs, messages
 // and labels. Pure functions; errors name the field and the rule broken.
 #pragma once
 

@@ -1,5 +1,5 @@
 // The catalog: every admin operation on links and centrals (create, change,
-// delete, business hours), with the rules of PRODUCT.md and API.md. A write
+// delete, business hours), with the rules of docs/PRODUCT.md and docs/API.md. A write
 // is validated, committed to the Store first, then applied to the in-memory
 // copy, and a new routing table is published, so changes are live at once.
 //

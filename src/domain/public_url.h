@@ -3,7 +3,9 @@
 // server has bound when it defaults to the listen address with port 0, so it
 // is held behind a lock.
 //
-// Thread-safety: safe for concurrent use. Not read on the redirect path.
+// Thread-safety: safe for concurrent use. The event loops read it for the
+// pages they answer themselves (previews, the Seletivo chooser): a copy
+// under a lock held for that copy only; a plain 302 does not read it.
 #pragma once
 
 #include <mutex>

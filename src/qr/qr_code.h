@@ -1,4 +1,4 @@
-// QR codes of a link's public URL (rule 8 of PRODUCT.md), as SVG and PNG.
+// QR codes of a link's public URL (rule 8 of docs/PRODUCT.md), as SVG and PNG.
 //
 // The symbol comes from libqrencode (QRcode_encodeString: smallest version
 // that fits, error correction level M, 8-bit mode for everything that is not

@@ -1,10 +1,11 @@
 // The routing decision of one central (modo Sequencial): rotation among the
-// members available now (rules 1 and 2), atendimento fixo (rule 3) and what
-// happens when nobody is available (rule 4). A Seletivo central gives the
-// entries of its chooser page instead, a Geolocalizado one the member of the
-// customer's region (the rules are in routing/mode_rules.h). It holds no I/O: the caller
-// passes the instant and the visitor's current assignment, and persists the
-// decision (assignment, cursor) itself.
+// members available now (docs/PRODUCT.md, rules 1 and 2), atendimento fixo
+// (rule 3) and what happens when nobody is available (rule 4). A Seletivo
+// central gives the entries of its chooser page instead (rule 9), a
+// Geolocalizado one the member of the customer's region (rule 10; the rules
+// are in routing/mode_rules.h). It holds no I/O: the caller passes the
+// instant and the visitor's current assignment, and persists the decision
+// (assignment, cursor) itself.
 //
 // Each member's open/closed state is cached with the instant it next changes,
 // so a click costs O(1) (one hash lookup for a fixed visitor, one table

@@ -80,7 +80,8 @@ class LinkRoute {
 // Packs `link` and its destination into one allocation.
 [[nodiscard]] LinkRouteRef make_link_route(const Link& link);
 
-// Values of the message placeholders for one click (rule 7).
+// Values of the message placeholders for one click (docs/PRODUCT.md,
+// rule 7).
 struct PlaceholderValues {
   std::string_view utm_source, utm_medium, utm_campaign, utm_term, utm_content, ref;
 };

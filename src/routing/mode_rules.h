@@ -39,7 +39,7 @@ class GeoLocation {
   [[nodiscard]] std::string_view city() const { return {city_.data(), city_size_}; }
   [[nodiscard]] bool known() const { return country_size_ != 0; }
 
-  // Report keys (API.md): "BR", "BR-SP", "BR-SP/Campinas"; "(unknown)" when
+  // Report keys (docs/API.md, "Reports"): "BR", "BR-SP", "BR-SP/Campinas"; "(unknown)" when
   // that level is not known.
   [[nodiscard]] std::string country_key() const;
   [[nodiscard]] std::string region_key() const;

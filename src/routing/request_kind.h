@@ -1,4 +1,4 @@
-// Rule 5 of PRODUCT.md: which requests are not clicks. HEAD requests, browser
+// Rule 5 of docs/PRODUCT.md: which requests are not clicks. HEAD requests, browser
 // prefetches and link-preview crawlers never move the rotation nor count as
 // clicks; crawlers get an Open Graph page instead of the redirect.
 // The crawler list is maintained here, in one place.

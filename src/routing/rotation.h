@@ -1,4 +1,4 @@
-// Exact rotation (rule 1 of PRODUCT.md) for one central: the members'
+// Exact rotation (rule 1 of docs/PRODUCT.md) for one central: the members'
 // weights are expanded into one cycle of slots interleaved by smooth weighted
 // round-robin (the order nginx uses: weights 1,1,2 give C A B C ...), and the
 // cursor walks that cycle, skipping slots whose member is unavailable.

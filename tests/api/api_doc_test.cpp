@@ -57,7 +57,8 @@ TEST(ApiDocTest, EveryRouteOfTheOpenApiDocumentIsInDocsApiMd) {
     for (const char* method : kMethods) {
       if (!item.contains(method)) continue;
       ++routes;
-      const std::string route = upper(method) + " " + base + path;
+      std::string route = upper(method);
+      route.append(" ").append(base).append(path);
       if (!names_route(doc, route)) missing.push_back(route);
     }
   }

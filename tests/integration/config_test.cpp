@@ -1,4 +1,4 @@
-// The --config file of `sequencial serve` (API.md: every flag has a
+// The --config file of `sequencial serve` (docs/API.md: every flag has a
 // config-file key): keys fill the options, flags win over the file, and an
 // unknown key or a bad value stops the server with a clear error.
 #include <gtest/gtest.h>

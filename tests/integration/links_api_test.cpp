@@ -1,5 +1,5 @@
 // Integration tests of the foundation (issue 2) over real HTTP: the links
-// admin API with the exact JSON shapes of API.md, its error shapes (400, 401,
+// admin API with the exact JSON shapes of docs/API.md, its error shapes (400, 401,
 // 404, 409, 413), the redirect (exact percent-encoded Location, 302,
 // Cache-Control), slugs matched case-insensitively, paused and unknown
 // slugs, restart on the same database, health endpoints, the OpenAPI
@@ -20,7 +20,7 @@ class LinksApiTest : public ServerTest {
  protected:
   void SetUp() override { boot({"--public-url", kPublicUrl}); }
 
-  // Checks the error shape of API.md and returns the inner object.
+  // Checks the error shape of docs/API.md and returns the inner object.
   static json error_of(const ApiResponse& r) {
     EXPECT_TRUE(r.body.is_object()) << r.raw.body;
     if (!r.body.is_object() || !r.body.contains("error")) {
@@ -365,7 +365,7 @@ TEST_F(LinksApiTest, OpenApiDocumentIsJson) {
   ASSERT_TRUE(doc.is_object());
   EXPECT_TRUE(doc.contains("openapi"));
   ASSERT_TRUE(doc.contains("paths"));
-  // Every route of API.md is described, with its methods. Paths may be
+  // Every route of docs/API.md is described, with its methods. Paths may be
   // written in full or relative to a "/api/v1" server URL.
   const json& paths = doc["paths"];
   const auto methods_of = [&](const std::string& path) -> json {
@@ -525,7 +525,7 @@ TEST(LinksApiDefaultPublicUrl, UsesTheBoundAddress) {
   EXPECT_EQ(server->stop(), 0);
 }
 
-// API.md: `token create` may run before the first `serve` (it creates the
+// docs/API.md: `token create` may run before the first `serve` (it creates the
 // database and its schema), and its single line is a working token.
 TEST(LinksApiFreshDatabase, TokenCreateWorksBeforeTheFirstServe) {
   TempDir dir;

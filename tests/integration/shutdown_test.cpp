@@ -1,5 +1,5 @@
-// Integration tests of graceful shutdown (API.md: "SIGTERM/SIGINT: stop
-// accepting, finish what is in flight, write every pending click, exit 0"):
+// Integration tests of graceful shutdown (docs/API.md, "Signals": stop
+// accepting, answer what is in flight, write every pending click, exit 0):
 // SIGTERM in the middle of a burst of requests (every request answered
 // completely or refused cleanly, exit 0), idle keep-alive connections not
 // holding the stop up, SIGINT, and atendimento fixo assignments made just

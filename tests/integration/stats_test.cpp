@@ -1,4 +1,4 @@
-// Integration tests of the reports (issue 5; API.md "Reports") on the
+// Integration tests of the reports (issue 5; docs/API.md "Reports") on the
 // `sequencial-testhooks` server, whose clock is a file the test rewrites so
 // clicks land on chosen dates and hours:
 //  - by=day / by=hour rows and from/to filtering (inclusive `to`), in the

@@ -1,4 +1,4 @@
-// The atendimento-fixo policy (rule 3) as pure decisions: when a click
+// The atendimento-fixo policy (docs/PRODUCT.md, rule 3) as pure decisions: when a click
 // remembers, writes behind or claims an assignment, and who wins a claim.
 #include "routing/fixed_policy.h"
 

@@ -1,4 +1,4 @@
-// Tests of message placeholders (rule 7) and the WhatsApp URL.
+// Tests of message placeholders (docs/PRODUCT.md, rule 7) and the WhatsApp URL.
 #include "routing/link_route.h"
 
 #include <gtest/gtest.h>

@@ -1,4 +1,4 @@
-// Tests for routing/request_kind.h (PRODUCT.md rule 5) with real User-Agent strings.
+// Tests for routing/request_kind.h (docs/PRODUCT.md, rule 5) with real User-Agent strings.
 #include "routing/request_kind.h"
 
 #include <gtest/gtest.h>

@@ -1,5 +1,5 @@
 // The PostgreSQL backend: Store on a database shared by several nodes
-// (PRODUCT.md scale-out). Opening connects, creates the schema when new
+// (docs/PRODUCT.md, "Several nodes"). Opening connects, creates the schema when new
 // (pg_migrations.h) and keeps a small connection pool (pg_pool.h; size from
 // the URL's pool= parameter, default 4). TLS, password and the other
 // connection options come from the URL and the PG* environment, as libpq

@@ -1,4 +1,4 @@
-// The embedded storage backend: Store on one SQLite file (PRODUCT.md
+// The embedded storage backend: Store on one SQLite file (docs/PRODUCT.md,
 // "Embedded default"). Opening creates the file when new, switches it to WAL
 // (readers never block the writer) and applies the schema migrations of
 // sqlite/migrations.h. Several processes may open the same file at once (the
@@ -6,8 +6,10 @@
 // BEGIN IMMEDIATE and wait up to 5 s (busy_timeout) for another process.
 //
 // Thread-safety: safe for concurrent use. All calls share one connection
-// and are serialised by an internal mutex; calls are short and none is on
-// the redirect hot path (see storage/store.h).
+// and are serialised by an internal mutex; calls are short and none is made
+// from an event loop. The redirect path asks it only through the route-lookup
+// thread, for a returning visitor whose attendant was evicted from memory
+// (answer_routing; see storage/store.h).
 #pragma once
 
 #include <memory>
