@@ -9,12 +9,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "support/admin_client.h"
@@ -107,6 +109,41 @@ inline std::string visitor_cookie(const Response& r) {
   }
   return {};
 }
+
+// Client threads that a failed ASSERT cannot leave running: the destructor
+// (run when the test returns early) raises stop() and joins them, so the
+// failure is reported with the server log instead of std::terminate.
+// Thread bodies poll stopping() in their loops.
+class ClientThreads final {
+ public:
+  ClientThreads() = default;
+  ~ClientThreads() { join(); }
+  ClientThreads(const ClientThreads&) = delete;
+  ClientThreads& operator=(const ClientThreads&) = delete;
+
+  template <typename F>
+  void spawn(F&& body) {
+    threads_.emplace_back(std::forward<F>(body));
+  }
+  [[nodiscard]] bool stopping() const { return stop_.load(); }
+  // Asks the threads to stop and waits for them.
+  void join() {
+    stop_.store(true);
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+  // Waits for threads that end on their own (stop() not asked).
+  void wait() {
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
 
 // Counts of each value.
 inline std::map<std::string, int> tally(const std::vector<std::string>& values) {
