@@ -41,6 +41,7 @@ class CentralTest : public ServerTest {
   }
   std::vector<std::string> clicks(int n, const Headers& headers = {}) {
     std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) out.push_back(click_number("central", headers));
     return out;
   }
@@ -134,7 +135,8 @@ TEST_F(CentralTest, WeightsSplitByCycleShare) {
   // Sequentially: every cycle of 4 gives a3 two turns, a1 and a2 one.
   const auto first = clicks(8);
   for (int cycle = 0; cycle < 2; ++cycle) {
-    std::vector<std::string> window(first.begin() + cycle * 4, first.begin() + cycle * 4 + 4);
+    const auto begin = first.begin() + static_cast<std::ptrdiff_t>(cycle) * 4;
+    std::vector<std::string> window(begin, begin + 4);
     const auto counts = tally(window);
     EXPECT_EQ(counts.at(kPhones[0]), 1);
     EXPECT_EQ(counts.at(kPhones[1]), 1);
@@ -282,6 +284,7 @@ TEST_F(CentralTest, FixedAssignmentsSurviveAGracefulRestart) {
   create_links();
   create_central({"a1", "a2", "a3"}, /*fixed=*/true);
   std::vector<std::string> cookies;
+  cookies.reserve(3);
   for (int v = 0; v < 3; ++v) cookies.push_back(visitor_cookie(click("central")));
   restart();
   for (int v = 2; v >= 0; --v) {
@@ -358,6 +361,7 @@ TEST_F(CentralTest, MembershipChangeUnderLoadKeepsEvenness) {
   std::thread load([&] {
     std::vector<std::thread> threads;
     std::vector<std::vector<std::string>> out(10);
+    threads.reserve(10);
     for (int t = 0; t < 10; ++t) {
       threads.emplace_back([&, t] {
         HttpClient http(port());

@@ -88,6 +88,7 @@ TEST_F(ThousandClientsTest, AThousandKeepAliveClientsGetCorrectRedirects) {
   std::latch all_connected(kThreads);
 
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       std::vector<HttpClient> clients;
@@ -100,7 +101,8 @@ TEST_F(ThousandClientsTest, AThousandKeepAliveClientsGetCorrectRedirects) {
         // Every connection has a request in flight before any is read.
         std::vector<int> sent(clients.size(), -1);
         for (std::size_t c = 0; c < clients.size(); ++c) {
-          const int link = static_cast<int>((t * 50 + c + round) % kLinks);
+          const int link =
+              static_cast<int>((static_cast<std::size_t>(t) * 50 + c + round) % kLinks);
           if (clients[c].connected() && clients[c].send_request("GET", "/" + slug_of(link))) {
             sent[c] = link;
           } else {
@@ -153,6 +155,7 @@ TEST_F(ConcurrencyTest, ConcurrentAdminWritesAllLandWithDistinctIds) {
   constexpr int kEach = 25;
   std::vector<std::vector<long>> ids(kWriters);
   std::vector<std::thread> threads;
+  threads.reserve(kWriters);
   for (int t = 0; t < kWriters; ++t) {
     threads.emplace_back([&, t] {
       AdminClient writer(port(), sandbox_->token());
@@ -191,6 +194,7 @@ TEST_F(ConcurrencyTest, RacingCreatesOfOneSlugLetExactlyOneWin) {
   std::vector<int> statuses(kRacers);
   std::latch start(kRacers);
   std::vector<std::thread> threads;
+  threads.reserve(kRacers);
   for (int t = 0; t < kRacers; ++t) {
     threads.emplace_back([&, t] {
       AdminClient racer(port(), sandbox_->token());

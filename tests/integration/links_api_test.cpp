@@ -134,7 +134,7 @@ TEST_F(LinksApiTest, DeleteRemovesTheLinkAndItsRedirect) {
 }
 
 TEST_F(LinksApiTest, ValidationErrorsNameTheField) {
-  const auto create = [&](json body) { return api().post("/api/v1/links", body); };
+  const auto create = [&](const json& body) { return api().post("/api/v1/links", body); };
   const json ok = {{"slug", "okslug"}, {"phone", "5511999990001"}, {"message", "Oi"}};
   const auto with = [&](const std::string& key, const json& value) {
     json body = ok;
@@ -253,7 +253,7 @@ TEST_F(LinksApiTest, DeletingACentralsAnchorIs409) {
 TEST_F(LinksApiTest, BodiesOverOneMebibyteAre413) {
   // A valid JSON document just over 1 MiB.
   const std::string big = R"({"slug":"big","phone":"5511999990001","message":")" +
-                          std::string(1024 * 1024, 'x') + "\"}";
+                          std::string(std::size_t{1024} * 1024, 'x') + "\"}";
   const ApiResponse r = api().call_raw("POST", "/api/v1/links", big);
   EXPECT_EQ(r.status, 413) << r.raw.error << " " << r.raw.body.substr(0, 200);
   const json body = json::parse(r.raw.body, nullptr, false);
@@ -432,7 +432,7 @@ TEST_F(LinksApiTest, BoundaryValuesAreAccepted) {
 
   // A body of exactly 1 MiB is not "over 1 MiB".
   std::string body = R"({"slug":"exact","phone":"5511999990001"})";
-  body.insert(body.size() - 1, std::string(1024 * 1024 - body.size(), ' '));
+  body.insert(body.size() - 1, std::string(std::size_t{1024} * 1024 - body.size(), ' '));
   ASSERT_EQ(body.size(), 1024u * 1024u);
   const ApiResponse exact = api().call_raw("POST", "/api/v1/links", body);
   EXPECT_EQ(exact.status, 201) << exact.raw.body.substr(0, 200);

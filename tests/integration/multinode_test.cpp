@@ -264,6 +264,7 @@ class DelayProxy {
     const std::string delay = std::to_string(delay_ms);
     std::vector<std::string> args = {DELAY_PROXY_BIN, "--to", socket, "--delay-ms", delay};
     std::vector<char*> argv;
+    argv.reserve(args.size() + 1);
     for (auto& a : args) argv.push_back(a.data());
     argv.push_back(nullptr);
     if (posix_spawn(&pid_, DELAY_PROXY_BIN, &actions, nullptr, argv.data(), environ) != 0) {

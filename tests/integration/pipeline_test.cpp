@@ -43,7 +43,7 @@ class PipelineTest : public ServerTest {
     client_.reset();
     api_.reset();
     const int exit_code = server_->stop();
-    const std::string log = server_->log();
+    std::string log = server_->log();
     logs_ += log;
     EXPECT_EQ(exit_code, 0) << log;
     start();
@@ -83,6 +83,7 @@ TEST_F(PipelineTest, SigtermDuringABurstKeepsExactlyTheAnsweredClicks) {
   std::atomic<int> answered{0};
   std::atomic<int> broken{0};
   std::vector<std::thread> threads;
+  threads.reserve(12);
   for (int t = 0; t < 12; ++t) {
     threads.emplace_back([&] {
       HttpClient http(port());

@@ -63,6 +63,7 @@ class CentralRouterTest : public ::testing::Test {
 TEST_F(CentralRouterTest, RotatesInOrder) {
   configure(false, WhenClosed::kAnchor, {std::nullopt, std::nullopt, std::nullopt});
   std::vector<LinkId> got;
+  got.reserve(4);
   for (int i = 0; i < 4; ++i) got.push_back(serve(kWednesdayNoon));
   EXPECT_EQ(got, (std::vector<LinkId>{1, 2, 3, 1}));
 }

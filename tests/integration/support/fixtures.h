@@ -159,6 +159,7 @@ inline std::vector<std::string> concurrent_clicks(std::uint16_t port, const std:
                                                   int connections, int per_connection) {
   std::vector<std::vector<std::string>> per_thread(static_cast<std::size_t>(connections));
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(connections));
   for (int t = 0; t < connections; ++t) {
     threads.emplace_back([&, t] {
       HttpClient http(port);
