@@ -170,6 +170,7 @@ class RedirectHandlerTest : public ::testing::Test {
   }
   std::vector<std::string> numbers(int n) {
     std::vector<std::string> out;
+    out.reserve(static_cast<std::size_t>(n));
     for (int i = 0; i < n; ++i) out.push_back(number_of(call("/loja")));
     return out;
   }
