@@ -6,10 +6,12 @@
 # that libstdc++ checks before declaring std::expected.
 #
 # Files run in parallel (one clang-tidy per core). A file found clean is
-# remembered in <build>/lint-cache under a key made of its own text, every
-# project header (src/, tests/), .clang-tidy, the compile commands and the
-# clang-tidy version: the next run lints only what changed (any header change
-# lints everything again). LINT_NO_CACHE=1 lints every file.
+# remembered under a key made of its path and text, every project header
+# (src/, tests/), .clang-tidy, the compile commands (checkout path left out,
+# so clones share it, as they share ccache's cache) and the clang-tidy
+# version: the next run lints only what changed (a header change lints
+# everything again). The cache lives in $SEQUENCIAL_LINT_CACHE (default
+# ~/.cache/sequencial/lint); LINT_NO_CACHE=1 lints every file.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 build=${1:-build-test}
@@ -18,20 +20,23 @@ log=$(mktemp)
 trap 'rm -f "$log"' EXIT
 mapfile -t files < <(git ls-files -- 'src/*.cpp' 'tests/*.cpp')
 
-cache="$build/lint-cache"
+cache=${SEQUENCIAL_LINT_CACHE:-${XDG_CACHE_HOME:-${HOME:-/tmp}/.cache}/sequencial/lint}
 mkdir -p "$cache"
+find "$cache" -type f -mtime +30 -delete  # keys not seen for a month
 shared_key=$({
   "$tidy" --version
-  cat .clang-tidy "$build/compile_commands.json"
+  cat .clang-tidy
+  sed "s|$PWD|.|g" "$build/compile_commands.json"
   git ls-files -z -- 'src/*.h' 'tests/*.h' | xargs -0 cat
 } | sha256sum | cut -d' ' -f1)
-key_of() { { echo "$shared_key"; cat "$1"; } | sha256sum | cut -d' ' -f1; }
-stamp_of() { echo "$cache/$(echo "$1" | tr '/' '_').ok"; }
+key_of() { { echo "$shared_key $1"; cat "$1"; } | sha256sum | cut -d' ' -f1; }
+stamp_of() { echo "$cache/$(key_of "$1")"; }
 
 todo=()
 for f in "${files[@]}"; do
   stamp=$(stamp_of "$f")
-  if [[ -z ${LINT_NO_CACHE:-} && -f $stamp && $(cat "$stamp") == "$(key_of "$f")" ]]; then
+  if [[ -z ${LINT_NO_CACHE:-} && -f $stamp ]]; then
+    touch "$stamp"
     continue
   fi
   todo+=("$f")
@@ -41,7 +46,7 @@ lint_one() {
   "$tidy" -p "$build" --quiet --header-filter='(src|tests)/.*' \
     --extra-arg=-std=c++2b --extra-arg=-U__cpp_concepts --extra-arg=-D__cpp_concepts=202002L \
     --extra-arg-before=-Wno-macro-redefined --extra-arg=-Wno-unknown-warning-option "$1" || return 1
-  key_of "$1" >"$(stamp_of "$1")"
+  touch "$(stamp_of "$1")"
 }
 export -f lint_one key_of stamp_of
 export tidy build cache shared_key
