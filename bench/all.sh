@@ -19,7 +19,7 @@ assignments="${BENCH_ASSIGNMENTS:-10000000}"
 cache_size="${BENCH_ASSIGNMENT_CACHE:-}"
 out_md="${BENCH_OUT:-$script_dir/results/all.md}"
 do_build=0
-only="${BENCH_ONLY:-throughput latency flat clicks memory sticky}"
+only="${BENCH_ONLY:-throughput latency flat clicks memory sticky geo}"
 
 usage() {
   cat <<EOF
@@ -33,6 +33,8 @@ nginx req/s, ratio, p50, p99, RSS), also written to bench/results/all.md:
   clicks      a plain link with N stored clicks vs none
   memory      cold start and RSS with 1,000,000 links (3 starts, median)
   sticky      N stored assignments: returning visitors' lookups, RSS, start
+  geo         a Geolocalizado central (37 regions, a city client named by a
+              trusted proxy, a GeoIP file) vs the central of 10 in the same run
 About 10 minutes with the defaults, plus seeding (about 2-4 min).
 
 Options (environment variable in brackets):
@@ -167,6 +169,13 @@ cold_start() { # label db serve-args...
 if wants throughput || wants latency; then
   run "plain link" -s plain -c "64 1000"
   run "central 10, fixed, new visitor" -s central -c "64 1000"
+fi
+if wants geo; then
+  # The GeoIP file the integration tests use (libmaxmind-db-writer-perl).
+  perl "$repo_root/tests/integration/support/make_geoip.pl" "$tmp/geo.mmdb" v1
+  wants throughput || run "central 10, fixed, new visitor" -s central -c 64
+  run "geo central 37 regions, city match" -s geo -c 64 \
+    --serve-args "--geoip-db $tmp/geo.mmdb --trusted-proxies 127.0.0.1/32"
 fi
 if wants latency; then
   for pair in "plain link:plain" "central 10, fixed, new visitor:central"; do

@@ -18,7 +18,7 @@
 # Seeded scenarios (big_*, returning, seeded_plain) have no setup_<id>: they
 # run on a database made by seed_bench_db (run.sh --db-template; see all.sh),
 # whose slugs are l0000000.. and whose central of M members is "bigc".
-scenario_ids=(plain central big_plain big_central returning seeded_plain)
+scenario_ids=(plain central big_plain big_central returning seeded_plain geo)
 declare -A scenario_title=(
   [plain]="plain link"
   [central]="central 10 members, fixed, new visitor each request"
@@ -26,6 +26,7 @@ declare -A scenario_title=(
   [big_central]="seeded central, fixed, new visitor each request"
   [returning]="seeded central, returning visitor (stored assignment)"
   [seeded_plain]="plain link l0000001 of a seeded database"
+  [geo]="geo central, 27 states + 10 cities, city match via X-Forwarded-For"
 )
 declare -A scenario_path=(
   [plain]="/plain"
@@ -34,11 +35,15 @@ declare -A scenario_path=(
   [big_central]="/bigc"
   [returning]="/bigc"
   [seeded_plain]="/l0000001"
+  [geo]="/geo"
 )
 _scenarios_dir="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 declare -A scenario_lua=(
   # A random one of the first $BENCH_VISITORS seeded visitors per request.
   [returning]="$_scenarios_dir/returning.lua"
+  # A client in Campinas named by a trusted proxy (needs --geoip-db and
+  # --trusted-proxies 127.0.0.1/32: see bench/all.sh, series geo).
+  [geo]="$_scenarios_dir/geo.lua"
 )
 
 setup_plain() {
@@ -54,6 +59,22 @@ setup_central() {
   done
   api_post /api/v1/links '{"slug":"central","phone":"5511999990000","message":"Olá","label":"bench anchor"}'
   api_post /api/v1/centrals "{\"anchor\":\"central\",\"members\":[$members],\"fixed\":true}"
+}
+
+# A Geolocalizado central: one member per Brazilian state, then ten São
+# Paulo cities (the city member of Campinas wins for the bench's client).
+setup_geo() {
+  local i=0 region members=""
+  for region in AC AL AP AM BA CE DF ES GO MA MT MS MG PA PB PR PE PI RJ RN RS RO RR SC SP SE TO \
+    SP/Campinas SP/Santos SP/Sorocaba SP/Osasco SP/Guarulhos SP/Bauru SP/Franca SP/Limeira \
+    SP/Jundiaí "SP/São Carlos"; do
+    i=$((i + 1))
+    api_post /api/v1/links \
+      "{\"slug\":\"geo$i\",\"phone\":\"55119999$((10000 + i))\",\"message\":\"Olá\",\"label\":\"bench geo $i\"}"
+    members+="${members:+,}{\"link\":\"geo$i\",\"regions\":[\"BR-$region\"]}"
+  done
+  api_post /api/v1/links '{"slug":"geo","phone":"5511999980000","message":"Olá","label":"bench geo anchor"}'
+  api_post /api/v1/centrals "{\"anchor\":\"geo\",\"mode\":\"geo\",\"members\":[$members]}"
 }
 
 api_post() { # path json

@@ -26,7 +26,7 @@ extern "C" int LLVMFuzzerTestOneInput(const std::uint8_t* data, std::size_t size
   link.phone = "5511999990001";
   link.message = std::string(message);
   const auto route = routing::make_link_route(link);
-  FUZZ_CHECK(route->has_placeholders == routing::has_placeholders(message));
+  FUZZ_CHECK(route->has_placeholders() == routing::has_placeholders(message));
   const std::string url = routing::whatsapp_url(link.phone, filled);
   FUZZ_CHECK(url.starts_with("https://wa.me/5511999990001"));
   FUZZ_CHECK(url.find_first_of(" \r\n\"<>{}") == std::string::npos);

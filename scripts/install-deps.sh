@@ -9,7 +9,8 @@ packages=(
   g++ cmake make pkg-config tzdata ca-certificates
   libboost1.81-dev libsqlite3-dev nlohmann-json3-dev libspdlog-dev libfmt-dev
   libcli11-dev libtomlplusplus-dev libsodium-dev libhowardhinnant-date-dev
-  libqrencode-dev libpng-dev libpq-dev ccache
+  libqrencode-dev libpng-dev libpq-dev libmaxminddb-dev ccache
+  libphonenumber8 libprotobuf-dev libabsl-dev
 )
 if [[ "${1:-}" == "--test" ]]; then
   packages+=(libgtest-dev libgmock-dev libbenchmark-dev clang-format clang-tidy-16 nginx-light wrk curl
@@ -22,6 +23,8 @@ if [[ "${1:-}" == "--test" ]]; then
   packages+=(help2man dpkg-dev)
   # The admin UI's browser tests: headless Debian Chromium (no browser download).
   packages+=(chromium)
+  # Geolocalizado integration tests write a tiny GeoIP (MaxMind DB) file.
+  packages+=(libmaxmind-db-writer-perl)
 fi
 # npm fetches the admin UI's chart library (embedded at build time) and the
 # browser-test tooling; Debian's nodejs/npm only when no npm is on PATH.
@@ -45,19 +48,46 @@ npm_ci() {
   cp "$root/package-lock.json" "$stamp"
 }
 
+# Google's libphonenumber (phone validation, src/core/phone.cpp): Debian's
+# libphonenumber-dev depends on Boost 1.74's dev packages, which conflict
+# with libboost1.81-dev (installing it removes 1.81's headers). So the
+# runtime library comes from its package (libphonenumber8, also the
+# package's Depends) and the headers from libphonenumber-dev's .deb,
+# unpacked into /usr/local (outside dpkg's files), with the linker's
+# libphonenumber.so symlink beside them.
+phonenumber_headers() {
+  local include=/usr/local/include/phonenumbers/phonenumberutil.h
+  [[ -f /usr/include/phonenumbers/phonenumberutil.h || -f "$include" ]] && return 0
+  local tmp
+  tmp=$(mktemp -d)
+  chmod 755 "$tmp"
+  echo "install-deps: libphonenumber headers into /usr/local"
+  (cd "$tmp" && apt-get download -q libphonenumber-dev >/dev/null 2>&1 ||
+    { "${sudo[@]}" apt-get update -q && apt-get download -q libphonenumber-dev; })
+  dpkg-deb -x "$tmp"/libphonenumber-dev_*.deb "$tmp/root"
+  "${sudo[@]}" mkdir -p /usr/local/include /usr/local/lib
+  "${sudo[@]}" cp -r "$tmp/root/usr/include/phonenumbers" /usr/local/include/
+  "${sudo[@]}" ln -sf "/usr/lib/$(dpkg-architecture -qDEB_HOST_MULTIARCH 2>/dev/null ||
+    echo x86_64-linux-gnu)/libphonenumber.so.8" /usr/local/lib/libphonenumber.so
+  rm -rf "$tmp"
+}
+
+sudo=()
+if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
+
 missing=()
 for p in "${packages[@]}"; do
   dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")
 done
 if [[ ${#missing[@]} -eq 0 ]]; then
   echo "install-deps: all ${#packages[@]} packages present"
+  phonenumber_headers
   npm_ci
   exit 0
 fi
 
-sudo=()
-if [[ $(id -u) -ne 0 ]]; then sudo=(sudo); fi
 echo "install-deps: installing ${missing[*]}"
 "${sudo[@]}" apt-get update -q
 DEBIAN_FRONTEND=noninteractive "${sudo[@]}" apt-get install -y -q --no-install-recommends "${missing[@]}"
+phonenumber_headers
 npm_ci

@@ -22,6 +22,10 @@ clang-format --dry-run -Werror "${sources[@]}"
 echo "== clang-tidy"
 scripts/lint.sh "$build"
 
+# The admin UI's scripts (ESLint pinned in package.json, eslint.config.js).
+echo "== eslint"
+npx --no-install eslint ui/src
+
 # ---- fuzz (issue 14): every libFuzzer target of fuzz/ for a few seconds each,
 # built with clang 16 into build-fuzz/ (fuzz/run.sh; longer runs: fuzz/run.sh 600).
 echo "== fuzz"

@@ -9,6 +9,7 @@
 
 #include "api/api_reply.h"
 #include "api/json_codec.h"
+#include "api/lookup_api.h"
 #include "api/openapi.h"
 #include "core/text.h"
 
@@ -146,6 +147,10 @@ void AdminApi::route(const http::HttpRequest& request, http::HttpResponse& respo
     accounts_.settings.handle(request, response);
   } else if (call.parts[0] == "settings" && call.parts.size() == 2) {
     accounts_.settings.handle_key(request, response, call.parts[1]);
+  } else if (call.parts[0] == "time-zones" && call.parts.size() == 1) {
+    handle_time_zones(request, response);
+  } else if (call.parts[0] == "phone-check" && call.parts.size() == 1) {
+    handle_phone_check(request, response);
   } else {
     call.error(Error::not_found("no such API route: /api/v1/" + std::string(call.parts[0])));
   }

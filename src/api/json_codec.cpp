@@ -127,7 +127,11 @@ json central_json(const Central& central, const std::function<std::string(LinkId
     const Member& m = central.members[i];
     json member = {{"link", slug_of(m.link_id)},
                    {"weight", m.weight},
-                   {"hours", m.hours ? schedule_json(*m.hours) : json(nullptr)}};
+                   {"hours", m.hours ? schedule_json(*m.hours) : json(nullptr)},
+                   {"title", m.title},
+                   {"description", m.description},
+                   {"photo_url", m.photo_url},
+                   {"regions", m.regions}};
     if (i < states.size()) {
       member["open_now"] = states[i].open;
       member["next_change"] = states[i].next_change == Timestamp::max()
@@ -139,6 +143,9 @@ json central_json(const Central& central, const std::function<std::string(LinkId
   const std::string anchor = slug_of(central.anchor_id);
   return {{"id", central.id},
           {"anchor", anchor},
+          {"mode", central_mode_name(central.mode)},
+          {"title", central.title},
+          {"shuffle", central.shuffle},
           {"fixed", central.fixed},
           {"when_closed", when_closed_name(central.when_closed)},
           {"members", std::move(members)},
@@ -178,6 +185,34 @@ Result<app::CentralInput> parse_central_input(const json& body) {
           const auto weight = w->get<std::int64_t>();
           member.weight = weight < 0 || weight > 1000 ? 0 : static_cast<int>(weight);
         }
+        struct TextField {
+          const char* name;
+          std::string app::MemberInput::*target;
+        };
+        static constexpr TextField kTexts[] = {{"title", &app::MemberInput::title},
+                                               {"description", &app::MemberInput::description},
+                                               {"photo_url", &app::MemberInput::photo_url}};
+        for (const auto& f : kTexts) {
+          const auto t = m.find(f.name);
+          if (t == m.end() || t->is_null()) continue;
+          if (!t->is_string()) {
+            return fail(
+                Error::invalid(field + "." + f.name, std::string(f.name) + " must be a string"));
+          }
+          member.*f.target = t->get<std::string>();
+        }
+        if (const auto r = m.find("regions"); r != m.end() && !r->is_null()) {
+          if (!r->is_array()) {
+            return fail(Error::invalid(field + ".regions", "regions must be a list of strings"));
+          }
+          for (std::size_t j = 0; j < r->size(); ++j) {
+            if (!(*r)[j].is_string()) {
+              return fail(Error::invalid(field + ".regions[" + std::to_string(j) + "]",
+                                         "a region is a string such as \"BR-SP\""));
+            }
+            member.regions.push_back((*r)[j].get<std::string>());
+          }
+        }
       }
       if (ref->is_string()) {
         member.link = ref->get<std::string>();
@@ -204,6 +239,19 @@ Result<app::CentralInput> parse_central_input(const json& body) {
     }
     in.when_closed = *parsed;
   }
+  auto mode = optional_string(body, "mode");
+  if (!mode) return fail(mode.error());
+  if (*mode) {
+    const auto parsed = central_mode_from_name(**mode);
+    if (!parsed) return fail(Error::invalid("mode", "mode must be sequencial, seletivo or geo"));
+    in.mode = *parsed;
+  }
+  auto title = optional_string(body, "title");
+  if (!title) return fail(title.error());
+  in.title = std::move(*title);
+  auto shuffle = optional_bool(body, "shuffle");
+  if (!shuffle) return fail(shuffle.error());
+  in.shuffle = *shuffle;
   return in;
 }
 

@@ -7,7 +7,7 @@ std::string_view openapi_document() {
   static constexpr std::string_view kDocument = R"JSON({
   "openapi": "3.0.3",
   "info": {"title": "Sequencial admin API", "version": "1",
-           "description": "Links, centrals (modo Sequencial), business hours, reports, and the admin UI's accounts (session, users, tokens, settings). Every error answers {\"error\":{\"code\",\"message\",\"field\"}}. Authenticate with a bearer token, or with the session cookie sqs set by POST /session; with the cookie, every POST, PUT, PATCH and DELETE must send the session's csrf_token in the X-CSRF-Token header (else 403 code csrf). With several nodes on PostgreSQL, any call that needs the database answers 503 with code unavailable (and Retry-After) while it is unreachable; redirects keep working."},
+           "description": "Links, centrals (modos Sequencial, Seletivo and Geolocalizado), business hours, reports, and the admin UI's accounts (session, users, tokens, settings). Every error answers {\"error\":{\"code\",\"message\",\"field\"}}. Authenticate with a bearer token, or with the session cookie sqs set by POST /session; with the cookie, every POST, PUT, PATCH and DELETE must send the session's csrf_token in the X-CSRF-Token header (else 403 code csrf). With several nodes on PostgreSQL, any call that needs the database answers 503 with code unavailable (and Retry-After) while it is unreachable; redirects keep working."},
   "servers": [{"url": "/api/v1"}],
   "security": [{"bearer": []}, {"session": [], "csrf": []}],
   "components": {
@@ -37,16 +37,31 @@ std::string_view openapi_document() {
       "Member": {"type": "object", "properties": {
         "link": {"type": "string"}, "weight": {"type": "integer", "minimum": 1, "maximum": 100},
         "hours": {"nullable": true, "allOf": [{"$ref": "#/components/schemas/Hours"}]},
-        "open_now": {"type": "boolean"}, "next_change": {"type": "string", "format": "date-time", "nullable": true}}},
+        "open_now": {"type": "boolean"}, "next_change": {"type": "string", "format": "date-time", "nullable": true},
+        "title": {"type": "string", "description": "Seletivo: the entry's title (empty: the link's label, else its slug)"},
+        "description": {"type": "string", "description": "Seletivo: the entry's description"},
+        "photo_url": {"type": "string", "description": "Seletivo: the entry's photo (empty: an avatar with the title's initials)"},
+        "regions": {"type": "array", "items": {"$ref": "#/components/schemas/Region"}, "description": "Geolocalizado: the regions the member serves"}}},
+      "Region": {"type": "string", "example": "BR-SP/Campinas", "description": "A country (BR), an ISO 3166-2 subdivision (BR-SP) or a city (BR-SP/Campinas or BR/Campinas; the GeoIP file's English name, case and accents ignored). Stored normalised: codes upper-cased."},
       "Central": {"type": "object", "properties": {
-        "id": {"type": "integer"}, "anchor": {"type": "string"}, "fixed": {"type": "boolean"},
+        "id": {"type": "integer"}, "anchor": {"type": "string"},
+        "mode": {"type": "string", "enum": ["sequencial", "seletivo", "geo"]},
+        "title": {"type": "string"}, "shuffle": {"type": "boolean"}, "fixed": {"type": "boolean"},
         "when_closed": {"type": "string", "enum": ["anchor", "page", "ignore_hours"]},
         "members": {"type": "array", "items": {"$ref": "#/components/schemas/Member"}},
         "created_at": {"type": "string", "format": "date-time"}, "url": {"type": "string"}}},
       "CentralInput": {"type": "object", "properties": {
         "anchor": {"oneOf": [{"type": "string"}, {"type": "integer"}], "description": "required on create; cannot change"},
         "members": {"type": "array", "minItems": 1, "items": {"oneOf": [{"type": "string"}, {"type": "integer"},
-          {"type": "object", "required": ["link"], "properties": {"link": {"oneOf": [{"type": "string"}, {"type": "integer"}]}, "weight": {"type": "integer", "minimum": 1, "maximum": 100}}}]}},
+          {"type": "object", "required": ["link"], "properties": {"link": {"oneOf": [{"type": "string"}, {"type": "integer"}]}, "weight": {"type": "integer", "minimum": 1, "maximum": 100},
+            "title": {"type": "string", "maxLength": 200}, "description": {"type": "string", "maxLength": 500},
+            "photo_url": {"type": "string", "description": "an absolute http(s) URL"},
+            "regions": {"type": "array", "maxItems": 100, "items": {"$ref": "#/components/schemas/Region"}, "description": "required (at least one) in mode geo; a malformed one is a 400 naming members[i].regions[j]"}}}]},
+          "description": "a member that anchors another central nests it (a cycle is refused with 409)"},
+        "mode": {"type": "string", "enum": ["sequencial", "seletivo", "geo"], "default": "sequencial",
+                 "description": "sequencial: rotation; seletivo: GET /{anchor} shows a chooser page of the members open now, each entry linking to <public-url>/<member>?via=<anchor>; geo: the member serving the client's region (GeoIP, --geoip-db), else the anchor"},
+        "title": {"type": "string", "maxLength": 200, "description": "Seletivo: the chooser's heading (empty: \"Com quem você quer falar?\")"},
+        "shuffle": {"type": "boolean", "default": false, "description": "Seletivo: entries in random order on each view"},
         "fixed": {"type": "boolean", "default": false},
         "when_closed": {"type": "string", "enum": ["anchor", "page", "ignore_hours"], "default": "anchor"}}},
       "User": {"type": "object", "properties": {"id": {"type": "integer"}, "email": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}},
@@ -54,7 +69,10 @@ std::string_view openapi_document() {
       "Token": {"type": "object", "properties": {"id": {"type": "integer"}, "name": {"type": "string"}, "created_at": {"type": "string", "format": "date-time"}}},
       "Settings": {"type": "object", "properties": {
         "default_tz": {"type": "string", "description": "IANA zone of reports and of hours given without tz"},
-        "public_url": {"type": "string", "description": "absolute http(s) base URL of link URLs and QR codes"}}},
+        "public_url": {"type": "string", "description": "absolute http(s) base URL of link URLs and QR codes"},
+        "shop_name": {"type": "string", "description": "the shop's public name: closed page, the page at /, preview title fallback (at most 100 characters)"},
+        "home_url": {"type": "string", "description": "where / redirects (the shop's site); empty: a neutral page"},
+        "week_start": {"type": "string", "enum": ["mon", "sun"], "description": "first day of the week of the closed page and the admin (default mon)"}}},
       "ServerSetting": {"type": "object", "properties": {
         "value": {"type": "string", "description": "the server's own value (flag, environment, config file or default)"},
         "source": {"type": "string", "enum": ["flag", "environment", "file", "default"]},
@@ -68,7 +86,7 @@ std::string_view openapi_document() {
     "responses": {
       "Stats": {"description": "a report (JSON, or text/csv with a header row \"<by>,clicks\" when format=csv)", "content": {
         "application/json": {"schema": {"type": "object", "properties": {
-          "total": {"type": "integer"}, "previews": {"type": "integer"}, "new_visitors": {"type": "integer"}, "returning_visitors": {"type": "integer"},
+          "total": {"type": "integer"}, "previews": {"type": "integer"}, "views": {"type": "integer", "description": "Seletivo chooser page views (not clicks)"}, "new_visitors": {"type": "integer"}, "returning_visitors": {"type": "integer"},
           "by": {"type": "string"}, "tz": {"type": "string"}, "from": {"type": "string", "nullable": true}, "to": {"type": "string", "nullable": true},
           "rows": {"type": "array", "items": {"type": "object", "properties": {"key": {"type": "string"}, "clicks": {"type": "integer"}}}}}}},
         "text/csv": {"schema": {"type": "string"}}}},
@@ -85,8 +103,12 @@ std::string_view openapi_document() {
       "from": {"name": "from", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "first local date (inclusive); omitted = all time"},
       "to": {"name": "to", "in": "query", "schema": {"type": "string", "format": "date"}, "description": "last local date (inclusive)"},
       "tz": {"name": "tz", "in": "query", "schema": {"type": "string"}, "description": "zone of from/to and of day/hour keys; default the server's default zone"},
-      "by": {"name": "by", "in": "query", "schema": {"type": "string", "default": "day", "enum": ["attendant", "day", "hour", "device", "browser", "referrer", "utm_source", "utm_medium", "utm_campaign", "source", "outcome"]}},
+      "by": {"name": "by", "in": "query", "schema": {"type": "string", "default": "day", "enum": ["attendant", "day", "hour", "device", "browser", "referrer", "utm_source", "utm_medium", "utm_campaign", "source", "outcome", "country", "region", "city"]},
+             "description": "country, region, city: keys BR, BR-SP, BR-SP/Campinas from the GeoIP file, (unknown) without one; a Seletivo's attendant rows are the entries chosen"},
       "format": {"name": "format", "in": "query", "schema": {"type": "string", "enum": ["json", "csv"], "default": "json"}},
+      "sep": {"name": "sep", "in": "query", "schema": {"type": "string", "enum": ["comma", "semicolon", ",", ";"], "default": "comma"}, "description": "CSV separator (Excel in pt-BR expects semicolon)"},
+      "bom": {"name": "bom", "in": "query", "schema": {"type": "string", "enum": ["0", "1"], "default": "0"}, "description": "1: the CSV starts with a UTF-8 byte order mark"},
+      "lang": {"name": "lang", "in": "query", "schema": {"type": "string", "enum": ["pt-BR", "en"]}, "description": "CSV headers in this language and a name column beside each link slug; omitted: the API's own headers and columns"},
       "slug": {"name": "slug", "in": "path", "required": true, "schema": {"type": "string"}, "description": "member link slug or id"}
     }
   },
@@ -105,13 +127,13 @@ std::string_view openapi_document() {
     },
     "/links/{id}/stats": {
       "parameters": [{"$ref": "#/components/parameters/link"}],
-      "get": {"summary": "Report of every click the link served, directly or through a central", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}],
+      "get": {"summary": "Report of every click the link served, directly or through a central", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}, {"$ref": "#/components/parameters/sep"}, {"$ref": "#/components/parameters/bom"}, {"$ref": "#/components/parameters/lang"}],
               "responses": {"200": {"$ref": "#/components/responses/Stats"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}},
       "delete": {"summary": "Reset the link's statistics", "responses": {"204": {"description": "reset"}, "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/links/{id}/clicks": {
       "parameters": [{"$ref": "#/components/parameters/link"}],
-      "get": {"summary": "Raw clicks served by or entering through the link, as CSV (kept --click-retention-days)", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}],
+      "get": {"summary": "Raw clicks served by or entering through the link, as CSV (kept --click-retention-days)", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/sep"}, {"$ref": "#/components/parameters/bom"}, {"$ref": "#/components/parameters/lang"}],
               "responses": {"200": {"description": "CSV", "content": {"text/csv": {"schema": {"type": "string"}}}}, "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/centrals": {
@@ -122,13 +144,13 @@ std::string_view openapi_document() {
     "/centrals/{id}": {
       "parameters": [{"$ref": "#/components/parameters/id"}],
       "get": {"summary": "Read a central", "responses": {"200": {"$ref": "#/components/responses/Central"}, "404": {"$ref": "#/components/responses/Error"}}},
-      "patch": {"summary": "Change any of members, fixed, when_closed", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CentralInput"}}}},
-                "responses": {"200": {"$ref": "#/components/responses/Central"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}},
+      "patch": {"summary": "Change any of members, mode, title, shuffle, fixed, when_closed", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/CentralInput"}}}},
+                "responses": {"200": {"$ref": "#/components/responses/Central"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}, "409": {"$ref": "#/components/responses/Error"}, "422": {"$ref": "#/components/responses/Error"}}},
       "delete": {"summary": "Delete a central; its anchor becomes a plain link", "responses": {"204": {"description": "deleted"}, "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/centrals/{id}/stats": {
       "parameters": [{"$ref": "#/components/parameters/id"}],
-      "get": {"summary": "Report of the clicks on the central's anchor", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}],
+      "get": {"summary": "Report of the clicks on the central's anchor", "parameters": [{"$ref": "#/components/parameters/from"}, {"$ref": "#/components/parameters/to"}, {"$ref": "#/components/parameters/tz"}, {"$ref": "#/components/parameters/by"}, {"$ref": "#/components/parameters/format"}, {"$ref": "#/components/parameters/sep"}, {"$ref": "#/components/parameters/bom"}, {"$ref": "#/components/parameters/lang"}],
               "responses": {"200": {"$ref": "#/components/responses/Stats"}, "400": {"$ref": "#/components/responses/Error"}, "404": {"$ref": "#/components/responses/Error"}}}
     },
     "/centrals/{id}/members/{slug}/hours": {
@@ -169,11 +191,17 @@ std::string_view openapi_document() {
     },
     "/settings": {
       "get": {"summary": "The settings in effect", "responses": {"200": {"$ref": "#/components/responses/Settings"}}},
-      "patch": {"summary": "Save default_tz and/or public_url; a saved value wins over the flag and takes effect at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}},
+      "patch": {"summary": "Save default_tz, public_url, shop_name, home_url and/or week_start; a saved value wins over the flag and takes effect at once", "requestBody": {"required": true, "content": {"application/json": {"schema": {"$ref": "#/components/schemas/Settings"}}}},
                 "responses": {"200": {"$ref": "#/components/responses/Settings"}, "400": {"$ref": "#/components/responses/Error"}}}
     },
+    "/phone-check": {
+      "get": {"summary": "Whether links accept a phone number (libphonenumber, per country), and its E.164 digits and international form", "parameters": [{"name": "phone", "in": "query", "required": true, "schema": {"type": "string"}}], "responses": {"200": {"description": "{\"valid\":true,\"phone\",\"formatted\",\"region\"} or {\"valid\":false,\"error\":{...}}", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    },
+    "/time-zones": {
+      "get": {"summary": "Every time zone of the server's tzdata with its ISO 3166 country (zone.tab), and UTC", "responses": {"200": {"description": "{\"items\":[{\"zone\",\"country\",\"comment\"}]}", "content": {"application/json": {"schema": {"type": "object"}}}}}}
+    },
     "/settings/{key}": {
-      "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string", "enum": ["default_tz", "public_url"]}}],
+      "parameters": [{"name": "key", "in": "path", "required": true, "schema": {"type": "string", "enum": ["default_tz", "public_url", "shop_name", "home_url", "week_start"]}}],
       "delete": {"summary": "Forget the saved value of one setting: the server's own value takes effect again", "responses": {"200": {"$ref": "#/components/responses/Settings"}, "404": {"$ref": "#/components/responses/Error"}}}
     }
   }

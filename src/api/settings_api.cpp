@@ -3,6 +3,8 @@
 
 #include <spdlog/spdlog.h>
 
+#include <algorithm>
+
 #include "api/api_reply.h"
 
 namespace sequencial::api {
@@ -12,18 +14,28 @@ void SettingsApi::handle(const http::HttpRequest& request, http::HttpResponse& r
   if (method == "PATCH") {
     auto body = json_object_body(request);
     if (!body) return reply_error(response, body.error());
+    app::SettingsChange change;
+    const std::pair<std::string_view, std::optional<std::string>*> fields[] = {
+        {app::kDefaultTzKey, &change.default_tz},
+        {app::kPublicUrlKey, &change.public_url},
+        {app::kShopNameKey, &change.shop_name},
+        {app::kHomeUrlKey, &change.home_url},
+        {app::kWeekStartKey, &change.week_start}};
     for (const auto& [key, value] : body->items()) {
-      if (key != "default_tz" && key != "public_url") {
+      if (std::ranges::none_of(fields, [&](const auto& f) { return f.first == key; })) {
         return reply_error(response, Error::invalid(key, "unknown setting " + key));
       }
     }
-    auto tz = optional_string(*body, "default_tz");
-    if (!tz) return reply_error(response, tz.error());
-    auto url = optional_string(*body, "public_url");
-    if (!url) return reply_error(response, url.error());
-    if (auto ok = settings_.update(*tz, *url); !ok) return reply_error(response, ok.error());
-    spdlog::info("event=admin_write action=settings.update default_tz={} public_url={}",
-                 tz->has_value() ? "set" : "kept", url->has_value() ? "set" : "kept");
+    std::string changed;
+    for (const auto& [key, target] : fields) {
+      auto value = optional_string(*body, key);
+      if (!value) return reply_error(response, value.error());
+      *target = std::move(*value);
+      if (*target) changed += (changed.empty() ? "" : ",") + std::string(key);
+    }
+    if (auto ok = settings_.update(change); !ok) return reply_error(response, ok.error());
+    spdlog::info("event=admin_write action=settings.update set={}",
+                 changed.empty() ? "-" : changed);
   } else if (method != "GET") {
     return reply_method_not_allowed(request, response, "GET, PATCH");
   }

@@ -7,7 +7,7 @@
 //   PATCH                  either field: saved, wins over the server's value, at once.
 //   DELETE /settings/{key} forgets the saved value: the server's own is back.
 // PATCH and DELETE answer like GET.
-//
+
 // Thread-safety: safe for concurrent use.
 #pragma once
 

@@ -23,7 +23,8 @@ constexpr std::size_t kMaxExportRows = 1'000'000;
 // are groupings of the "clicks" rollup by local time.
 bool valid_by(std::string_view by) {
   return by == "day" || by == "hour" ||
-         (by != "clicks" && by != "previews" && by != "visitor" && is_rollup_dimension(by));
+         (by != "clicks" && by != "previews" && by != "visitor" && by != "views" &&
+          is_rollup_dimension(by));
 }
 
 struct Range {
@@ -88,12 +89,15 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
   if (!valid_by(by)) {
     return fail(Error::invalid("by",
                                "by must be one of attendant, day, hour, device, browser, referrer, "
-                               "utm_source, utm_medium, utm_campaign, source, outcome"));
+                               "utm_source, utm_medium, utm_campaign, source, outcome, country, "
+                               "region, city"));
   }
   const std::string format = query_param(request.query(), "format").value_or("json");
   if (format != "json" && format != "csv") {
     return fail(Error::invalid("format", "format must be json or csv"));
   }
+  auto csv = parse_csv_options(request.query());
+  if (!csv) return fail(csv.error());
   auto range = parse_range(request, default_tz_(), clock_.now());
   if (!range) return fail(range.error());
   const std::int64_t from = first_hour(range->from);
@@ -112,8 +116,11 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
   if (!previews) return fail(previews.error());
   auto visitors = sum("visitor");
   if (!visitors) return fail(visitors.error());
+  auto views = sum("views");
+  if (!views) return fail(views.error());
 
   std::vector<std::pair<std::string, std::int64_t>> rows;
+  std::map<std::string, std::string> names;  // attendant slug -> label, for CSV
   if (by == "day" || by == "hour") {
     auto per_hour = store_.load_rollups(scope, id, "clicks", from, to, true);
     if (!per_hour) return fail(per_hour.error());
@@ -137,6 +144,7 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
           key.insert(0, "#");  // a deleted link keeps its numbers
         } else {
           key = slug;
+          if (name_of_) names[key] = name_of_(link);
         }
       }
       rows.emplace_back(std::move(key), r.count);
@@ -150,15 +158,27 @@ Result<void> StatsApi::report(StatsScope scope, std::int64_t id, const http::Htt
     response.add_header("Content-Type", "text/csv; charset=utf-8");
     response.add_header("Content-Disposition", "attachment; filename=\"stats-" + by + ".csv\"");
     std::string& body = response.body;
-    body = csv_cell(by) + ",clicks\r\n";
-    for (const auto& [key, count] : rows)
-      body += csv_cell(key) + "," + std::to_string(count) + "\r\n";
+    const char sep = csv->separator;
+    const bool named = csv->named() && by == "attendant";
+    body = csv->bom ? "\xEF\xBB\xBF" : "";
+    body += csv_header(by, *csv) + sep;
+    if (named) body += csv_header("name", *csv) + sep;
+    body += csv_header("clicks", *csv) + "\r\n";
+    for (const auto& [key, count] : rows) {
+      body += csv_cell(key, sep) + sep;
+      if (named) {
+        const auto name = names.find(key);
+        body += csv_cell(name == names.end() ? std::string() : name->second, sep) + sep;
+      }
+      body += std::to_string(count) + "\r\n";
+    }
     return {};
   }
   json items = json::array();
   for (const auto& [key, count] : rows) items.push_back({{"key", key}, {"clicks", count}});
   json body = {{"total", total},
                {"previews", (*previews)[""]},
+               {"views", (*views)[""]},
                {"new_visitors", (*visitors)["new"]},
                {"returning_visitors", (*visitors)["returning"]},
                {"by", by},
@@ -176,22 +196,52 @@ Result<void> StatsApi::export_clicks(LinkId id, const http::HttpRequest& request
                                      http::HttpResponse& response) {
   auto range = parse_range(request, default_tz_(), clock_.now());
   if (!range) return fail(range.error());
+  auto csv = parse_csv_options(request.query());
+  if (!csv) return fail(csv.error());
   auto clicks = store_.load_clicks(id, range->from, range->to, kMaxExportRows);
   if (!clicks) return fail(clicks.error());
+  const char sep = csv->separator;
+  const bool named = csv->named();
+  const auto name = [&](LinkId link) {
+    return named && name_of_ && link != 0 ? name_of_(link) : std::string();
+  };
   std::string& body = response.body;
-  body =
-      "time,kind,central_id,entry_link,link,new_visitor,outcome,device,browser,referrer,"
-      "utm_source,utm_medium,utm_campaign,utm_term,utm_content,gclid,fbclid,source,ref\r\n";
+  body = csv->bom ? "\xEF\xBB\xBF" : "";
+  static constexpr std::string_view kColumns[] = {
+      "time",       "kind",        "central_id",   "entry_link", "entry_link_name", "link",
+      "link_name",  "new_visitor", "outcome",      "device",     "browser",         "referrer",
+      "utm_source", "utm_medium",  "utm_campaign", "utm_term",   "utm_content",     "gclid",
+      "fbclid",     "source",      "ref"};
+  bool first = true;
+  for (const std::string_view column : kColumns) {
+    if (!named && (column == "entry_link_name" || column == "link_name")) continue;
+    if (!first) body += sep;
+    first = false;
+    body += csv_header(column, *csv);
+  }
+  body += "\r\n";
   for (const auto& c : *clicks) {
-    body += format_time(c.at) + "," + (c.kind == ClickKind::kPreview ? "preview" : "click") + "," +
-            std::to_string(c.central_id) + "," + csv_cell(slug_of_(c.entry_link_id)) + "," +
-            csv_cell(c.link_id == 0 ? std::string() : slug_of_(c.link_id)) + "," +
-            (c.new_visitor ? "1" : "0") + "," + csv_cell(c.outcome) + "," + csv_cell(c.device) +
-            "," + csv_cell(c.browser) + "," + csv_cell(c.referrer) + "," + csv_cell(c.utm_source) +
-            "," + csv_cell(c.utm_medium) + "," + csv_cell(c.utm_campaign) + "," +
-            csv_cell(c.utm_term) + "," + csv_cell(c.utm_content) + "," + (c.gclid ? "1" : "0") +
-            "," + (c.fbclid ? "1" : "0") + "," + (c.source == ClickSource::kQr ? "qr" : "link") +
-            "," + csv_cell(c.ref) + "\r\n";
+    const auto cell = [&](std::string_view value) {
+      body += sep;
+      append_csv_cell(body, value, sep);
+    };
+    body += format_time(c.at);
+    cell(c.kind == ClickKind::kPreview ? "preview" : "click");
+    cell(std::to_string(c.central_id));
+    cell(slug_of_(c.entry_link_id));
+    if (named) cell(name(c.entry_link_id));
+    cell(c.link_id == 0 ? std::string() : slug_of_(c.link_id));
+    if (named) cell(name(c.link_id));
+    cell(c.new_visitor ? "1" : "0");
+    for (const std::string* value : {&c.outcome, &c.device, &c.browser, &c.referrer, &c.utm_source,
+                                     &c.utm_medium, &c.utm_campaign, &c.utm_term, &c.utm_content}) {
+      cell(*value);
+    }
+    cell(c.gclid ? "1" : "0");
+    cell(c.fbclid ? "1" : "0");
+    cell(c.source == ClickSource::kQr ? "qr" : "link");
+    cell(c.ref);
+    body += "\r\n";
   }
   response.status = 200;
   response.add_header("Cache-Control", "no-store");

@@ -40,6 +40,10 @@ class StatsApi {
             store, [zone = std::move(default_tz)] { return zone; }, clock, std::move(slug_of),
             std::move(flush_clicks)) {}
 
+  // Names links in CSV exports written for people (?lang=, api/csv.h): the
+  // link's label beside its slug. Unset: the name column stays empty.
+  void set_name_of(std::function<std::string(LinkId)> name_of) { name_of_ = std::move(name_of); }
+
   // GET .../stats: the report of one scope. Fills the response (JSON or CSV)
   // or returns the error to answer.
   [[nodiscard]] Result<void> report(StatsScope scope, std::int64_t id,
@@ -56,6 +60,7 @@ class StatsApi {
   const Clock& clock_;
   std::function<std::string(LinkId)> slug_of_;
   std::function<void()> flush_clicks_;
+  std::function<std::string(LinkId)> name_of_;
 };
 
 }  // namespace sequencial::api

@@ -64,16 +64,7 @@ Result<void> Catalog::load() {
   auto centrals = store_.load_centrals();
   if (!centrals) return fail(centrals.error());
   std::lock_guard lock(mutex_);
-  links_.clear();
-  centrals_.clear();
-  for (auto& l : *links) {
-    const LinkId id = l.id;
-    links_.emplace_hint(links_.end(), id, routing::make_link_route(std::move(l)));
-  }
-  links->clear();
-  links->shrink_to_fit();
-  for (auto& c : *centrals) centrals_.emplace(c.id, std::move(c));
-  publish_locked();
+  rebuild_locked(std::move(*links), std::move(*centrals));
   return {};
 }
 
@@ -85,72 +76,109 @@ Result<void> Catalog::reload() {
   if (!links) return fail(links.error());
   auto centrals = store_.load_centrals();
   if (!centrals) return fail(centrals.error());
-  std::map<CentralId, Central> fresh;
-  for (auto& c : *centrals) fresh.emplace(c.id, std::move(c));
+  std::set<CentralId> fresh;
+  for (const auto& c : *centrals) fresh.insert(c.id);
   for (const auto& [id, central] : centrals_) {
     if (!fresh.contains(id)) assignments_.erase_central(id);
   }
-  links_.clear();
-  for (auto& l : *links) {
-    const LinkId id = l.id;
-    links_.emplace_hint(links_.end(), id, routing::make_link_route(std::move(l)));
-  }
-  centrals_ = std::move(fresh);
-  publish_locked();
+  rebuild_locked(std::move(*links), std::move(*centrals));
   return {};
 }
 
-void Catalog::publish_locked() {
-  auto table = std::make_shared<routing::RoutingTable>();
-  table->reserve(links_.size());
-  const auto& routes = links_;
+void Catalog::rebuild_locked(std::vector<Link> links, std::vector<Central> centrals) {
+  links_.clear();
+  links_.reserve(links.size());
+  for (const auto& l : links) links_.emplace(l.id, routing::make_link_route(l));
+  links = {};
+  centrals_.clear();
+  for (auto& c : centrals) centrals_.emplace(c.id, std::move(c));
 
   std::unordered_map<LinkId, std::shared_ptr<routing::CentralRouter>> by_anchor;
   std::unordered_map<CentralId, std::shared_ptr<routing::CentralRouter>> live;
   for (const auto& [id, central] : centrals_) {
-    // Links and centrals are read by two queries: a change committed between
-    // them (another node) may name a link this read has not seen yet. Such a
-    // central waits for the reload that change's notification brings.
-    const auto anchor = routes.find(central.anchor_id);
-    const bool complete =
-        anchor != routes.end() && std::ranges::all_of(central.members, [&](const Member& m) {
-          return routes.contains(m.link_id);
-        });
-    if (!complete) {
-      spdlog::warn("event=central_incomplete id={} (its links are not loaded yet)", id);
-      if (routers_.contains(id)) live.emplace(id, routers_.at(id));
-      continue;
+    if (auto router = configure_locked(central)) {
+      by_anchor.emplace(central.anchor_id, router);
+      live.emplace(id, std::move(router));
+    } else if (const auto old = routers_.find(id); old != routers_.end()) {
+      live.emplace(id, old->second);
     }
-    auto router =
-        routers_.contains(id) ? routers_.at(id) : std::make_shared<routing::CentralRouter>(id);
-    std::vector<routing::MemberRoute> members;
-    members.reserve(central.members.size());
-    for (const auto& m : central.members) {
-      std::optional<routing::BusinessHours> hours;
-      if (m.hours) {
-        // Stored schedules were validated on the way in; a zone that has
-        // since vanished from tzdata leaves the member always open.
-        if (auto compiled = routing::BusinessHours::compile(*m.hours)) hours = std::move(*compiled);
-      }
-      members.push_back({routes.at(m.link_id), m.weight, std::move(hours)});
-    }
-    router->configure(central, routes.at(central.anchor_id), std::move(members));
-    by_anchor.emplace(central.anchor_id, router);
-    live.emplace(id, std::move(router));
   }
   routers_ = std::move(live);
-  for (auto& [id, route] : routes) {
+  std::vector<routing::RoutingTable::Entry> entries;
+  entries.reserve(links_.size());
+  for (const auto& [id, route] : links_) {
     const auto it = by_anchor.find(id);
-    table->add(route, it == by_anchor.end() ? nullptr : it->second);
+    entries.push_back({route, it == by_anchor.end() ? nullptr : it->second});
   }
-  tables_.publish(std::move(table));
+  table_ = routing::RoutingTable::build(std::move(entries));
+  publish_locked();
+}
+
+std::shared_ptr<routing::CentralRouter> Catalog::configure_locked(const Central& central) {
+  // Links and centrals are read by two queries: a change committed between
+  // them (another node) may name a link this read has not seen yet. Such a
+  // central waits for the reload that change's notification brings.
+  const auto anchor = links_.find(central.anchor_id);
+  const bool complete =
+      anchor != links_.end() && std::ranges::all_of(central.members, [&](const Member& m) {
+        return links_.contains(m.link_id);
+      });
+  if (!complete) {
+    spdlog::warn("event=central_incomplete id={} (its links are not loaded yet)", central.id);
+    return nullptr;
+  }
+  const auto old = routers_.find(central.id);
+  auto router =
+      old != routers_.end() ? old->second : std::make_shared<routing::CentralRouter>(central.id);
+  std::vector<routing::MemberRoute> members;
+  members.reserve(central.members.size());
+  for (const auto& m : central.members) {
+    std::optional<routing::BusinessHours> hours;
+    if (m.hours) {
+      // Stored schedules were validated on the way in; a zone that has
+      // since vanished from tzdata leaves the member always open.
+      if (auto compiled = routing::BusinessHours::compile(*m.hours)) hours = std::move(*compiled);
+    }
+    members.push_back({links_.at(m.link_id), m.weight, std::move(hours)});
+  }
+  router->configure(central, anchor->second, std::move(members));
+  return router;
+}
+
+void Catalog::apply_central_locked(const Central& central) {
+  auto router = configure_locked(central);
+  if (!router) return;
+  routers_[central.id] = router;
+  table_ = table_.with({links_.at(central.anchor_id), std::move(router)});
+}
+
+void Catalog::apply_link_locked(routing::LinkRouteRef route) {
+  const LinkId id = route->id();
+  std::shared_ptr<routing::CentralRouter> anchored;
+  if (const auto old = links_.find(id); old != links_.end()) {
+    if (const auto* entry = table_.find(old->second->slug())) anchored = entry->central;
+    if (old->second->slug() != route->slug()) table_ = table_.without(old->second->slug());
+  }
+  links_[id] = route;
+  table_ = table_.with({std::move(route), std::move(anchored)});
+  for (const auto& [cid, central] : centrals_) {
+    const bool names_it =
+        central.anchor_id == id ||
+        std::ranges::any_of(central.members, [id](const Member& m) { return m.link_id == id; });
+    if (names_it) apply_central_locked(central);
+  }
+}
+
+void Catalog::publish_locked() {
+  tables_.publish(std::make_shared<const routing::RoutingTable>(table_));
 }
 
 std::vector<Link> Catalog::links() const {
   std::lock_guard lock(mutex_);
   std::vector<Link> out;
   out.reserve(links_.size());
-  for (const auto& [id, route] : links_) out.push_back(route->link);
+  for (const auto& [id, route] : links_) out.push_back(route->link());
+  std::ranges::sort(out, {}, &Link::id);
   return out;
 }
 
@@ -174,7 +202,7 @@ Result<Link> Catalog::link(LinkId id) const {
   std::lock_guard lock(mutex_);
   const auto it = links_.find(id);
   if (it == links_.end()) return fail(Error::not_found("no link with id " + std::to_string(id)));
-  return it->second->link;
+  return it->second->link();
 }
 
 Result<Link> Catalog::create_link(const LinkInput& input) {
@@ -186,7 +214,7 @@ Result<Link> Catalog::create_link(const LinkInput& input) {
   std::lock_guard lock(mutex_);
   auto stored = store_.insert_link(link);
   if (!stored) return fail(stored.error());
-  links_.emplace(stored->id, routing::make_link_route(*stored));
+  apply_link_locked(routing::make_link_route(*stored));
   publish_locked();
   return stored;
 }
@@ -195,17 +223,18 @@ Result<Link> Catalog::update_link(LinkId id, const LinkInput& input) {
   std::lock_guard lock(mutex_);
   const auto it = links_.find(id);
   if (it == links_.end()) return fail(Error::not_found("no link with id " + std::to_string(id)));
-  Link link = it->second->link;
+  Link link = it->second->link();
   if (auto ok = apply_link_input(link, input); !ok) return fail(ok.error());
   if (auto ok = store_.update_link(link); !ok) return fail(ok.error());
-  it->second = routing::make_link_route(link);
+  apply_link_locked(routing::make_link_route(link));
   publish_locked();
   return link;
 }
 
 Result<void> Catalog::delete_link(LinkId id) {
   std::lock_guard lock(mutex_);
-  if (!links_.contains(id)) return fail(Error::not_found("no link with id " + std::to_string(id)));
+  const auto it = links_.find(id);
+  if (it == links_.end()) return fail(Error::not_found("no link with id " + std::to_string(id)));
   for (const auto& [cid, central] : centrals_) {
     if (central.anchor_id == id) {
       return fail(Error::conflict("id", "link is the anchor of central " + std::to_string(cid) +
@@ -213,9 +242,12 @@ Result<void> Catalog::delete_link(LinkId id) {
     }
   }
   if (auto ok = store_.delete_link(id); !ok) return ok;
-  links_.erase(id);
+  table_ = table_.without(it->second->slug());
+  links_.erase(it);
   for (auto& [cid, central] : centrals_) {
-    std::erase_if(central.members, [id](const Member& m) { return m.link_id == id; });
+    if (std::erase_if(central.members, [id](const Member& m) { return m.link_id == id; }) > 0) {
+      apply_central_locked(central);
+    }
   }
   publish_locked();
   return {};
@@ -240,12 +272,51 @@ Result<Central> Catalog::central(CentralId id) const {
 
 Result<LinkId> Catalog::resolve_locked(std::string_view ref, std::string_view field) const {
   if (const auto id = parse_positive_id(ref); id && links_.contains(*id)) return *id;
-  for (const auto& [id, route] : links_) {
-    if (iequals(route->link.slug, ref)) return id;
-  }
+  if (const auto* entry = table_.find(ref)) return entry->link->id();
   return fail(Error{ErrorCode::kUnprocessable,
                     "no link with slug or id \"" + std::string(ref) + "\"", std::string(field)});
 }
+
+namespace {
+
+constexpr std::size_t kMaxRegionsPerMember = 100;
+constexpr std::size_t kMaxEntryDescriptionChars = 500;
+
+// The Seletivo texts and Geolocalizado regions of one member; errors name
+// `members[i].<field>`.
+Result<void> apply_member_extras(Member& member, const MemberInput& in, const std::string& field) {
+  if (auto ok = validate_text(in.title, field + ".title", kMaxLabelChars); !ok) {
+    return fail(ok.error());
+  }
+  if (auto ok = validate_text(in.description, field + ".description", kMaxEntryDescriptionChars);
+      !ok) {
+    return fail(ok.error());
+  }
+  if (auto ok = validate_image_url(in.photo_url); !ok) {
+    Error error = ok.error();
+    error.field = field + ".photo_url";
+    const std::string_view old_name = "preview_image";
+    if (error.message.starts_with(old_name)) error.message.replace(0, old_name.size(), "photo_url");
+    return fail(std::move(error));
+  }
+  if (in.regions.size() > kMaxRegionsPerMember) {
+    return fail(Error::invalid(field + ".regions", "a member has at most 100 regions"));
+  }
+  member.title = in.title;
+  member.description = in.description;
+  member.photo_url = in.photo_url;
+  member.regions.clear();
+  for (std::size_t j = 0; j < in.regions.size(); ++j) {
+    auto region = normalize_region(in.regions[j], field + ".regions[" + std::to_string(j) + "]");
+    if (!region) return fail(region.error());
+    if (std::ranges::find(member.regions, *region) == member.regions.end()) {
+      member.regions.push_back(std::move(*region));
+    }
+  }
+  return {};
+}
+
+}  // namespace
 
 Result<Central> Catalog::apply_central_input_locked(Central central,
                                                     const CentralInput& input) const {
@@ -254,7 +325,7 @@ Result<Central> Catalog::apply_central_input_locked(Central central,
     if (!anchor) return fail(anchor.error());
     for (const auto& [id, other] : centrals_) {
       if (id != central.id && other.anchor_id == *anchor) {
-        return fail(Error::conflict("anchor", "link \"" + links_.at(*anchor)->link.slug +
+        return fail(Error::conflict("anchor", "link \"" + std::string(links_.at(*anchor)->slug()) +
                                                   "\" is already the anchor of central " +
                                                   std::to_string(id)));
       }
@@ -263,6 +334,13 @@ Result<Central> Catalog::apply_central_input_locked(Central central,
   }
   if (input.fixed) central.fixed = *input.fixed;
   if (input.when_closed) central.when_closed = *input.when_closed;
+  if (input.mode) central.mode = *input.mode;
+  if (input.title) {
+    if (auto ok = validate_text(*input.title, "title", kMaxLabelChars); !ok)
+      return fail(ok.error());
+    central.title = *input.title;
+  }
+  if (input.shuffle) central.shuffle = *input.shuffle;
   if (input.members) {
     if (input.members->empty()) {
       return fail(Error::invalid("members", "a central needs at least one member"));
@@ -286,7 +364,10 @@ Result<Central> Catalog::apply_central_input_locked(Central central,
       if (in.weight < 1 || in.weight > kMaxWeight) {
         return fail(Error::invalid(field + ".weight", "weight must be an integer from 1 to 100"));
       }
-      Member member{*id, in.weight, std::nullopt};
+      Member member;
+      member.link_id = *id;
+      member.weight = in.weight;
+      if (auto ok = apply_member_extras(member, in, field); !ok) return fail(ok.error());
       // A member who stays keeps their business hours.
       for (const auto& old : central.members) {
         if (old.link_id == *id) member.hours = old.hours;
@@ -295,7 +376,43 @@ Result<Central> Catalog::apply_central_input_locked(Central central,
     }
     central.members = std::move(members);
   }
+  if (central.mode == CentralMode::kGeo) {
+    for (std::size_t i = 0; i < central.members.size(); ++i) {
+      if (central.members[i].regions.empty()) {
+        return fail(Error::invalid("members[" + std::to_string(i) + "].regions",
+                                   "a member of a geo central needs at least one region"));
+      }
+    }
+  }
+  if (auto ok = check_no_cycle_locked(central); !ok) return fail(ok.error());
   return central;
+}
+
+Result<void> Catalog::check_no_cycle_locked(const Central& central) const {
+  // Members of each anchor, with `central` in place of its stored version.
+  std::unordered_map<LinkId, const std::vector<Member>*> members_of;
+  for (const auto& [id, other] : centrals_) {
+    if (id != central.id) members_of.emplace(other.anchor_id, &other.members);
+  }
+  members_of[central.anchor_id] = &central.members;
+  std::vector<LinkId> pending;
+  pending.reserve(central.members.size());
+  std::set<LinkId> seen;
+  for (const Member& m : central.members) pending.push_back(m.link_id);
+  while (!pending.empty()) {
+    const LinkId link = pending.back();
+    pending.pop_back();
+    if (link == central.anchor_id) {
+      return fail(Error::conflict("members", "a member leads back to this central's anchor \"" +
+                                                 std::string(links_.at(central.anchor_id)->slug()) +
+                                                 "\" through another central (a cycle)"));
+    }
+    if (!seen.insert(link).second) continue;
+    if (const auto it = members_of.find(link); it != members_of.end()) {
+      for (const Member& m : *it->second) pending.push_back(m.link_id);
+    }
+  }
+  return {};
 }
 
 Result<Central> Catalog::create_central(const CentralInput& input) {
@@ -309,6 +426,7 @@ Result<Central> Catalog::create_central(const CentralInput& input) {
   auto stored = store_.insert_central(*central);
   if (!stored) return stored;
   centrals_.emplace(stored->id, *stored);
+  apply_central_locked(*stored);
   publish_locked();
   return stored;
 }
@@ -333,6 +451,7 @@ Result<Central> Catalog::update_central(CentralId id, const CentralInput& input)
   if (const auto r = routers_.find(id); r != routers_.end()) central->cursor = r->second->cursor();
   if (auto ok = store_.update_central(*central); !ok) return fail(ok.error());
   it->second = *central;
+  apply_central_locked(*central);
   publish_locked();
   return central;
 }
@@ -343,6 +462,8 @@ Result<void> Catalog::delete_central(CentralId id) {
     return fail(Error::not_found("no central with id " + std::to_string(id)));
   }
   if (auto ok = store_.delete_central(id); !ok) return ok;
+  const auto& anchor = links_.at(centrals_.at(id).anchor_id);
+  table_ = table_.with({anchor, nullptr});
   centrals_.erase(id);
   routers_.erase(id);
   assignments_.erase_central(id);
@@ -373,6 +494,7 @@ Result<Central> Catalog::set_member_hours(CentralId id, std::string_view link_re
   if (const auto r = routers_.find(id); r != routers_.end()) central.cursor = r->second->cursor();
   if (auto ok = store_.update_central(central); !ok) return fail(ok.error());
   it->second = central;
+  apply_central_locked(central);
   publish_locked();
   return central;
 }
@@ -380,7 +502,7 @@ Result<Central> Catalog::set_member_hours(CentralId id, std::string_view link_re
 std::string Catalog::slug_of(LinkId id) const {
   std::lock_guard lock(mutex_);
   const auto it = links_.find(id);
-  return it == links_.end() ? std::string() : it->second->link.slug;
+  return it == links_.end() ? std::string() : std::string(it->second->slug());
 }
 
 std::shared_ptr<routing::CentralRouter> Catalog::router(CentralId id) const {

@@ -40,6 +40,9 @@ struct LinkInput {
 struct MemberInput {
   std::string link;  // slug or numeric id
   int weight = 1;
+  // Braced defaults keep {link, weight} a complete initializer.
+  std::string title{}, description{}, photo_url{};  // Seletivo entry
+  std::vector<std::string> regions{};               // Geolocalizado
 };
 
 struct CentralInput {
@@ -47,6 +50,9 @@ struct CentralInput {
   std::optional<std::vector<MemberInput>> members;
   std::optional<bool> fixed;
   std::optional<WhenClosed> when_closed;
+  std::optional<CentralMode> mode;
+  std::optional<std::string> title;
+  std::optional<bool> shuffle;
 };
 
 class Catalog {
@@ -91,6 +97,19 @@ class Catalog {
   [[nodiscard]] Result<LinkId> resolve_locked(std::string_view ref, std::string_view field) const;
   [[nodiscard]] Result<Central> apply_central_input_locked(Central central,
                                                            const CentralInput& input) const;
+  // Loads `links` and `centrals` in place of everything held: O(n).
+  void rebuild_locked(std::vector<Link> links, std::vector<Central> centrals);
+  // The router of `central` configured with its current links; null when a
+  // link it names is not loaded yet (see rebuild_locked).
+  [[nodiscard]] std::shared_ptr<routing::CentralRouter> configure_locked(const Central& central);
+  // Reconfigures `central`, keeps its router and points its anchor's entry at it.
+  void apply_central_locked(const Central& central);
+  // Puts `route` into the table (keeping the central its anchor entry had)
+  // and reconfigures every central that names it.
+  void apply_link_locked(routing::LinkRouteRef route);
+  // Refuses (409) a central whose members lead back to its own anchor
+  // through other centrals' members (modes nest, cycles would not end).
+  [[nodiscard]] Result<void> check_no_cycle_locked(const Central& central) const;
   void publish_locked();
 
   Store& store_;
@@ -101,9 +120,10 @@ class Catalog {
   // Guarded by mutex_:
   // One LinkRoute per link, shared with the published routing tables (so a
   // link is held once in memory, and publishing does not rebuild routes).
-  std::map<LinkId, std::shared_ptr<const routing::LinkRoute>> links_;
+  std::unordered_map<LinkId, routing::LinkRouteRef> links_;
   std::map<CentralId, Central> centrals_;
   std::unordered_map<CentralId, std::shared_ptr<routing::CentralRouter>> routers_;
+  routing::RoutingTable table_;  // the table last published
 };
 
 }  // namespace sequencial::app

@@ -185,6 +185,11 @@ int main(int argc, char** argv) {
                    "CIDR ranges of reverse proxies allowed to name the client in "
                    "X-Forwarded-For/Forwarded, e.g. 127.0.0.1/32,10.0.0.0/8 (default: none)")
       ->envname("SEQUENCIAL_TRUSTED_PROXIES");
+  serve_cmd
+      ->add_option("--geoip-db", serve.geoip_db,
+                   "MaxMind DB file (GeoLite2-City/-Country, DB-IP Lite) for Geolocalizado "
+                   "centrals and by=country|region|city reports; read locally, reloaded on SIGHUP")
+      ->envname("SEQUENCIAL_GEOIP_DB");
 #ifdef SEQUENCIAL_TEST_HOOKS
   serve_cmd->add_option("--test-clock-file", serve.test_clock_file,
                         "TEST BUILDS ONLY: read the current unix time from this file");

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
+#include <cstdio>
 
 #include "core/text.h"
 #include "routing/business_hours.h"
@@ -74,9 +76,28 @@ std::string not_found_page(Language lang) {
               "<h1>Link não encontrado</h1><p>Este link não existe ou está pausado.</p>");
 }
 
-std::string preview_page(const Link& link, std::string_view public_url) {
+std::string home_page(std::string_view shop_name, Language lang) {
+  const bool en = lang == Language::kEn;
+  std::string body = "<h1>";
+  if (shop_name.empty()) {
+    body += en ? "Welcome" : "Bem-vindo";
+  } else {
+    append_html_escaped(body, shop_name);
+  }
+  body += "</h1><p>";
+  body += en ? "To talk to us, use the link or QR code you received."
+             : "Para falar conosco, use o link ou o QR code que você recebeu.";
+  body += "</p>";
+  return page(en ? "en" : "pt-BR", shop_name.empty() ? (en ? "Welcome" : "Bem-vindo") : shop_name,
+              body);
+}
+
+std::string preview_page(const Link& link, std::string_view public_url,
+                         std::string_view shop_name) {
+  // The label is the shop's own name for the link ("Loja — link do
+  // Instagram"): customers never see it.
   const std::string title = !link.preview_title.empty() ? link.preview_title
-                            : !link.label.empty()       ? link.label
+                            : !shop_name.empty()        ? std::string(shop_name)
                                                         : std::string("Fale conosco no WhatsApp");
   const std::string description = !link.preview_description.empty()
                                       ? link.preview_description
@@ -108,6 +129,32 @@ std::string preview_page(const Link& link, std::string_view public_url) {
   return head;
 }
 
+std::string next_opening_text(const NextOpening& next, Language lang) {
+  const bool en = lang == Language::kEn;
+  // "9:00", "13:00": no leading zero, as people write it.
+  const std::string clock = std::to_string(next.minute / 60) + ":" +
+                            (next.minute % 60 < 10 ? "0" : "") + std::to_string(next.minute % 60);
+  if (next.date == next.today) return (en ? "today at " : "hoje às ") + clock;
+  if (next.date == next.tomorrow) return (en ? "tomorrow at " : "amanhã às ") + clock;
+  static constexpr std::array<const char*, 7> kLongPt = {
+      "domingo",      "segunda-feira", "terça-feira", "quarta-feira",
+      "quinta-feira", "sexta-feira",   "sábado"};
+  static constexpr std::array<const char*, 7> kLongEn = {
+      "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
+  int y = 0;
+  unsigned m = 0;
+  unsigned d = 0;
+  if (next.date.size() != 10 || std::sscanf(next.date.c_str(), "%d-%u-%u", &y, &m, &d) != 3) {
+    return next.date + " " + clock;
+  }
+  const std::chrono::year_month_day ymd{std::chrono::year(y), std::chrono::month(m),
+                                        std::chrono::day(d)};
+  const unsigned weekday = std::chrono::weekday(std::chrono::sys_days(ymd)).c_encoding();
+  const std::string day_month = next.date.substr(8, 2) + "/" + next.date.substr(5, 2);
+  if (en) return std::string(kLongEn[weekday]) + ", " + day_month + " at " + clock;
+  return std::string(kLongPt[weekday]) + ", " + day_month + " às " + clock;
+}
+
 std::string closed_page_html(const ClosedPageInfo& info, Language lang) {
   const bool en = lang == Language::kEn;
   static constexpr std::array<const char*, 7> kDaysPt = {"Domingo", "Segunda", "Terça", "Quarta",
@@ -116,17 +163,24 @@ std::string closed_page_html(const ClosedPageInfo& info, Language lang) {
       "Sunday", "Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday"};
   const std::string title =
       en ? "We are outside our service hours" : "Estamos fora do horário de atendimento";
-  std::string body = "<h1>";
+  std::string body;
+  if (!info.shop_name.empty()) {
+    body += "<p class=\"shop\" id=\"shop-name\"><strong>";
+    append_html_escaped(body, info.shop_name);
+    body += "</strong></p>";
+  }
+  body += "<h1>";
   append_html_escaped(body, title);
   body += "</h1>";
-  if (!info.next_opening.empty()) {
-    body += en ? "<p>We open again at <strong id=\"next-opening\">"
-               : "<p>Voltamos a atender em <strong id=\"next-opening\">";
-    append_html_escaped(body, info.next_opening);
+  if (info.next) {
+    body += en ? "<p>We are back <strong id=\"next-opening\">"
+               : "<p>Voltamos a atender <strong id=\"next-opening\">";
+    append_html_escaped(body, next_opening_text(*info.next, lang));
     body += "</strong>.</p>";
   }
   body += en ? "<h2>Service hours</h2><table>" : "<h2>Horário de atendimento</h2><table>";
-  for (int day = 0; day < 7; ++day) {
+  for (int row = 0; row < 7; ++row) {
+    const int day = info.week_starts_monday ? (row + 1) % 7 : row;
     body += "<tr><td>";
     body += en ? kDaysEn[static_cast<std::size_t>(day)] : kDaysPt[static_cast<std::size_t>(day)];
     body += "</td><td>";

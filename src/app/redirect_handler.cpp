@@ -1,6 +1,7 @@
 // The redirect path.
 #include "app/redirect_handler.h"
 
+#include "app/chooser_page.h"
 #include "app/pages.h"
 #include "clicks/visitor_agent.h"
 #include "core/text.h"
@@ -29,6 +30,10 @@ std::string click_ref(const VisitorId& random) {
 }
 
 constexpr std::size_t kMaxUtmChars = 200;
+// Centrals a click may pass through (a Geolocalizado region's team...).
+// Cycles are refused when written; this only bounds a race with another
+// node's write.
+constexpr int kMaxNesting = 4;
 
 // A campaign parameter as stored and put into messages: valid UTF-8 of at
 // most 200 characters, or empty (anything else came from a crafted URL).
@@ -72,6 +77,7 @@ struct RedirectHandler::ParkedClick {
   Timestamp now{};
   std::optional<routing::AssignmentTable::Found> kept;
   bool may_race = false;  // a returning visitor the database has no attendant for
+  Origin origin;
   std::shared_ptr<http::PendingResponse> pending;
 };
 
@@ -87,11 +93,29 @@ void RedirectHandler::not_found(const http::HttpRequest& request, http::HttpResp
   response.body = not_found_page(pick_language(request.header("Accept-Language")));
 }
 
+void RedirectHandler::home(const http::HttpRequest& request, http::HttpResponse& response) {
+  const ProfileValues profile = context_.profile.get();
+  response.add_header("Cache-Control", "no-store");
+  if (!profile.home_url.empty()) {
+    response.status = 302;
+    response.add_header("Location", profile.home_url);
+    return;
+  }
+  response.status = 200;
+  response.add_header("Content-Type", kHtml);
+  response.body = home_page(profile.shop_name, pick_language(request.header("Accept-Language")));
+}
+
 void RedirectHandler::handle(const http::HttpRequest& request, std::string_view slug,
                              http::HttpResponse& response) {
+  if (slug.empty()) {
+    home(request, response);
+    return;
+  }
   const std::size_t loop = request.loop_index;
-  const routing::RoutingTable::Entry* entry = ports_.tables.current(loop).find(slug);
-  if (entry == nullptr || !entry->link->link.active) {
+  const routing::RoutingTable& table = ports_.tables.current(loop);
+  const routing::RoutingTable::Entry* entry = table.find(slug);
+  if (entry == nullptr || !entry->link->active()) {
     not_found(request, response);
     return;
   }
@@ -105,7 +129,7 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
       preview.at = context_.clock.now();
       preview.kind = ClickKind::kPreview;
       preview.central_id = entry->central ? entry->central->id() : 0;
-      preview.entry_link_id = entry->link->link.id;
+      preview.entry_link_id = entry->link->id();
       preview.outcome = "preview";
       describe_click(request, preview);
       ports_.clicks.push(loop, std::move(preview));
@@ -116,7 +140,8 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     response.status = 200;
     response.add_header("Content-Type", kHtml);
     response.add_header("Cache-Control", "no-store");
-    response.body = preview_page(entry->link->link, context_.public_url.get());
+    response.body = preview_page(entry->link->link(), context_.public_url.get(),
+                                 context_.profile.get().shop_name);
     return;
   }
 
@@ -127,10 +152,36 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     context_.metrics.add(loop, Counter::kNewVisitors);
   }
   const Timestamp now = context_.clock.now();
+  Origin origin;
+  if (geoip_ != nullptr) origin.located = geoip_->locate(request, loop, origin.where);
+  origin.via = chooser_of(request, *entry);
+  // Seletivo: the chooser page. Geolocalizado: the member of the client's
+  // region; a member anchoring another central goes on through it.
+  for (int depth = 0; entry->central && depth < kMaxNesting; ++depth) {
+    routing::CentralRouter& outer = *entry->central;
+    const CentralMode mode = outer.mode();
+    if (mode == CentralMode::kSeletivo) {
+      chooser(request, *entry, *visitor, new_visitor, now, origin, response);
+      return;
+    }
+    if (mode != CentralMode::kGeo) break;
+    routing::FixedPlan plan;
+    plan.decision = outer.route_geo(now, origin.where);
+    const routing::RoutingTable::Entry* inner = plan.decision.outcome == routing::Outcome::kGeo
+                                                    ? table.find(plan.decision.link->slug())
+                                                    : nullptr;
+    if (inner != nullptr && inner->central && inner->link->active()) {
+      origin.via = outer.id();
+      entry = inner;
+      continue;
+    }
+    respond(request, *entry, plan, *visitor, new_visitor, now, origin, response);
+    return;
+  }
   if (!entry->central) {
     routing::FixedPlan plan;
     plan.decision = {entry->link, routing::Outcome::kLink, false};
-    respond(request, *entry, plan, *visitor, new_visitor, now, response);
+    respond(request, *entry, plan, *visitor, new_visitor, now, origin, response);
     return;
   }
 
@@ -151,7 +202,7 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
     if (wants_ticket) lookups.count_ticket_fallback();
     const auto plan = routing::plan_click(central, now, *visitor, kept, std::nullopt, false);
     apply(plan, loop);
-    respond(request, *entry, plan, *visitor, new_visitor, now, response);
+    respond(request, *entry, plan, *visitor, new_visitor, now, origin, response);
     return;
   }
 
@@ -162,14 +213,22 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
   click->new_visitor = new_visitor;
   click->now = now;
   click->kept = kept;
+  click->origin = origin;
   // A new visitor's id can reach another node (the visitor's next click)
-  // before a write-behind flush: on several nodes the first assignment is
-  // claimed before answering, in the same batched round trips as tickets.
-  click->may_race = lookups.shared() && new_visitor;
+  // before a write-behind flush: on several nodes their first assignment is
+  // stored before answering, by the same statement that hands out their
+  // ticket (one round trip, batched with the other clicks').
+  auto slots = central.fixed() && new_visitor ? central.open_slot_links(now) : nullptr;
+  click->may_race = lookups.shared() && new_visitor && !slots;
   click->pending = request.defer();
   response.status = 0;  // answered later, through click->pending
   if (look_up) {
     lookups.find(central.id(), *visitor, [this, click](auto stored) { after_find(click, stored); });
+  } else if (slots) {
+    lookups.claimed_ticket(central.id(), *visitor, slots, now,
+                           [this, click, slots](std::optional<std::uint64_t> ticket) {
+                             decide_claimed(click, *slots, ticket);
+                           });
   } else {
     lookups.ticket(central.id(), [this, click](std::optional<std::uint64_t> ticket) {
       if (!ticket) ports_.lookups.count_ticket_fallback();
@@ -221,12 +280,33 @@ void RedirectHandler::decide(const std::shared_ptr<ParkedClick>& click,
   });
 }
 
+void RedirectHandler::decide_claimed(const std::shared_ptr<ParkedClick>& click,
+                                     const std::vector<LinkId>& slots,
+                                     std::optional<std::uint64_t> ticket) {
+  routing::CentralRouter& central = *click->entry.central;
+  if (!ticket) {
+    // No answer in time, but the statement may still land (late): the local
+    // cursor decides and claims like for any first assignment, so a late
+    // row wins over ours rather than being overwritten behind another
+    // node's back.
+    ports_.lookups.count_ticket_fallback();
+    click->may_race = true;
+    return decide(click, std::nullopt);
+  }
+  auto plan = routing::plan_click(central, click->now, click->visitor, std::nullopt, ticket, false);
+  if (!plan.remember) return finish(click, plan);
+  // The database stored the member this ticket serves among `slots`; the
+  // router chose the same one unless a member's state changed meanwhile.
+  const Assignment stored{central.id(), click->visitor, slots[*ticket % slots.size()], click->now};
+  finish(click, routing::settle_claim(central, click->now, std::move(plan), stored));
+}
+
 void RedirectHandler::finish(const std::shared_ptr<ParkedClick>& click,
                              const routing::FixedPlan& plan) {
   apply(plan, click->request->loop_index);
   click->pending->finish([this, click, plan](http::HttpResponse& response) {
     respond(*click->request, click->entry, plan, click->visitor, click->new_visitor, click->now,
-            response);
+            click->origin, response);
   });
 }
 
@@ -239,7 +319,8 @@ void RedirectHandler::apply(const routing::FixedPlan& plan, std::size_t loop) {
 void RedirectHandler::respond(const http::HttpRequest& request,
                               const routing::RoutingTable::Entry& entry,
                               const routing::FixedPlan& plan, const VisitorId& visitor,
-                              bool new_visitor, Timestamp now, http::HttpResponse& response) {
+                              bool new_visitor, Timestamp now, const Origin& origin,
+                              http::HttpResponse& response) {
   const std::size_t loop = request.loop_index;
   const routing::RouteDecision& decision = plan.decision;
   context_.metrics.add_redirect(loop, decision.outcome);
@@ -248,12 +329,18 @@ void RedirectHandler::respond(const http::HttpRequest& request,
   ClickRecord click;
   click.at = now;
   click.central_id = entry.central ? entry.central->id() : 0;
-  click.entry_link_id = entry.link->link.id;
-  click.link_id = decision.link ? decision.link->link.id : 0;
+  click.entry_link_id = entry.link->id();
+  click.link_id = decision.link ? decision.link->id() : 0;
   click.visitor = visitor;
   click.new_visitor = new_visitor;
   click.outcome = routing::outcome_name(decision.outcome);
   click.ref = click_ref(context_.visitor_ids.next(loop));
+  click.via_central_id = origin.via;
+  if (origin.located) {
+    click.country = origin.where.country_key();
+    click.region = origin.where.region_key();
+    click.city = origin.where.city_key();
+  }
   describe_click(request, click);
 
   if (new_visitor) append_visitor_set_cookie(response.headers, visitor, options_.secure_cookie);
@@ -262,17 +349,83 @@ void RedirectHandler::respond(const http::HttpRequest& request,
   } else {
     response.status = 302;
     const routing::LinkRoute& target = *decision.link;
-    if (target.has_placeholders) {
+    if (target.has_placeholders()) {
       const std::string message = routing::fill_placeholders(
-          target.link.message, {click.utm_source, click.utm_medium, click.utm_campaign,
-                                click.utm_term, click.utm_content, click.ref});
-      response.add_header("Location", routing::whatsapp_url(target.link.phone, message));
+          target.message(), {click.utm_source, click.utm_medium, click.utm_campaign, click.utm_term,
+                             click.utm_content, click.ref});
+      response.add_header("Location", routing::whatsapp_url(target.phone(), message));
     } else {
-      response.add_header("Location", target.location);
+      response.add_header("Location", target.location());
     }
     response.add_header("Cache-Control", "no-store");
   }
   ports_.clicks.push(loop, std::move(click));
+}
+
+CentralId RedirectHandler::chooser_of(const http::HttpRequest& request,
+                                      const routing::RoutingTable::Entry& entry) const {
+  const std::string_view query = request.query();
+  if (query.empty()) return 0;
+  const auto via = query_param(query, "via");
+  if (!via) return 0;
+  const routing::RoutingTable::Entry* chooser =
+      ports_.tables.current(request.loop_index).find(*via);
+  if (chooser == nullptr || !chooser->central ||
+      chooser->central->mode() != CentralMode::kSeletivo ||
+      !chooser->central->has_member(entry.link->id())) {
+    return 0;
+  }
+  return chooser->central->id();
+}
+
+void RedirectHandler::chooser(const http::HttpRequest& request,
+                              const routing::RoutingTable::Entry& entry, const VisitorId& visitor,
+                              bool new_visitor, Timestamp now, const Origin& origin,
+                              http::HttpResponse& response) {
+  const std::size_t loop = request.loop_index;
+  routing::CentralRouter& central = *entry.central;
+  routing::ChooserView view = central.chooser(now, context_.visitor_ids.next(loop).lo);
+  if (view.entries.empty()) {
+    routing::FixedPlan plan;
+    plan.decision = {view.closed == routing::Outcome::kClosedPage ? nullptr : view.anchor,
+                     view.closed, false};
+    respond(request, entry, plan, visitor, new_visitor, now, origin, response);
+    return;
+  }
+  context_.metrics.add_redirect(loop, routing::Outcome::kChooser);
+  ClickRecord record;
+  record.at = now;
+  record.kind = ClickKind::kView;
+  record.central_id = central.id();
+  record.entry_link_id = entry.link->id();
+  record.visitor = visitor;
+  record.new_visitor = new_visitor;
+  record.outcome = routing::outcome_name(routing::Outcome::kChooser);
+  if (origin.located) {
+    record.country = origin.where.country_key();
+    record.region = origin.where.region_key();
+    record.city = origin.where.city_key();
+  }
+  describe_click(request, record);
+  ports_.clicks.push(loop, std::move(record));
+
+  const std::string& public_url = context_.public_url.get();
+  ChooserPageInfo info;
+  info.title = std::move(view.title);
+  const Link anchor = entry.link->link();
+  info.anchor = &anchor;
+  info.url = public_url + "/" + anchor.slug;
+  info.entries.reserve(view.entries.size());
+  for (routing::ChooserEntry& e : view.entries) {
+    info.entries.push_back(
+        {entry_href(public_url, e.link->slug(), request.query(), entry.link->slug()),
+         std::move(e.title), std::move(e.description), std::move(e.photo_url)});
+  }
+  if (new_visitor) append_visitor_set_cookie(response.headers, visitor, options_.secure_cookie);
+  response.status = 200;
+  response.add_header("Content-Type", kHtml);
+  response.add_header("Cache-Control", "no-store");
+  response.body = chooser_page_html(info, pick_language(request.header("Accept-Language")));
 }
 
 void RedirectHandler::handle_qr(const http::HttpRequest& request, std::string_view slug,
@@ -280,11 +433,12 @@ void RedirectHandler::handle_qr(const http::HttpRequest& request, std::string_vi
   // Runs on a worker thread: the shared snapshot, not a loop's copy.
   const auto table = ports_.tables.snapshot();
   const routing::RoutingTable::Entry* entry = table->find(slug);
-  if (entry == nullptr || !entry->link->link.active) {
+  if (entry == nullptr || !entry->link->active()) {
     not_found(request, response);
     return;
   }
-  const std::string url = context_.public_url.get() + "/" + entry->link->link.slug + "?src=qr";
+  const std::string url =
+      context_.public_url.get() + "/" + std::string(entry->link->slug()) + "?src=qr";
   auto image = format == "svg" ? qr::qr_svg(url) : qr::qr_png(url);
   if (!image) {
     response.status = 500;
@@ -303,18 +457,29 @@ void RedirectHandler::closed_page(const http::HttpRequest& request, routing::Cen
   const Timestamp now = context_.clock.now();
   ClosedPageInfo info;
   info.schedules = central.schedules();
-  if (const auto anchor = central.anchor()) info.write_anyway_url = anchor->location;
+  const ProfileValues profile = context_.profile.get();
+  info.shop_name = profile.shop_name;
+  info.week_starts_monday = profile.week_starts_monday;
+  if (const auto anchor = central.anchor()) info.write_anyway_url = anchor->location();
   if (const auto next = central.next_opening(now, std::chrono::days(14))) {
     Schedule zone_only;
     zone_only.tz = info.schedules.empty() || !info.schedules.front() ? options_.default_tz
                                                                      : info.schedules.front()->tz;
     if (auto hours = routing::BusinessHours::compile(zone_only)) {
-      std::string text = hours->format_local(*next);  // "2026-11-30T09:00:00-03:00"
-      if (text.size() >= 16) {
-        text = text.substr(8, 2) + "/" + text.substr(5, 2) + "/" + text.substr(0, 4) + " " +
-               text.substr(11, 5);
+      // Local "2026-11-30T09:00:00-03:00": the day, and the minute of the day.
+      const std::string at = hours->format_local(*next);
+      if (at.size() >= 16) {
+        NextOpening opening;
+        opening.date = at.substr(0, 10);
+        opening.minute = std::stoi(at.substr(11, 2)) * 60 + std::stoi(at.substr(14, 2));
+        opening.today = hours->format_local(now).substr(0, 10);
+        // A day later (25 hours on the day a DST change makes 25 hours long).
+        opening.tomorrow = hours->format_local(now + std::chrono::hours(24)).substr(0, 10);
+        if (opening.tomorrow == opening.today) {
+          opening.tomorrow = hours->format_local(now + std::chrono::hours(25)).substr(0, 10);
+        }
+        info.next = std::move(opening);
       }
-      info.next_opening = std::move(text);
     }
   }
   response.status = 200;

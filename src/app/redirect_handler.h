@@ -12,7 +12,15 @@
 // serving others, RouteLookups asks the database in a batch with a
 // deadline, and the click resumes (on its loop) with the answer or, past
 // the deadline, with the local fallback. The decisions themselves are the
-// routing core's (routing/fixed_policy.h); this file only performs them.
+// routing core's (routing/fixed_policy.h, mode_rules.h); this file only
+// performs them.
+//
+// Modes: a Seletivo anchor answers its chooser page (a view, counted apart;
+// each entry links to the member's own URL with `via=<anchor>`, so choosing
+// is a click of that member, also counted in the Seletivo's report). A
+// Geolocalizado anchor sends the click to the member of the client's region
+// (GeoIP, app/geoip.h); when that member anchors another central the click
+// goes on through it (nesting), counted in both reports.
 //
 // Thread-safety: handle() is called concurrently by every event loop;
 // handle_qr() from worker threads.
@@ -22,8 +30,11 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
+#include "app/geoip.h"
 #include "app/metrics.h"
+#include "app/public_profile.h"
 #include "app/public_url.h"
 #include "app/route_lookups.h"
 #include "app/visitor.h"
@@ -51,9 +62,11 @@ struct RedirectPorts {
   clicks::ClickPipeline& clicks;
 };
 
-// What every answer needs: the public URL, visitor ids, counters, time.
+// What every answer needs: the public URL, the shop's public profile,
+// visitor ids, counters, time.
 struct RedirectContext {
   const PublicUrl& public_url;
+  const PublicProfile& profile;
   VisitorIdSource& visitor_ids;
   Metrics& metrics;
   const Clock& clock;
@@ -72,26 +85,49 @@ class RedirectHandler {
   // the QR code of the link's public URL marked with ?src=qr.
   void handle_qr(const http::HttpRequest& request, std::string_view slug, std::string_view format,
                  http::HttpResponse& response);
+  // The GeoIP file for Geolocalizado and location reports (may stay unset).
+  void set_geoip(GeoIp* geoip) { geoip_ = geoip; }
 
  private:
   struct ParkedClick;
+  // What a click carries beyond its entry: the central that sent it there
+  // and where the client is.
+  struct Origin {
+    CentralId via = 0;
+    routing::GeoLocation where;
+    bool located = false;
+  };
   void not_found(const http::HttpRequest& request, http::HttpResponse& response);
+  // "/": the home URL set in Configurações, or a neutral page.
+  void home(const http::HttpRequest& request, http::HttpResponse& response);
   void after_find(const std::shared_ptr<ParkedClick>& click,
                   std::optional<std::optional<Assignment>> stored);
   void decide(const std::shared_ptr<ParkedClick>& click, std::optional<std::uint64_t> ticket);
+  // A new visitor's claimed ticket came back (or not: nullopt).
+  void decide_claimed(const std::shared_ptr<ParkedClick>& click, const std::vector<LinkId>& slots,
+                      std::optional<std::uint64_t> ticket);
   void finish(const std::shared_ptr<ParkedClick>& click, const routing::FixedPlan& plan);
   // Remembers and writes behind what the plan says (any thread).
   void apply(const routing::FixedPlan& plan, std::size_t loop);
   // The answer and the click record, on the request's loop.
   void respond(const http::HttpRequest& request, const routing::RoutingTable::Entry& entry,
                const routing::FixedPlan& plan, const VisitorId& visitor, bool new_visitor,
-               Timestamp now, http::HttpResponse& response);
+               Timestamp now, const Origin& origin, http::HttpResponse& response);
+  // The Seletivo chooser page (or when_closed), on the loop.
+  void chooser(const http::HttpRequest& request, const routing::RoutingTable::Entry& entry,
+               const VisitorId& visitor, bool new_visitor, Timestamp now, const Origin& origin,
+               http::HttpResponse& response);
+  // The Seletivo central whose chooser sent this request to `entry` (the
+  // `via` marker, checked against its members); 0 when none.
+  [[nodiscard]] CentralId chooser_of(const http::HttpRequest& request,
+                                     const routing::RoutingTable::Entry& entry) const;
   void closed_page(const http::HttpRequest& request, routing::CentralRouter& central,
                    http::HttpResponse& response);
 
   RedirectOptions options_;
   RedirectPorts ports_;
   RedirectContext context_;
+  GeoIp* geoip_ = nullptr;
 };
 
 }  // namespace sequencial::app

@@ -23,10 +23,12 @@ std::int64_t steady_ns() {
 }  // namespace
 
 struct RouteLookups::Question {
-  enum class Kind { kTicket, kFind, kClaim } kind = Kind::kFind;
+  enum class Kind { kTicket, kFind, kClaim, kClaimedTicket } kind = Kind::kFind;
   CentralId central = 0;
   VisitorId visitor;
-  Assignment assignment;  // kClaim
+  Assignment assignment;                             // kClaim
+  std::shared_ptr<const std::vector<LinkId>> slots;  // kClaimedTicket
+  Timestamp at{};                                    // kClaimedTicket
   SteadyClock::time_point deadline;
   std::atomic<bool> done{false};
   TicketDone on_ticket;
@@ -39,6 +41,7 @@ struct RouteLookups::Question {
     if (!take()) return;
     switch (kind) {
       case Kind::kTicket:
+      case Kind::kClaimedTicket:
         on_ticket(std::nullopt);
         break;
       case Kind::kFind:
@@ -150,7 +153,27 @@ void RouteLookups::claim(const Assignment& assignment, ClaimDone done) {
   ask(std::move(q));
 }
 
+void RouteLookups::claimed_ticket(CentralId central, const VisitorId& visitor,
+                                  std::shared_ptr<const std::vector<LinkId>> slots, Timestamp at,
+                                  TicketDone done) {
+  auto q = std::make_shared<Question>();
+  q->kind = Question::Kind::kClaimedTicket;
+  q->central = central;
+  q->visitor = visitor;
+  q->slots = std::move(slots);
+  q->at = at;
+  q->on_ticket = std::move(done);
+  ask(std::move(q));
+}
+
 void RouteLookups::run_lookups() {
+  // Connect before the first click needs it: connecting takes longer than a
+  // deadline, and the first burst would otherwise fall back whole.
+  if (options_.shared) {
+    batch_started_.store(steady_ns(), std::memory_order_relaxed);  // a stuck connect counts too
+    (void)store_.answer_routing({}, options_.query_timeout);
+    batch_started_.store(0, std::memory_order_relaxed);
+  }
   std::vector<std::shared_ptr<Question>> batch;
   for (;;) {
     {
@@ -175,6 +198,9 @@ void RouteLookups::answer(std::vector<std::shared_ptr<Question>>& batch) {
   std::map<CentralId, std::vector<Question*>> ticket_askers;
   std::vector<Question*> finders;
   std::vector<Question*> claimers;
+  // Claimed tickets: one group per central and slot list (the same object
+  // while the central's states stay), in the order asked.
+  std::map<std::pair<CentralId, const std::vector<LinkId>*>, std::vector<Question*>> claimed_askers;
   for (const auto& q : batch) {
     switch (q->kind) {
       case Question::Kind::kTicket:
@@ -188,10 +214,19 @@ void RouteLookups::answer(std::vector<std::shared_ptr<Question>>& batch) {
         queries.claims.push_back(q->assignment);
         claimers.push_back(q.get());
         break;
+      case Question::Kind::kClaimedTicket:
+        claimed_askers[{q->central, q->slots.get()}].push_back(q.get());
+        break;
     }
   }
   for (const auto& [central, askers] : ticket_askers) {
     queries.tickets.push_back({central, askers.size()});
+  }
+  for (const auto& [key, askers] : claimed_askers) {
+    RoutingQueries::ClaimedTickets group{key.first, *askers.front()->slots, {}, askers.front()->at};
+    group.visitors.reserve(askers.size());
+    for (const Question* q : askers) group.visitors.push_back(q->visitor);
+    queries.claimed_tickets.push_back(std::move(group));
   }
   batch_started_.store(steady_ns(), std::memory_order_relaxed);
   RoutingAnswers answers = store_.answer_routing(queries, options_.query_timeout);
@@ -210,9 +245,9 @@ void RouteLookups::answer(std::vector<std::shared_ptr<Question>>& batch) {
     answered_late_.fetch_add(1, std::memory_order_relaxed);
     return true;
   };
-  std::size_t t = 0;
-  for (const auto& [central, askers] : ticket_askers) {
-    auto& got = answers.tickets[t++];
+  // Tickets go to their askers in the order asked.
+  auto hand_out = [&](const Result<std::vector<std::uint64_t>>& got,
+                      const std::vector<Question*>& askers) {
     if (!got) report(got.error());
     for (std::size_t i = 0; i < askers.size(); ++i) {
       if (!got || i >= got->size()) {
@@ -221,7 +256,11 @@ void RouteLookups::answer(std::vector<std::shared_ptr<Question>>& batch) {
         askers[i]->on_ticket((*got)[i]);
       }
     }
-  }
+  };
+  std::size_t t = 0;
+  for (const auto& [central, askers] : ticket_askers) hand_out(answers.tickets[t++], askers);
+  std::size_t c = 0;
+  for (const auto& [key, askers] : claimed_askers) hand_out(answers.claimed_tickets[c++], askers);
   for (std::size_t i = 0; i < finders.size(); ++i) {
     auto& got = answers.finds[i];
     if (!got) {

@@ -1,6 +1,7 @@
 // What the redirect path asks the database, asked without waiting: rotation
 // tickets shared by several nodes, the stored assignment of a returning
-// visitor missing from memory, and first-assignment claims. An event loop
+// visitor missing from memory, first-assignment claims, and a new visitor's
+// ticket and assignment in one statement. An event loop
 // calls ticket(), find() or claim() and goes on serving; one background
 // thread gathers everything asked meanwhile into one batch
 // (Store::answer_routing: one pipeline, one round trip on PostgreSQL, all of
@@ -82,6 +83,13 @@ class RouteLookups {
   void ticket(CentralId central, TicketDone done);
   void find(CentralId central, const VisitorId& visitor, FindDone done);
   void claim(const Assignment& assignment, ClaimDone done);
+  // A new visitor of a fixed central: the central's next ticket, with the
+  // visitor stored in the same statement as assigned to the member that
+  // ticket serves among `slots` (CentralRouter::open_slot_links). `done`
+  // gets the ticket, or nullopt (no answer: nothing was stored by us).
+  void claimed_ticket(CentralId central, const VisitorId& visitor,
+                      std::shared_ptr<const std::vector<LinkId>> slots, Timestamp at,
+                      TicketDone done);
 
   // Counted for /metrics by the caller's outcome: a rotation served by the
   // local cursor, a returning visitor routed without their stored

@@ -1,6 +1,7 @@
 // Wiring of the server process.
 #include "app/serve.h"
 
+#include <malloc.h>
 #include <signal.h>
 #include <spdlog/spdlog.h>
 
@@ -25,6 +26,7 @@
 #include "app/database_health.h"
 #include "app/default_zone.h"
 #include "app/front_door.h"
+#include "app/geoip.h"
 #include "app/metrics.h"
 #include "app/metrics_text.h"
 #include "app/redirect_handler.h"
@@ -91,8 +93,15 @@ Result<ListenAddress> parse_listen(std::string_view text) {
   return out;
 }
 
+// The first admin created at this start, told once the server listens.
+struct FirstAdmin {
+  std::string email;
+  std::string generated_password;  // empty when the password was given
+};
+
 // Creates the first admin when the database has no user.
-bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::PasswordCost cost) {
+bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::PasswordCost cost,
+                        std::optional<FirstAdmin>& first) {
   auto created =
       accounts::ensure_first_admin(store, config.admin_email, config.admin_password, cost);
   if (!created) {
@@ -102,14 +111,26 @@ bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::Passw
     return false;
   }
   if (!*created) return true;
-  if ((*created)->generated_password.empty()) {
-    spdlog::info("event=first_admin email={}", (*created)->user.email);
-  } else {
-    // Logged once: only the hash is stored.
-    spdlog::warn("event=first_admin email={} password={}", (*created)->user.email,
-                 (*created)->generated_password);
-  }
+  first = FirstAdmin{(*created)->user.email, (*created)->generated_password};
   return true;
+}
+
+// The first run's line for a person reading the log: where the painel is and
+// how to log in. A generated password is logged once (only its hash is stored).
+void tell_first_admin(const FirstAdmin& first, const std::string& public_url) {
+  if (first.generated_password.empty()) {
+    spdlog::info(
+        "event=first_admin email={} painel={}/admin message=\"Open {}/admin in a browser and log "
+        "in as {} with the password you gave\"",
+        first.email, public_url, public_url, first.email);
+    return;
+  }
+  spdlog::info(
+      "event=first_admin email={} password={} painel={}/admin message=\"Open {}/admin in a "
+      "browser and log in as {} with the password {} (shown only this once; change it in "
+      "Configurações)\"",
+      first.email, first.generated_password, public_url, public_url, first.email,
+      first.generated_password);
 }
 
 // The --db value as logged: a password in a postgres:// URL is masked.
@@ -195,7 +216,8 @@ int run_serve(const ServeConfig& config) {
 #ifdef SEQUENCIAL_TEST_HOOKS
   if (config.test_fast_passwords) password_cost = accounts::PasswordCost::kMinimum;
 #endif
-  if (!ensure_first_admin(**store, config, password_cost)) return 2;
+  std::optional<FirstAdmin> first_admin;
+  if (!ensure_first_admin(**store, config, password_cost, first_admin)) return 2;
   const std::size_t loops =
       config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
 
@@ -214,6 +236,12 @@ int run_serve(const ServeConfig& config) {
     return 1;
   }
   for (const auto& a : *stored) assignments.put(a);
+  stored->clear();
+  stored->shrink_to_fit();
+  // Start-up read links and assignments into temporary vectors; glibc keeps
+  // the freed heap pages unless asked, and they would count in the RSS of a
+  // node with a million links for as long as it runs.
+  malloc_trim(0);
 
   WriteBehind write_behind(
       **store, catalog, assignments, *clock, loops,
@@ -247,6 +275,12 @@ int run_serve(const ServeConfig& config) {
     spdlog::info("event=trusted_proxies ranges={}", trusted_proxies->describe());
   }
   // ---- end security ----
+  GeoIp geoip(config.geoip_db, *trusted_proxies, loops);
+  if (auto ok = geoip.load(); !ok) {
+    spdlog::error("event=config_error error=\"{}\"", ok.error().message);
+    return 2;
+  }
+  if (geoip.configured()) spdlog::info("event=geoip_loaded file=\"{}\"", config.geoip_db);
 
   clicks::ClickPipelineOptions click_options;
   click_options.queue_capacity = static_cast<std::size_t>(config.click_queue_capacity);
@@ -295,12 +329,17 @@ int run_serve(const ServeConfig& config) {
   RandomVisitorIds visitor_ids(loops, clock.get());
   RedirectHandler redirects({config.default_tz, public_url.get().starts_with("https://")},
                             {tables, assignments, lookups, write_behind, click_pipeline},
-                            {public_url, visitor_ids, metrics, *clock});
+                            {public_url, settings.profile(), visitor_ids, metrics, *clock});
+  redirects.set_geoip(&geoip);
   api::ApiAuth auth(tokens, sessions);
   const auto zone_now = [&default_zone] { return default_zone.get(); };
   api::StatsApi stats(
       **store, zone_now, *clock, [&catalog](LinkId id) { return catalog.slug_of(id); },
       [&click_pipeline] { click_pipeline.flush(); });
+  stats.set_name_of([&catalog](LinkId id) {
+    auto link = catalog.link(id);
+    return link ? link->label : std::string();
+  });
   api::SessionApi session_api(**store, sessions, login_limiter, auth, public_url, password_cost,
                               *trusted_proxies);
   api::UsersApi users_api(**store, password_cost, login_limiter, *trusted_proxies);
@@ -369,12 +408,21 @@ int run_serve(const ServeConfig& config) {
       "assignments={} public_url={}",
       listen->host, server->port(), server->port(), loops, redact_db_url(config.db), shared,
       catalog.link_count(), catalog.central_count(), assignments.size(), public_url.get());
+  if (first_admin) tell_first_admin(*first_admin, public_url.get());
 
   int signal_number = 0;
   for (;;) {
     sigwait(&stop_signals, &signal_number);
     if (signal_number != SIGHUP) break;
     reload(catalog, settings);
+    if (geoip.configured()) {
+      if (auto ok = geoip.load(); ok) {
+        spdlog::info("event=geoip_reloaded file=\"{}\"", config.geoip_db);
+      } else {
+        spdlog::error("event=geoip_reload_failed error=\"{}\" (the previous file stays in use)",
+                      ok.error().message);
+      }
+    }
   }
   spdlog::info("event=stopping signal={}", signal_number == SIGTERM ? "SIGTERM" : "SIGINT");
   front.set_ready(false);

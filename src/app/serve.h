@@ -44,6 +44,9 @@ struct ServeConfig {
   // Reverse proxies allowed to name the client in X-Forwarded-For /
   // Forwarded: "10.0.0.0/8,::1" (http/client_address.h). Empty: nobody.
   std::string trusted_proxies;
+  // A MaxMind DB file for Geolocalizado centrals and location reports
+  // (app/geoip.h); empty: none. Loaded at start and on SIGHUP.
+  std::string geoip_db;
   bool test_fast_passwords = false;  // test builds only: minimum Argon2id cost
   std::string test_clock_file;       // test builds only: read "now" (unix seconds) from this file
   // Where each option's value came from (long name -> source), for the start log.

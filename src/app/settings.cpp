@@ -5,6 +5,7 @@
 
 #include <algorithm>
 
+#include "core/validation.h"
 #include "routing/business_hours.h"
 
 namespace sequencial::app {
@@ -32,6 +33,26 @@ Result<void> validate_public_url(std::string_view url) {
   });
   if (!clean) return bad();
   return {};
+}
+
+Result<void> validate_profile_value(std::string_view key, std::string_view value) {
+  if (key == kShopNameKey) {
+    if (auto ok = validate_text(value, kShopNameKey, kMaxShopNameChars); !ok) return ok;
+    if (std::ranges::any_of(value, [](char c) { return static_cast<unsigned char>(c) < 0x20; })) {
+      return fail(Error::invalid("shop_name", "shop_name must not contain control characters"));
+    }
+    return {};
+  }
+  if (key == kHomeUrlKey) {
+    if (value.empty() || validate_public_url(value)) return {};
+    return fail(Error::invalid("home_url",
+                               "home_url must be empty or an absolute http:// or https:// URL"));
+  }
+  if (key == kWeekStartKey) {
+    if (value == "mon" || value == "sun") return {};
+    return fail(Error::invalid("week_start", "week_start must be mon or sun"));
+  }
+  return fail(Error::invalid(std::string(key), "unknown setting " + std::string(key)));
 }
 
 namespace {
@@ -63,6 +84,18 @@ void Settings::set_server_public_url(std::string url) {
 void Settings::apply_locked() {
   default_zone_.set(default_tz_entry_.saved.value_or(default_tz_entry_.server));
   public_url_.set(public_url_entry_.saved.value_or(public_url_entry_.server));
+  ProfileValues values;
+  values.shop_name = profile_saved(kShopNameKey).value_or("");
+  values.home_url = without_trailing_slashes(profile_saved(kHomeUrlKey).value_or(""));
+  values.week_starts_monday = profile_saved(kWeekStartKey).value_or("mon") != "sun";
+  profile_.set(std::move(values));
+}
+
+std::optional<std::string>& Settings::profile_saved(std::string_view key) {
+  for (std::size_t i = 0; i < std::size(kProfileKeys); ++i) {
+    if (kProfileKeys[i].key == key) return profile_saved_[i];
+  }
+  return profile_saved_[0];  // not reached: callers pass a profile key
 }
 
 bool Settings::public_url_saved() const {
@@ -76,7 +109,16 @@ Result<void> Settings::load() {
   if (!saved) return fail(saved.error());
   std::optional<std::string> tz;
   std::optional<std::string> url;
+  std::optional<std::string> profile[std::size(kProfileKeys)];
   for (const Setting& setting : *saved) {
+    for (std::size_t i = 0; i < std::size(kProfileKeys); ++i) {
+      if (setting.key != kProfileKeys[i].key) continue;
+      if (validate_profile_value(setting.key, setting.value)) {
+        profile[i] = setting.value;
+      } else {
+        spdlog::warn("event=setting_skipped key={}", setting.key);
+      }
+    }
     if (setting.key == kDefaultTzKey) {
       if (routing::is_known_time_zone(setting.value)) {
         tz = setting.value;
@@ -95,12 +137,29 @@ Result<void> Settings::load() {
   std::lock_guard lock(mutex_);
   default_tz_entry_.saved = std::move(tz);
   public_url_entry_.saved = std::move(url);
+  for (std::size_t i = 0; i < std::size(kProfileKeys); ++i)
+    profile_saved_[i] = std::move(profile[i]);
   apply_locked();
   return {};
 }
 
 Result<void> Settings::update(const std::optional<std::string>& default_tz,
                               const std::optional<std::string>& public_url) {
+  return update(SettingsChange{default_tz, public_url, {}, {}, {}});
+}
+
+Result<void> Settings::update(const SettingsChange& change) {
+  const std::optional<std::string>& default_tz = change.default_tz;
+  const std::optional<std::string>& public_url = change.public_url;
+  const std::pair<std::string_view, const std::optional<std::string>*> profile[] = {
+      {kShopNameKey, &change.shop_name},
+      {kHomeUrlKey, &change.home_url},
+      {kWeekStartKey, &change.week_start}};
+  for (const auto& [key, value] : profile) {
+    if (*value) {
+      if (auto ok = validate_profile_value(key, **value); !ok) return fail(ok.error());
+    }
+  }
   if (default_tz && !routing::is_known_time_zone(*default_tz)) {
     return fail(Error::invalid("default_tz", "unknown time zone \"" + *default_tz +
                                                  "\" (use an IANA name like America/Sao_Paulo)"));
@@ -121,17 +180,30 @@ Result<void> Settings::update(const std::optional<std::string>& default_tz,
     public_url_entry_.saved = without_trailing_slashes(*public_url);
     apply_locked();
   }
+  for (const auto& [key, value] : profile) {
+    if (!*value) continue;
+    if (auto ok = store_.save_setting(key, **value); !ok) return fail(ok.error());
+    std::lock_guard lock(mutex_);
+    profile_saved(key) = **value;
+    apply_locked();
+  }
   return {};
 }
 
 Result<void> Settings::reset(std::string_view key) {
-  if (key != kDefaultTzKey && key != kPublicUrlKey) {
+  const bool profile =
+      std::ranges::any_of(kProfileKeys, [&](const ProfileKey& p) { return p.key == key; });
+  if (key != kDefaultTzKey && key != kPublicUrlKey && !profile) {
     return fail(Error::not_found("no such setting: " + std::string(key)));
   }
   std::lock_guard write(write_mutex_);
   if (auto ok = store_.delete_setting(key); !ok) return fail(ok.error());
   std::lock_guard lock(mutex_);
-  (key == kDefaultTzKey ? default_tz_entry_ : public_url_entry_).saved.reset();
+  if (profile) {
+    profile_saved(key).reset();
+  } else {
+    (key == kDefaultTzKey ? default_tz_entry_ : public_url_entry_).saved.reset();
+  }
   apply_locked();
   return {};
 }
@@ -143,6 +215,11 @@ std::vector<SettingState> Settings::describe() const {
                                    std::pair{kPublicUrlKey, &public_url_entry_}}) {
     out.push_back({std::string(key), entry->saved.value_or(entry->server), entry->server,
                    entry->source, entry->saved.has_value()});
+  }
+  for (std::size_t i = 0; i < std::size(kProfileKeys); ++i) {
+    const std::string fallback(kProfileKeys[i].fallback);
+    out.push_back({std::string(kProfileKeys[i].key), profile_saved_[i].value_or(fallback), fallback,
+                   SettingSource::kDefault, profile_saved_[i].has_value()});
   }
   return out;
 }

@@ -65,6 +65,8 @@ class Reader {
  public:
   explicit Reader(std::string_view in) : in_(in) {}
   [[nodiscard]] bool ok() const { return ok_ && in_.empty(); }
+  [[nodiscard]] bool good() const { return ok_; }
+  [[nodiscard]] bool at_end() const { return in_.empty(); }
   std::uint8_t byte() {
     if (in_.empty()) return bad();
     const auto b = static_cast<std::uint8_t>(in_[0]);
@@ -126,6 +128,11 @@ void encode_payload(const ClickRecord& c, std::string& out) {
         &c.utm_campaign, &c.utm_term, &c.utm_content, &c.ref}) {
     put_text(out, *s);
   }
+  // Added with the modes of a central; a frame written before ends above
+  // and decodes with these empty.
+  out += static_cast<char>(c.kind == ClickKind::kView ? 1U : 0U);
+  put_signed(out, c.via_central_id);
+  for (const std::string* s : {&c.country, &c.region, &c.city}) put_text(out, *s);
 }
 
 Error io_error(const std::filesystem::path& path, const char* what, int err) {
@@ -207,6 +214,11 @@ DecodedFrame decode_frame(std::string_view bytes) {
   for (std::string* s : {&c.outcome, &c.device, &c.browser, &c.referrer, &c.utm_source,
                          &c.utm_medium, &c.utm_campaign, &c.utm_term, &c.utm_content, &c.ref}) {
     *s = in.text();
+  }
+  if (in.good() && !in.at_end()) {
+    if ((in.byte() & 1U) != 0) c.kind = ClickKind::kView;
+    c.via_central_id = in.signed_varint();
+    for (std::string* s : {&c.country, &c.region, &c.city}) *s = in.text();
   }
   if (!in.ok()) return frame;
   frame.size = kSpoolHeaderBytes + length;

@@ -12,7 +12,9 @@
 
 namespace sequencial {
 
-enum class ClickKind : std::uint8_t { kClick = 0, kPreview = 1 };
+// kView: a Seletivo chooser page was shown. Views are counted in the
+// rollups only (no raw row): a view is not a click.
+enum class ClickKind : std::uint8_t { kClick = 0, kPreview = 1, kView = 2 };
 enum class ClickSource : std::uint8_t { kLink = 0, kQr = 1 };
 
 struct ClickRecord {
@@ -32,6 +34,13 @@ struct ClickRecord {
   bool fbclid = false;
   ClickSource source = ClickSource::kLink;
   std::string ref;  // short click code, also offered to messages as {ref}
+  // The Seletivo or Geolocalizado central that sent the customer to
+  // entry_link_id (a chooser's entry, a region's team); 0 when none. That
+  // central's report counts the click, keyed by entry_link_id.
+  CentralId via_central_id = 0;
+  // Where the client is (GeoIP), as report keys "BR", "BR-SP",
+  // "BR-SP/Campinas"; empty when unknown. Rollups only, never stored raw.
+  std::string country, region, city;
 };
 
 }  // namespace sequencial

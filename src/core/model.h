@@ -1,5 +1,6 @@
-// The domain model of PRODUCT.md as plain value types: links, centrals (modo
-// Sequencial) with their members, business hours, and visitor assignments
+// The domain model of PRODUCT.md as plain value types: links, centrals (modos
+// Sequencial, Seletivo, Geolocalizado) with their members, business hours,
+// and visitor assignments
 // (atendimento fixo). No behaviour lives here; validation is in
 // core/validation.h, routing in routing/, persistence in storage/.
 #pragma once
@@ -59,6 +60,13 @@ struct Member {
   LinkId link_id = 0;
   int weight = 1;                 // 1..100
   std::optional<Schedule> hours;  // nullopt = always available
+  // Seletivo: the chooser entry's texts (empty = the link's label/slug).
+  // (Braced defaults: {link_id, weight, hours} stays a complete initializer.)
+  std::string title{};
+  std::string description{};
+  std::string photo_url{};
+  // Geolocalizado: "BR", "BR-SP" or "BR-SP/Campinas" (core/validation.h).
+  std::vector<std::string> regions{};
   friend bool operator==(const Member&, const Member&) = default;
 };
 
@@ -84,11 +92,35 @@ enum class WhenClosed { kAnchor, kPage, kIgnoreHours };
   return std::nullopt;
 }
 
+// How a central distributes its customers.
+enum class CentralMode { kSequencial, kSeletivo, kGeo };
+
+[[nodiscard]] constexpr std::string_view central_mode_name(CentralMode mode) {
+  switch (mode) {
+    case CentralMode::kSeletivo:
+      return "seletivo";
+    case CentralMode::kGeo:
+      return "geo";
+    case CentralMode::kSequencial:
+      break;
+  }
+  return "sequencial";
+}
+[[nodiscard]] constexpr std::optional<CentralMode> central_mode_from_name(std::string_view name) {
+  if (name == "sequencial") return CentralMode::kSequencial;
+  if (name == "seletivo") return CentralMode::kSeletivo;
+  if (name == "geo") return CentralMode::kGeo;
+  return std::nullopt;
+}
+
 struct Central {
   CentralId id = 0;
   LinkId anchor_id = 0;
+  CentralMode mode = CentralMode::kSequencial;
   bool fixed = false;  // atendimento fixo
   WhenClosed when_closed = WhenClosed::kAnchor;
+  std::string title;            // Seletivo: the chooser page's heading (empty = a default)
+  bool shuffle = false;         // Seletivo: entries in random order on each view
   std::vector<Member> members;  // in rotation order
   std::uint64_t cursor = 0;     // rotation position (slot last served), persisted
   Timestamp created_at{};

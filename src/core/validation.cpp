@@ -3,6 +3,7 @@
 
 #include <cstdint>
 
+#include "core/phone.h"
 #include "core/text.h"
 
 namespace sequencial {
@@ -51,7 +52,10 @@ Result<std::string> normalize_phone(std::string_view input) {
     return fail(
         Error::invalid("phone", "phone must have 8 to 15 digits including the country code"));
   }
-  return digits;
+  // The country's numbering plan (libphonenumber): "+55 99999-1234" has no DDD.
+  auto checked = check_phone_number(digits);
+  if (!checked) return fail(checked.error());
+  return std::move(checked->digits);
 }
 
 bool is_reserved_slug(std::string_view slug) {
@@ -177,6 +181,62 @@ Result<void> validate_image_url(std::string_view url) {
     return fail(Error::invalid(std::string(kField), "preview_image must be valid UTF-8"));
   }
   return {};
+}
+
+namespace {
+
+constexpr std::size_t kMaxCityChars = 100;
+
+bool is_ascii_alpha(char c) { return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z'); }
+bool is_ascii_alnum(char c) { return is_ascii_alpha(c) || (c >= '0' && c <= '9'); }
+char ascii_upper(char c) { return (c >= 'a' && c <= 'z') ? static_cast<char>(c - 'a' + 'A') : c; }
+
+}  // namespace
+
+Result<std::string> normalize_region(std::string_view region, std::string_view field) {
+  const auto bad = [&](std::string rule) {
+    return fail(Error::invalid(std::string(field),
+                               "region must be a country (BR), a subdivision (BR-SP) or a city "
+                               "(BR-SP/Campinas): " +
+                                   std::move(rule)));
+  };
+  const std::size_t slash = region.find('/');
+  const std::string_view code = region.substr(0, slash);
+  if (code.size() < 2 || !is_ascii_alpha(code[0]) || !is_ascii_alpha(code[1])) {
+    return bad("it must start with a two-letter country code");
+  }
+  if (code.size() > 2) {
+    if (code[2] != '-' || code.size() < 4 || code.size() > 6) {
+      return bad("a subdivision is the country, '-' and 1 to 3 letters or digits");
+    }
+    for (const char c : code.substr(3)) {
+      if (!is_ascii_alnum(c)) {
+        return bad("a subdivision is the country, '-' and 1 to 3 letters or digits");
+      }
+    }
+  }
+  std::string out;
+  out.reserve(region.size());
+  for (const char c : code) out.push_back(ascii_upper(c));
+  if (slash == std::string_view::npos) return out;
+
+  std::string_view city = region.substr(slash + 1);
+  while (!city.empty() && city.front() == ' ') city.remove_prefix(1);
+  while (!city.empty() && city.back() == ' ') city.remove_suffix(1);
+  const long length = utf8_length(city);
+  if (length < 0) return bad("the city name must be valid UTF-8");
+  if (length == 0 || static_cast<std::size_t>(length) > kMaxCityChars) {
+    return bad("the city name must have 1 to 100 characters");
+  }
+  for (const char c : city) {
+    const auto byte = static_cast<unsigned char>(c);
+    if (byte < 0x20 || byte == 0x7F || c == '/') {
+      return bad("the city name must not contain '/' or control characters");
+    }
+  }
+  out.push_back('/');
+  out.append(city);
+  return out;
 }
 
 }  // namespace sequencial

@@ -11,7 +11,7 @@ FixedPlan plan_click(CentralRouter& central, Timestamp now, const VisitorId& vis
   const bool touch =
       plan.decision.outcome == Outcome::kFixed && now - kept->last_seen >= kTouchInterval;
   if (!plan.decision.assign && !touch) return plan;
-  plan.remember = Assignment{central.id(), visitor, plan.decision.link->link.id, now};
+  plan.remember = Assignment{central.id(), visitor, plan.decision.link->id(), now};
   plan.assigned = plan.decision.assign;
   plan.claim = plan.decision.assign && !kept && may_race;
   plan.persist = !plan.claim;
@@ -29,7 +29,7 @@ FixedPlan settle_claim(CentralRouter& central, Timestamp now, FixedPlan plan,
     auto theirs = central.route(now, winner->link_id);
     if (theirs.outcome == Outcome::kFixed) plan.decision = std::move(theirs);
   }
-  plan.remember->link_id = plan.decision.link->link.id;
+  plan.remember->link_id = plan.decision.link->id();
   // Stored already when the winner is the one we keep; else ours replaces it.
   plan.persist = plan.remember->link_id != winner->link_id;
   return plan;

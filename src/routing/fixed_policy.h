@@ -10,9 +10,13 @@
 // a visitor, so every assignment is written behind with no round trip. With
 // several nodes a visitor's next click may reach another node before a
 // write-behind flush (even a visitor id this node has just minted: the
-// cookie travels with the browser), so a first assignment is claimed
-// (insert-if-absent) before answering and the winner kept while open; the
-// claims of concurrent clicks share one round trip (app/route_lookups.h).
+// cookie travels with the browser), so a first assignment is stored before
+// answering. For a new visitor that costs nothing extra: the statement that
+// hands out their rotation ticket also stores the member the ticket serves
+// (app/route_lookups.h, claimed tickets), and settle_claim() reconciles the
+// rare case where a member's state changed meanwhile. A returning visitor
+// the database has no attendant for is claimed (insert-if-absent) and the
+// winner kept while open; concurrent clicks share one round trip.
 //
 // Thread-safety: as CentralRouter's (safe for concurrent use).
 #pragma once

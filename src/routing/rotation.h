@@ -47,6 +47,11 @@ class Rotation {
   // cursor past it (so the local cursor continues from there if tickets stop
   // coming). nullopt (cursor unchanged) when nobody is available.
   [[nodiscard]] std::optional<std::size_t> at_ticket(std::uint64_t ticket, Mask mask = Mask::kOpen);
+  // The available slots under `mask`, in cycle order: at_ticket(t) serves
+  // member_at_slot(open_slots(mask)[t mod size]).
+  [[nodiscard]] std::span<const std::uint32_t> open_slots(Mask mask) const {
+    return open_slots_[static_cast<std::size_t>(mask)];
+  }
   // How many slots are available under `mask`.
   [[nodiscard]] std::size_t open_slot_count(Mask mask) const {
     return open_slots_[static_cast<std::size_t>(mask)].size();

@@ -2,7 +2,8 @@
 #include "routing/routing_table.h"
 
 #include <algorithm>
-#include <bit>
+#include <array>
+#include <utility>
 
 #include "core/validation.h"
 
@@ -35,52 +36,167 @@ bool same_slug(std::string_view a, std::string_view b) {
 
 }  // namespace
 
-void RoutingTable::reserve(std::size_t links) {
-  entries_.reserve(links);
-  if (links * 2 > cells_.size()) rehash(std::bit_ceil(std::max<std::size_t>(links * 2, 16)));
+namespace {
+
+using Entry = RoutingTable::Entry;
+constexpr int kBits = 5;
+constexpr std::size_t kFanout = std::size_t{1} << kBits;
+constexpr std::size_t kMaxLeaf = 48;
+constexpr int kMaxDepth = 64 / kBits - 1;  // the last level's leaves take whatever collides
+
+std::size_t child_of(std::uint64_t hash, int depth) {
+  return (hash >> (64 - kBits * (depth + 1))) & (kFanout - 1);
 }
 
-void RoutingTable::rehash(std::size_t cells) {
-  cells_.assign(cells, Cell{});
-  for (std::uint32_t i = 0; i < entries_.size(); ++i)
-    place(i, slug_hash(entries_[i].link->link.slug));
-}
+}  // namespace
 
-void RoutingTable::place(std::uint32_t entry, std::uint64_t hash) {
-  const std::size_t mask = cells_.size() - 1;
-  std::size_t pos = hash & mask;
-  while (cells_[pos].entry != 0) pos = (pos + 1) & mask;
-  cells_[pos] = Cell{static_cast<std::uint32_t>(hash), entry + 1};
-}
+// A node of the trie: a leaf holds up to kMaxLeaf entries (and their
+// hashes); a branch holds kFanout children, picked by the next
+// kBits bits of the hash, in place (one memory access per level). Immutable
+// once built; held through shared_ptr<const Node> made as a Leaf or Branch.
+struct RoutingTable::Node {
+  explicit Node(bool is_leaf) : leaf(is_leaf) {}
+  const bool leaf;
+};
+struct RoutingTable::Leaf : Node {
+  Leaf() : Node(true) {}
+  std::vector<Entry> entries;
+  std::vector<std::uint64_t> hashes;  // of each entry's slug: scanned first, and kept for splits
+};
+struct RoutingTable::Branch : Node {
+  Branch() : Node(false) {}
+  std::array<std::shared_ptr<const Node>, kFanout> children;  // null = empty
+};
 
-const RoutingTable::Cell* RoutingTable::locate(std::string_view slug, std::uint64_t hash) const {
-  if (cells_.empty()) return nullptr;
-  const std::size_t mask = cells_.size() - 1;
-  const auto h32 = static_cast<std::uint32_t>(hash);
-  for (std::size_t pos = hash & mask;; pos = (pos + 1) & mask) {
-    const Cell& cell = cells_[pos];
-    if (cell.entry == 0) return nullptr;
-    if (cell.hash == h32 && same_slug(entries_[cell.entry - 1].link->link.slug, slug)) return &cell;
+// A node for `entries` (hash, entry) at `depth`: a leaf when they fit, else
+// a branch of smaller nodes. A later entry replaces an earlier one with the
+// same slug. Adds the entries kept to `size`.
+std::shared_ptr<const RoutingTable::Node> RoutingTable::make_node(
+    std::vector<std::pair<std::uint64_t, Entry>> entries, int depth, std::size_t& size) {
+  if (entries.size() <= kMaxLeaf || depth == kMaxDepth) {
+    auto node = std::make_shared<Leaf>();
+    node->entries.reserve(entries.size());
+    node->hashes.reserve(entries.size());
+    for (auto& [hash, entry] : entries) {
+      bool replaced = false;
+      for (std::size_t i = 0; i < node->entries.size() && !replaced; ++i) {
+        if (node->hashes[i] == hash &&
+            same_slug(node->entries[i].link->slug(), entry.link->slug())) {
+          node->entries[i] = std::move(entry);
+          replaced = true;
+        }
+      }
+      if (!replaced) {
+        node->entries.push_back(std::move(entry));
+        node->hashes.push_back(hash);
+      }
+    }
+    size += node->entries.size();
+    return node;
   }
+  std::vector<std::vector<std::pair<std::uint64_t, Entry>>> groups(kFanout);
+  for (auto& item : entries) groups[child_of(item.first, depth)].push_back(std::move(item));
+  entries = {};
+  auto node = std::make_shared<Branch>();
+  for (std::size_t i = 0; i < kFanout; ++i) {
+    if (!groups[i].empty()) node->children[i] = make_node(std::move(groups[i]), depth + 1, size);
+  }
+  return node;
 }
 
-void RoutingTable::add(std::shared_ptr<const LinkRoute> link,
-                       std::shared_ptr<CentralRouter> central) {
-  const std::uint64_t hash = slug_hash(link->link.slug);
-  if (const Cell* cell = locate(link->link.slug, hash)) {
-    entries_[cell->entry - 1] = Entry{std::move(link), std::move(central)};
-    return;
+std::shared_ptr<const RoutingTable::Node> RoutingTable::with_entry(const Node* node, Entry entry,
+                                                                   std::uint64_t hash, int depth,
+                                                                   std::size_t& added) {
+  if (node == nullptr) {
+    std::size_t size = 0;
+    added = 1;
+    return make_node({{hash, std::move(entry)}}, depth, size);
   }
-  if ((entries_.size() + 1) * 2 > cells_.size())
-    rehash(std::max<std::size_t>(cells_.size() * 2, 16));
-  entries_.push_back(Entry{std::move(link), std::move(central)});
-  place(static_cast<std::uint32_t>(entries_.size() - 1), hash);
+  if (node->leaf) {
+    const auto& leaf = static_cast<const Leaf&>(*node);
+    std::vector<std::pair<std::uint64_t, Entry>> entries;
+    entries.reserve(leaf.entries.size() + 1);
+    for (std::size_t i = 0; i < leaf.entries.size(); ++i) {
+      entries.emplace_back(leaf.hashes[i], leaf.entries[i]);
+    }
+    entries.emplace_back(hash, std::move(entry));
+    std::size_t size = 0;
+    auto made = make_node(std::move(entries), depth, size);
+    added = size - leaf.entries.size();
+    return made;
+  }
+  auto copy = std::make_shared<Branch>(static_cast<const Branch&>(*node));
+  auto& child = copy->children[child_of(hash, depth)];
+  child = with_entry(child.get(), std::move(entry), hash, depth + 1, added);
+  return copy;
+}
+
+std::shared_ptr<const RoutingTable::Node> RoutingTable::without_entry(const Node* node,
+                                                                      std::string_view slug,
+                                                                      std::uint64_t hash,
+                                                                      int depth) {
+  if (node->leaf) {
+    const auto& leaf = static_cast<const Leaf&>(*node);
+    auto copy = std::make_shared<Leaf>();
+    for (std::size_t i = 0; i < leaf.entries.size(); ++i) {
+      if (same_slug(leaf.entries[i].link->slug(), slug)) continue;
+      copy->entries.push_back(leaf.entries[i]);
+      copy->hashes.push_back(leaf.hashes[i]);
+    }
+    if (copy->entries.empty()) return nullptr;
+    return copy;
+  }
+  auto copy = std::make_shared<Branch>(static_cast<const Branch&>(*node));
+  auto& child = copy->children[child_of(hash, depth)];
+  child = without_entry(child.get(), slug, hash, depth + 1);
+  if (std::ranges::all_of(copy->children, [](const auto& c) { return c == nullptr; })) {
+    return nullptr;
+  }
+  return copy;
+}
+
+RoutingTable RoutingTable::build(std::vector<Entry> entries) {
+  std::vector<std::pair<std::uint64_t, Entry>> hashed;
+  hashed.reserve(entries.size());
+  for (auto& entry : entries) hashed.emplace_back(slug_hash(entry.link->slug()), std::move(entry));
+  entries = {};
+  RoutingTable table;
+  if (!hashed.empty()) table.root_ = make_node(std::move(hashed), 0, table.size_);
+  return table;
+}
+
+RoutingTable RoutingTable::with(Entry entry) const {
+  const std::uint64_t hash = slug_hash(entry.link->slug());
+  RoutingTable table;
+  std::size_t added = 0;
+  table.root_ = with_entry(root_.get(), std::move(entry), hash, 0, added);
+  table.size_ = size_ + added;
+  return table;
+}
+
+RoutingTable RoutingTable::without(std::string_view slug) const {
+  if (find(slug) == nullptr) return *this;
+  RoutingTable table;
+  table.root_ = without_entry(root_.get(), slug, slug_hash(slug), 0);
+  table.size_ = size_ - 1;
+  return table;
 }
 
 const RoutingTable::Entry* RoutingTable::find(std::string_view slug) const {
   if (slug.empty() || slug.size() > kMaxSlugLength) return nullptr;
-  const Cell* cell = locate(slug, slug_hash(slug));
-  return cell == nullptr ? nullptr : &entries_[cell->entry - 1];
+  const std::uint64_t hash = slug_hash(slug);
+  const Node* node = root_.get();
+  for (int depth = 0; node != nullptr && !node->leaf; ++depth) {
+    node = static_cast<const Branch*>(node)->children[child_of(hash, depth)].get();
+  }
+  if (node == nullptr) return nullptr;
+  const auto& leaf = static_cast<const Leaf&>(*node);
+  for (std::size_t i = 0; i < leaf.entries.size(); ++i) {
+    if (leaf.hashes[i] == hash && same_slug(leaf.entries[i].link->slug(), slug)) {
+      return &leaf.entries[i];
+    }
+  }
+  return nullptr;
 }
 
 RoutingTableHolder::RoutingTableHolder(std::size_t loops)

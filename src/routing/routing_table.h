@@ -1,10 +1,17 @@
 // The in-memory table the redirect path reads: slug (case-insensitive) ->
 // link and, when the link anchors a central, that central's router.
 //
-// A RoutingTable is immutable once built; admin writes build a new one and
-// publish it through RoutingTableHolder. Readers on the event loops keep a
-// per-loop copy of the current shared_ptr and only touch shared state when
-// the version number changed, so a redirect costs one atomic load.
+// A RoutingTable is an immutable value that shares its structure with the
+// table it was derived from: a hash trie (32 children per branch, leaves of
+// at most 48 links that split as they grow). Changing one link copies one
+// leaf and the branches above it (about log32(links / 48) of them), never the
+// whole table, so an admin write costs about the same with ten links or a
+// million, and a reader keeps whatever table it holds for as long as it likes.
+//
+// Admin writes derive a new table and publish it through RoutingTableHolder.
+// Readers on the event loops keep a per-loop copy of the current shared_ptr
+// and only touch shared state when the version number changed, so a redirect
+// costs one atomic load.
 //
 // Thread-safety: RoutingTable is immutable (its CentralRouters are
 // internally synchronised). RoutingTableHolder::publish may run on any
@@ -16,8 +23,8 @@
 #include <cstdint>
 #include <memory>
 #include <mutex>
-#include <string>
 #include <string_view>
+#include <utility>
 #include <vector>
 
 #include "routing/central_router.h"
@@ -28,30 +35,41 @@ namespace sequencial::routing {
 class RoutingTable {
  public:
   struct Entry {
-    std::shared_ptr<const LinkRoute> link;
+    LinkRouteRef link;
     std::shared_ptr<CentralRouter> central;  // null unless the link anchors a central
   };
 
-  // Adds a link, or replaces the one with the same slug (any case).
-  void add(std::shared_ptr<const LinkRoute> link, std::shared_ptr<CentralRouter> central);
-  void reserve(std::size_t links);
+  // A table of `entries` at once (start-up, reload): O(n). A later entry
+  // replaces an earlier one with the same slug (any case).
+  [[nodiscard]] static RoutingTable build(std::vector<Entry> entries);
+
+  // This table plus `entry`, replacing the one with the same slug (any case).
+  [[nodiscard]] RoutingTable with(Entry entry) const;
+  // This table without the link named `slug` (any case); unchanged if absent.
+  [[nodiscard]] RoutingTable without(std::string_view slug) const;
+
   // Case-insensitive lookup; nullptr when unknown. Does not allocate.
   [[nodiscard]] const Entry* find(std::string_view slug) const;
-  [[nodiscard]] std::size_t size() const { return entries_.size(); }
+  [[nodiscard]] std::size_t size() const { return size_; }
 
  private:
-  // Open addressing (linear probing) over `entries_`: no allocation per
-  // link, and the slug is not copied (it is read from the LinkRoute).
-  struct Cell {
-    std::uint32_t hash = 0;   // low bits of the slug's hash
-    std::uint32_t entry = 0;  // index into entries_ + 1; 0 = empty
-  };
-  [[nodiscard]] const Cell* locate(std::string_view slug, std::uint64_t hash) const;
-  void rehash(std::size_t cells);
-  void place(std::uint32_t entry, std::uint64_t hash);
+  struct Node;
+  struct Leaf;
+  struct Branch;
+  [[nodiscard]] static std::shared_ptr<const Node> make_node(
+      std::vector<std::pair<std::uint64_t, Entry>> entries, int depth, std::size_t& size);
+  // `node` (may be null) with `entry` added or replaced; `added` is 1 when
+  // the slug was new.
+  [[nodiscard]] static std::shared_ptr<const Node> with_entry(const Node* node, Entry entry,
+                                                              std::uint64_t hash, int depth,
+                                                              std::size_t& added);
+  // `node` without `slug`, which it holds; null when nothing is left.
+  [[nodiscard]] static std::shared_ptr<const Node> without_entry(const Node* node,
+                                                                 std::string_view slug,
+                                                                 std::uint64_t hash, int depth);
 
-  std::vector<Entry> entries_;
-  std::vector<Cell> cells_;  // size is a power of two, at most half full
+  std::shared_ptr<const Node> root_;
+  std::size_t size_ = 0;
 };
 
 class RoutingTableHolder {

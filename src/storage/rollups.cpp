@@ -23,6 +23,10 @@ enum Dimension : std::uint8_t {
   kSource,
   kOutcome,
   kPreviews,
+  kCountry,
+  kRegion,
+  kCity,
+  kViews,
 };
 
 // One rollup row of a batch, all integers: `key` is an interned text id,
@@ -89,15 +93,19 @@ std::vector<RollupDelta> rollups_of(std::span<const ClickRecord> batch) {
   for (const ClickRecord& c : batch) {
     const std::int64_t hour = hour_of(c.at);
     // Scopes the click counts for.
-    std::pair<StatsScope, std::int64_t> scopes[2];
+    std::pair<StatsScope, std::int64_t> scopes[3];
     int n = 0;
-    const LinkId link = c.kind == ClickKind::kPreview ? c.entry_link_id : c.link_id;
+    const LinkId link = c.kind == ClickKind::kClick ? c.link_id : c.entry_link_id;
     if (link != 0) scopes[n++] = {StatsScope::kLink, link};
     if (c.central_id != 0) scopes[n++] = {StatsScope::kCentral, c.central_id};
+    const int via = n;  // index of the via central's scope, if any
+    if (c.kind == ClickKind::kClick && c.via_central_id != 0 && c.via_central_id != c.central_id) {
+      scopes[n++] = {StatsScope::kCentral, c.via_central_id};
+    }
     if (n == 0) continue;
-    if (c.kind == ClickKind::kPreview) {
-      for (int i = 0; i < n; ++i)
-        ++sums[{scopes[i].second, hour, none, scopes[i].first, kPreviews}];
+    if (c.kind != ClickKind::kClick) {
+      const Dimension counted = c.kind == ClickKind::kPreview ? kPreviews : kViews;
+      for (int i = 0; i < n; ++i) ++sums[{scopes[i].second, hour, none, scopes[i].first, counted}];
       continue;
     }
     // Each text interned once per click, whatever the number of scopes.
@@ -112,12 +120,17 @@ std::vector<RollupDelta> rollups_of(std::span<const ClickRecord> batch) {
         {kUtmCampaign, texts.id(or_placeholder(c.utm_campaign, "(none)"))},
         {kSource, c.source == ClickSource::kQr ? source_qr : source_link},
         {kOutcome, texts.id(c.outcome)},
+        {kCountry, texts.id(or_placeholder(c.country, "(unknown)"))},
+        {kRegion, texts.id(or_placeholder(c.region, "(unknown)"))},
+        {kCity, texts.id(or_placeholder(c.city, "(unknown)"))},
     };
     for (int i = 0; i < n; ++i) {
       const auto [scope, id] = scopes[i];
       for (const auto& [dimension, key] : rows) ++sums[{id, hour, key, scope, dimension}];
-      if (c.link_id != 0) {
-        ++sums[{id, hour, static_cast<std::uint64_t>(c.link_id), scope, kAttendant}];
+      // The via central's attendant is the entry the customer was sent to.
+      const LinkId attendant = i == via ? c.entry_link_id : c.link_id;
+      if (attendant != 0) {
+        ++sums[{id, hour, static_cast<std::uint64_t>(attendant), scope, kAttendant}];
       }
     }
   }
@@ -140,7 +153,7 @@ std::vector<RollupDelta> rollups_of(std::span<const ClickRecord> batch) {
 
 bool is_capped_dimension(std::string_view dimension) {
   return dimension == "referrer" || dimension == "utm_source" || dimension == "utm_medium" ||
-         dimension == "utm_campaign";
+         dimension == "utm_campaign" || dimension == "region" || dimension == "city";
 }
 
 std::vector<RollupGroup> capped_groups(std::span<const RollupDelta> deltas) {

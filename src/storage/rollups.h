@@ -9,6 +9,11 @@
 //   utm_medium, utm_campaign ("(none)" when absent), source (link | qr),
 //   outcome (rotation, fixed, ...)
 //   previews  ""                     preview crawlers and bots (kind kPreview)
+//   country, region, city            GeoIP ("BR", "BR-SP", "BR-SP/Campinas";
+//                                    "(unknown)" when not known)
+//   views     ""                     Seletivo chooser page views (kind kView)
+// A click a Seletivo or Geolocalizado central sent on (via_central_id) also
+// counts in that central's report, its attendant being the entry chosen.
 #pragma once
 
 #include <compare>
@@ -26,7 +31,8 @@ namespace sequencial {
 
 inline constexpr std::string_view kRollupDimensions[] = {
     "clicks",     "visitor",    "attendant",    "device", "browser", "referrer",
-    "utm_source", "utm_medium", "utm_campaign", "source", "outcome", "previews"};
+    "utm_source", "utm_medium", "utm_campaign", "source", "outcome", "previews",
+    "country",    "region",     "city",         "views"};
 
 [[nodiscard]] bool is_rollup_dimension(std::string_view name);
 
@@ -37,11 +43,10 @@ inline constexpr std::string_view kRollupDimensions[] = {
 [[nodiscard]] std::int64_t hour_of(Timestamp t);
 
 // Bounded cardinality: in the dimensions whose keys the visitor chooses
-// (referrer and utm_*), each (scope, id, dimension, hour) keeps at most
-// kRollupKeysPerHour distinct keys; clicks with any further key are added
-// to the key "(other)", so a flood of random values costs at most
-// kRollupKeysPerHour + 1 rows per hour and reports stay fast. The raw
-// clicks keep the real values (export). Both backends fold with
+// (referrer and utm_*) or that have too many values (region, city), each (scope, id, dimension,
+// hour) keeps at most kRollupKeysPerHour distinct keys; clicks with any further key are added to
+// the key "(other)", so a flood of random values costs at most kRollupKeysPerHour + 1 rows per hour
+// and reports stay fast. The raw clicks keep the real values (export). Both backends fold with
 // fold_rollups() below, so they keep the same rows.
 inline constexpr std::size_t kRollupKeysPerHour = 100;
 inline constexpr std::string_view kOtherKey = "(other)";

@@ -34,6 +34,29 @@ RoutingAnswers Store::answer_routing(const RoutingQueries& queries,
   }
   answers.claims.reserve(queries.claims.size());
   for (const auto& claim : queries.claims) answers.claims.push_back(claim_assignment(claim));
+  answers.claimed_tickets.reserve(queries.claimed_tickets.size());
+  for (const auto& group : queries.claimed_tickets) {
+    Result<std::vector<std::uint64_t>> outcome = std::vector<std::uint64_t>{};
+    for (const auto& visitor : group.visitors) {
+      auto ticket = next_rotation_ticket(group.central);
+      if (ticket && !*ticket) {
+        ticket = fail(Error::unavailable("this database keeps no shared rotation counter"));
+      }
+      if (!ticket) {
+        outcome = fail(std::move(ticket.error()));
+        break;
+      }
+      const LinkId link = group.slots[**ticket % group.slots.size()];
+      if (auto claimed = claim_assignment({group.central, visitor, link, group.at}); !claimed) {
+        if (claimed.error().code != ErrorCode::kNotFound) {
+          outcome = fail(std::move(claimed.error()));
+          break;
+        }
+      }
+      outcome->push_back(**ticket);
+    }
+    answers.claimed_tickets.push_back(std::move(outcome));
+  }
   return answers;
 }
 

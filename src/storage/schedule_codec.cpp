@@ -159,4 +159,25 @@ std::optional<std::chrono::year_month_day> parse_date(std::string_view text) {
   return date;
 }
 
+std::string encode_regions(const std::vector<std::string>& regions) {
+  std::string out;
+  for (const std::string& region : regions) {
+    if (!out.empty()) out += '\n';
+    out += region;
+  }
+  return out;
+}
+
+std::vector<std::string> decode_regions(std::string_view text) {
+  std::vector<std::string> out;
+  while (!text.empty()) {
+    const std::size_t end = text.find('\n');
+    const std::string_view line = text.substr(0, end);
+    if (!line.empty()) out.emplace_back(line);
+    if (end == std::string_view::npos) break;
+    text.remove_prefix(end + 1);
+  }
+  return out;
+}
+
 }  // namespace sequencial::storage

@@ -14,6 +14,7 @@
 #include <optional>
 #include <string>
 #include <string_view>
+#include <vector>
 
 #include "core/error.h"
 #include "core/model.h"
@@ -23,6 +24,11 @@ namespace sequencial::storage {
 [[nodiscard]] Result<std::string> encode_schedule(const Schedule& schedule);
 // kInternal naming what is wrong when `json` is not a stored schedule.
 [[nodiscard]] Result<Schedule> decode_schedule(std::string_view json);
+
+// A member's Geolocalizado regions as stored: one per line ("" = none).
+// Regions are normalised before storing and never hold a line break.
+[[nodiscard]] std::string encode_regions(const std::vector<std::string>& regions);
+[[nodiscard]] std::vector<std::string> decode_regions(std::string_view text);
 
 // "YYYY-MM-DD" <-> year_month_day; nullopt for anything else or an invalid date.
 [[nodiscard]] std::string format_date(std::chrono::year_month_day date);

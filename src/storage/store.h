@@ -69,7 +69,8 @@ class ChangeListener {
 
 // What the redirect path asks the database for a batch of clicks at once
 // (answer_routing): rotation tickets per central, stored assignments of
-// visitors missing from memory, and first-assignment claims.
+// visitors missing from memory, first-assignment claims, and new visitors of
+// a fixed central who take a ticket and are assigned by it in one statement.
 struct RoutingQueries {
   struct Tickets {
     CentralId central = 0;
@@ -79,17 +80,32 @@ struct RoutingQueries {
     CentralId central = 0;
     VisitorId visitor;
   };
+  // New visitors of one fixed central: each takes the central's next ticket
+  // t and is stored, if absent, as assigned to slots[t mod slots.size()]
+  // (the link of each open rotation slot, in order: Rotation::at_ticket's
+  // choice), last seen `at`. One round trip where a ticket and then a claim
+  // would take two.
+  struct ClaimedTickets {
+    CentralId central = 0;
+    std::vector<LinkId> slots;  // not empty
+    std::vector<VisitorId> visitors;
+    Timestamp at{};
+  };
   std::vector<Tickets> tickets;
   std::vector<Find> finds;
   std::vector<Assignment> claims;
-  [[nodiscard]] bool empty() const { return tickets.empty() && finds.empty() && claims.empty(); }
+  std::vector<ClaimedTickets> claimed_tickets;
+  [[nodiscard]] bool empty() const {
+    return tickets.empty() && finds.empty() && claims.empty() && claimed_tickets.empty();
+  }
 };
 
 // The answers, index by index; each may fail on its own.
 struct RoutingAnswers {
   std::vector<Result<std::vector<std::uint64_t>>> tickets;  // `count` tickets each
   std::vector<Result<std::optional<Assignment>>> finds;
-  std::vector<Result<Assignment>> claims;  // the stored winner
+  std::vector<Result<Assignment>> claims;                           // the stored winner
+  std::vector<Result<std::vector<std::uint64_t>>> claimed_tickets;  // one ticket per visitor
 };
 
 struct ApiToken {
@@ -234,7 +250,8 @@ class Store {
 
   // Everything in `queries` at once. The default asks the methods above
   // one by one; PostgreSQL sends them in one pipeline (one round trip) on
-  // a connection of its own that waits at most `timeout`.
+  // a connection of its own that waits at most `timeout` (asked nothing,
+  // it only opens that connection).
   [[nodiscard]] virtual RoutingAnswers answer_routing(const RoutingQueries& queries,
                                                       std::chrono::milliseconds timeout);
 

@@ -22,6 +22,32 @@ TEST(CsvTest, SeparatorsQuotesAndLineBreaksAreQuoted) {
   EXPECT_EQ(csv_cell("a\rb"), "\"a\rb\"");
 }
 
+TEST(CsvTest, TheSemicolonSeparatorIsQuotedInsteadOfTheComma) {
+  EXPECT_EQ(csv_cell("a,b", ';'), "a,b");
+  EXPECT_EQ(csv_cell("a;b", ';'), "\"a;b\"");
+  EXPECT_EQ(csv_cell("a;b"), "a;b");
+}
+
+TEST(CsvTest, OptionsFromTheQuery) {
+  auto plain = parse_csv_options("by=day");
+  ASSERT_TRUE(plain);
+  EXPECT_EQ(plain->separator, ',');
+  EXPECT_FALSE(plain->bom);
+  EXPECT_FALSE(plain->named());
+  EXPECT_EQ(csv_header("clicks", *plain), "clicks");
+  auto pt = parse_csv_options("sep=%3B&bom=1&lang=pt-BR");
+  ASSERT_TRUE(pt);
+  EXPECT_EQ(pt->separator, ';');
+  EXPECT_TRUE(pt->bom);
+  EXPECT_EQ(csv_header("clicks", *pt), "cliques");
+  EXPECT_EQ(csv_header("attendant", *pt), "atendente");
+  EXPECT_EQ(csv_header("something_new", *pt), "something_new");
+  EXPECT_EQ(parse_csv_options("sep=semicolon")->separator, ';');
+  EXPECT_EQ(parse_csv_options("sep=tab").error().field, "sep");
+  EXPECT_EQ(parse_csv_options("bom=yes").error().field, "bom");
+  EXPECT_EQ(parse_csv_options("lang=fr").error().field, "lang");
+}
+
 TEST(CsvTest, FormulaStartsGetALeadingApostrophe) {
   EXPECT_EQ(csv_cell("=HYPERLINK(\"https://e.x\";\"x\")"),
             "\"'=HYPERLINK(\"\"https://e.x\"\";\"\"x\"\")\"");

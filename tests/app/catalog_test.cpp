@@ -6,6 +6,8 @@
 
 #include <filesystem>
 #include <random>
+#include <set>
+#include <string>
 
 namespace sequencial::app {
 namespace {
@@ -144,6 +146,61 @@ TEST_F(CatalogTest, HoursAreValidatedKeptAcrossMemberChangesAndPersisted) {
   EXPECT_EQ(updated->members[1].hours, good);
   reopen();
   EXPECT_EQ(catalog_->central(id)->members[1].hours, good);
+}
+
+// Writes change the published table in place of a rebuild: after each, the
+// table must route exactly as one rebuilt from the store would.
+TEST_F(CatalogTest, IncrementalWritesRouteAsAFullReload) {
+  const Link a = make_link("a", "5511999990001");
+  const Link b = make_link("b", "5511999990002");
+  make_link("hub");
+  CentralInput in;
+  in.anchor = "hub";
+  in.members = std::vector<MemberInput>{{"a", 1}, {"b", 1}};
+  const CentralId id = catalog_->create_central(in)->id;
+  const auto router = tables_.current(0).find("HUB")->central;
+  ASSERT_NE(router, nullptr);
+  // Resolving members by slug goes through the table, in any case.
+  EXPECT_EQ(catalog_->find_link("B"), b.id);
+
+  // A member's new number reaches the router; its old slug stops answering.
+  LinkInput change;
+  change.phone = "5511999990009";
+  change.slug = "b2";
+  ASSERT_TRUE(catalog_->update_link(b.id, change).has_value());
+  EXPECT_EQ(tables_.current(0).find("b"), nullptr);
+  ASSERT_NE(tables_.current(0).find("B2"), nullptr);
+  std::set<std::string> seen;
+  for (int i = 0; i < 4; ++i) {
+    const auto decision = router->route(clock_.now(), std::nullopt);
+    seen.emplace(decision.link->phone());
+  }
+  EXPECT_EQ(seen, (std::set<std::string>{"5511999990001", "5511999990009"}));
+
+  // Changing the anchor link keeps its central on its entry.
+  LinkInput label;
+  label.label = "Central da loja";
+  ASSERT_TRUE(catalog_->update_link(catalog_->find_link("hub").value(), label).has_value());
+  EXPECT_EQ(tables_.current(0).find("hub")->central, router);
+
+  // A deactivated member leaves the rotation.
+  LinkInput off;
+  off.active = false;
+  ASSERT_TRUE(catalog_->update_link(a.id, off).has_value());
+  for (int i = 0; i < 3; ++i) {
+    EXPECT_EQ(router->route(clock_.now(), std::nullopt).link->id(), b.id);
+  }
+
+  const auto before = tables_.snapshot();
+  reopen();
+  const auto after = tables_.snapshot();
+  ASSERT_EQ(before->size(), after->size());
+  for (const char* slug : {"a", "b2", "hub"}) {
+    ASSERT_NE(after->find(slug), nullptr) << slug;
+    EXPECT_EQ(before->find(slug)->link->link().phone, after->find(slug)->link->link().phone);
+    EXPECT_EQ(before->find(slug)->central == nullptr, after->find(slug)->central == nullptr);
+  }
+  EXPECT_EQ(catalog_->central(id)->members.size(), 2u);
 }
 
 }  // namespace

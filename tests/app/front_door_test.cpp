@@ -86,8 +86,6 @@ TEST_F(FrontDoorTest, TheAdminApiRunsOnTheWorkerPoolWithSecurityHeaders) {
 }
 
 TEST_F(FrontDoorTest, AFullPoolAnswers503AtOnce) {
-  front_.reset();
-  admin_pool_->stop();
   wire(/*admin_threads=*/1, /*admin_queue=*/1);
   std::latch release(1);
   std::latch running(1);

@@ -101,7 +101,9 @@ class InProcessNode : public ::testing::Test {
     ASSERT_TRUE(store_->insert_token("test", api::hash_token(token_)));
     wire();
   }
+  // (Re)wires the node; a second call first takes the first one down.
   void wire(std::size_t admin_threads = 2, std::size_t admin_queue = 64) {
+    unwire();
     catalog_ = std::make_unique<Catalog>(*store_, tables_, assignments_, clock_);
     ASSERT_TRUE(catalog_->load());
     settings_ = std::make_unique<Settings>(*store_, zone_, public_url_);
@@ -113,7 +115,7 @@ class InProcessNode : public ::testing::Test {
     redirects_ = std::make_unique<RedirectHandler>(
         RedirectOptions{},
         RedirectPorts{tables_, assignments_, *lookups_, *write_behind_, *clicks_},
-        RedirectContext{public_url_, visitor_ids_, metrics_, clock_});
+        RedirectContext{public_url_, settings_->profile(), visitor_ids_, metrics_, clock_});
     tokens_ = std::make_unique<api::TokenAuthenticator>(*store_);
     sessions_ = std::make_unique<accounts::SessionManager>(*store_, clock_);
     limiter_ = std::make_unique<accounts::LoginRateLimiter>(clock_);
@@ -142,10 +144,34 @@ class InProcessNode : public ::testing::Test {
     front_->set_metrics(&metrics_);
     front_->set_database_health(&health_);
   }
-  void TearDown() override {
+  // Takes the node down in the reverse order of wire(): users before what
+  // they use (the write-behind flushes through the catalog when destroyed).
+  void unwire() {
     front_.reset();
     if (admin_pool_) admin_pool_->stop();
     if (password_pool_) password_pool_->stop();
+    admin_pool_.reset();
+    password_pool_.reset();
+    admin_.reset();
+    settings_api_.reset();
+    tokens_api_.reset();
+    users_api_.reset();
+    session_api_.reset();
+    stats_.reset();
+    auth_.reset();
+    limiter_.reset();
+    sessions_.reset();
+    tokens_.reset();
+    redirects_.reset();
+    clicks_.reset();
+    write_behind_.reset();
+    lookups_.reset();
+    settings_.reset();
+    catalog_.reset();
+  }
+  void TearDown() override {
+    unwire();
+    store_.reset();
     std::filesystem::remove_all(dir_);
   }
 

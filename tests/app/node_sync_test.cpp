@@ -99,14 +99,14 @@ TEST_F(NodeSyncTest, ReloadSeesOtherNodesChangesAndKeepsTheRotationPlace) {
   auto router = b_->catalog.router(id);
   ASSERT_NE(router, nullptr);
   const Timestamp now = b_->clock.now();
-  EXPECT_EQ(router->route(now, std::nullopt).link->link.slug, "m1");
+  EXPECT_EQ(router->route(now, std::nullopt).link->slug(), "m1");
 
   LinkInput rename;
   rename.label = "Maria";
   ASSERT_TRUE(a_->catalog.update_link(*a_->catalog.find_link("m2"), rename));
   ASSERT_TRUE(b_->catalog.reload());
-  EXPECT_EQ(b_->catalog.router(id), router);                          // the same live router...
-  EXPECT_EQ(router->route(now, std::nullopt).link->link.slug, "m2");  // ...at the same place
+  EXPECT_EQ(b_->catalog.router(id), router);                       // the same live router...
+  EXPECT_EQ(router->route(now, std::nullopt).link->slug(), "m2");  // ...at the same place
   EXPECT_EQ(b_->catalog.link(*b_->catalog.find_link("m2"))->label, "Maria");
 
   b_->assignments.put({id, VisitorId{1, 2}, *b_->catalog.find_link("m1"), now});

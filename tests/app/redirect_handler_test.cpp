@@ -19,6 +19,7 @@
 
 #include "app/catalog.h"
 #include "app/database_health.h"
+#include "app/public_profile.h"
 #include "qr/qr_code.h"
 #include "scripted_store.h"
 
@@ -101,7 +102,7 @@ class RedirectHandlerTest : public ::testing::Test {
     handler_ = std::make_unique<RedirectHandler>(
         RedirectOptions{.default_tz = "America/Sao_Paulo", .secure_cookie = true},
         RedirectPorts{tables_, assignments_, *lookups_, *write_behind_, *clicks_},
-        RedirectContext{public_url_, visitor_ids_, metrics_, clock_});
+        RedirectContext{public_url_, profile_, visitor_ids_, metrics_, clock_});
   }
   void TearDown() override {
     if (lookups_) lookups_->stop();
@@ -188,6 +189,7 @@ class RedirectHandlerTest : public ::testing::Test {
   routing::AssignmentTable assignments_{1000};
   DatabaseHealth health_;
   PublicUrl public_url_{"https://zap.example.com"};
+  PublicProfile profile_;
   RandomVisitorIds visitor_ids_{1};
   Metrics metrics_{1};
   TestDeferrer deferrer_;

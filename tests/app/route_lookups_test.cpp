@@ -182,5 +182,58 @@ TEST_F(RouteLookupsTest, FindsAnswerStoredAssignmentsAndNothingForUnknownVisitor
   lookups.stop();
 }
 
+// New visitors' claimed tickets: grouped by central and slot list into one
+// query, every visitor stored with the member their ticket serves.
+TEST_F(RouteLookupsTest, ClaimedTicketsStoreEachNewVisitorByTheirTicket) {
+  std::vector<LinkId> ids;
+  for (const char* slug : {"hub", "m1", "m2"}) {
+    Link link;
+    link.slug = slug;
+    link.phone = "5511999990001";
+    const auto made = store_->insert_link(link);
+    ASSERT_TRUE(made);
+    ids.push_back(made->id);
+  }
+  Central central;
+  central.anchor_id = ids[0];
+  central.fixed = true;
+  central.members = {{ids[1], 1, std::nullopt}, {ids[2], 1, std::nullopt}};
+  const auto c = store_->insert_central(central);
+  ASSERT_TRUE(c);
+
+  store_->set_frozen(true);  // let the questions gather into one batch
+  RouteLookups lookups(*store_, health_, {.deadline = 5s, .shared = true});
+  lookups.start();
+  const auto slots = std::make_shared<const std::vector<LinkId>>(std::vector{ids[1], ids[2]});
+  Answers answers;
+  lookups.ticket(c->id, [&](auto t) { answers.add(t); });  // the batch that waits
+  std::vector<std::uint64_t> tickets(40);
+  std::mutex mutex;
+  for (std::uint64_t v = 0; v < 40; ++v) {
+    lookups.claimed_ticket(c->id, VisitorId{9, v}, slots, Timestamp(std::chrono::seconds(5000)),
+                           [&, v](std::optional<std::uint64_t> t) {
+                             {
+                               std::lock_guard lock(mutex);
+                               tickets[v] = t.value_or(UINT64_MAX);
+                             }
+                             answers.add(t);
+                           });
+  }
+  store_->set_frozen(false);
+  ASSERT_TRUE(answers.wait_for(41, 10s));
+  EXPECT_EQ(answers.misses(), 0u);
+  EXPECT_LE(store_->routing_batches(), 3);
+  std::set<std::uint64_t> distinct;
+  for (std::uint64_t v = 0; v < 40; ++v) {
+    std::lock_guard lock(mutex);
+    distinct.insert(tickets[v]);
+    auto stored = store_->find_assignment(c->id, VisitorId{9, v});
+    ASSERT_TRUE(stored && stored->has_value()) << "visitor " << v;
+    EXPECT_EQ((*stored)->link_id, (*slots)[tickets[v] % 2]) << "visitor " << v;
+  }
+  EXPECT_EQ(distinct.size(), 40u);
+  lookups.stop();
+}
+
 }  // namespace
 }  // namespace sequencial::app

@@ -60,6 +60,10 @@ void expect_same(const ClickRecord& a, const ClickRecord& b) {
   EXPECT_EQ(a.fbclid, b.fbclid);
   EXPECT_EQ(a.source, b.source);
   EXPECT_EQ(a.ref, b.ref);
+  EXPECT_EQ(a.via_central_id, b.via_central_id);
+  EXPECT_EQ(a.country, b.country);
+  EXPECT_EQ(a.region, b.region);
+  EXPECT_EQ(a.city, b.city);
 }
 
 class ClickSpoolTest : public ::testing::Test {
@@ -100,6 +104,37 @@ TEST(ClickSpoolFrameTest, EveryFieldRoundTrips) {
   std::string bytes;
   encode_frame(negative, bytes);
   expect_same(decode_frame(bytes).record, negative);
+}
+
+TEST(ClickSpoolFrameTest, ModeFieldsRoundTripAndOlderFramesStillDecode) {
+  ClickRecord view = sample(3);
+  view.kind = ClickKind::kView;
+  view.via_central_id = 42;
+  view.country = "BR";
+  view.region = "BR-SP";
+  view.city = "BR-SP/São Paulo";
+  std::string bytes;
+  encode_frame(view, bytes);
+  expect_same(decode_frame(bytes).record, view);
+  EXPECT_EQ(decode_frame(bytes).record.kind, ClickKind::kView);
+
+  // A frame written before these fields existed: the same payload without
+  // its tail (1 flag byte, 1 varint byte, 3 empty texts), CRC recomputed.
+  const ClickRecord old = sample(4);
+  std::string full;
+  encode_frame(old, full);
+  std::string payload = full.substr(kSpoolHeaderBytes, full.size() - kSpoolHeaderBytes - 5);
+  std::string frame = full.substr(0, kSpoolHeaderBytes);
+  const std::uint32_t length = static_cast<std::uint32_t>(payload.size());
+  const std::uint32_t crc = crc32(payload);
+  for (int i = 0; i < 4; ++i) {
+    frame[static_cast<std::size_t>(2 + i)] = static_cast<char>((length >> (8 * i)) & 0xFFU);
+    frame[static_cast<std::size_t>(6 + i)] = static_cast<char>((crc >> (8 * i)) & 0xFFU);
+  }
+  frame += payload;
+  const DecodedFrame decoded = decode_frame(frame);
+  ASSERT_EQ(decoded.size, frame.size());
+  expect_same(decoded.record, old);
 }
 
 TEST(ClickSpoolFrameTest, ACutOrFlippedFrameIsRefused) {

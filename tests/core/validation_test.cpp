@@ -1,6 +1,8 @@
 // Tests for core/validation.h: phones, slugs, UTF-8 text limits and image URLs.
 #include "core/validation.h"
 
+#include "core/phone.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
@@ -16,8 +18,9 @@ TEST(NormalizePhone, AcceptsCommonForms) {
   const std::pair<const char*, const char*> cases[] = {
       {"+55 (11) 99999-0001", "5511999990001"}, {"5511999990001", "5511999990001"},
       {"+5511999990001", "5511999990001"},      {"55.11.99999.0001", "5511999990001"},
-      {"  +1 (415) 555-0100 ", "14155550100"},  {"12345678", "12345678"},  // 8 digits: the minimum
-      {"123456789012345", "123456789012345"},                              // 15 digits: the maximum
+      {"  +1 (415) 555-0100 ", "14155550100"},  {"+351 912 345 678", "351912345678"},
+      {"+55 11 3333-0000", "551133330000"},  // a landline: 8 digits after the DDD
+      {"+54 9 11 2345-6789", "5491123456789"},
   };
   for (const auto& [input, expected] : cases) {
     const Result<std::string> phone = normalize_phone(input);
@@ -35,6 +38,30 @@ TEST(NormalizePhone, RejectsWrongDigitCount) {
     EXPECT_EQ(phone.error().field, "phone");
     EXPECT_EQ(phone.error().message, kPhoneDigitsMessage) << input;
   }
+}
+
+TEST(NormalizePhone, RejectsNumbersTheirCountryCannotHave) {
+  // No DDD, a DDD that does not exist, too short a mobile, unknown country codes.
+  for (const char* input : {"+55 99999-1234", "+55 (00) 99999-1234", "+55 11 9999-123", "12345678",
+                            "123456789012345", "+999 1234 5678"}) {
+    const Result<std::string> phone = normalize_phone(input);
+    ASSERT_FALSE(phone.has_value()) << input;
+    EXPECT_EQ(phone.error().code, ErrorCode::kInvalid);
+    EXPECT_EQ(phone.error().field, "phone") << input;
+  }
+}
+
+TEST(CheckPhoneNumber, FormatsPerCountry) {
+  const Result<PhoneInfo> br = check_phone_number("5511999990001");
+  ASSERT_TRUE(br.has_value());
+  EXPECT_EQ(br->digits, "5511999990001");
+  EXPECT_EQ(br->formatted, "+55 11 99999-0001");
+  EXPECT_EQ(br->region, "BR");
+  const Result<PhoneInfo> pt = check_phone_number("351912345678");
+  ASSERT_TRUE(pt.has_value());
+  EXPECT_EQ(pt->formatted, "+351 912 345 678");
+  EXPECT_EQ(pt->region, "PT");
+  EXPECT_FALSE(check_phone_number("559999991234").has_value());
 }
 
 TEST(NormalizePhone, RejectsOtherCharacters) {
@@ -220,6 +247,29 @@ TEST(ValidateImageUrl, RejectsOthers) {
     EXPECT_EQ(result.error().code, ErrorCode::kInvalid);
     EXPECT_EQ(result.error().field, "preview_image");
   }
+}
+
+TEST(NormalizeRegion, AcceptsCountriesSubdivisionsAndCities) {
+  EXPECT_EQ(*normalize_region("BR", "f"), "BR");
+  EXPECT_EQ(*normalize_region("br", "f"), "BR");
+  EXPECT_EQ(*normalize_region("br-sp", "f"), "BR-SP");
+  EXPECT_EQ(*normalize_region("US-CA", "f"), "US-CA");
+  EXPECT_EQ(*normalize_region("FR-75C", "f"), "FR-75C");
+  EXPECT_EQ(*normalize_region("BR-SP/Campinas", "f"), "BR-SP/Campinas");
+  EXPECT_EQ(*normalize_region("br-sp/ São Paulo ", "f"), "BR-SP/São Paulo");
+  EXPECT_EQ(*normalize_region("PT/Lisboa", "f"), "PT/Lisboa");
+}
+
+TEST(NormalizeRegion, RefusesOthersNamingTheField) {
+  for (const char* bad : {"", "B", "BRA", "B1", "BR-", "BR-SPXX", "BR_SP", "BR-S P", "BR-SP/",
+                          "BR-SP/  ", "BR-SP/a/b", "/Campinas", "BR-SP/\x01x", "12"}) {
+    auto r = normalize_region(bad, "members[1].regions[2]");
+    ASSERT_FALSE(r) << bad;
+    EXPECT_EQ(r.error().code, ErrorCode::kInvalid);
+    EXPECT_EQ(r.error().field, "members[1].regions[2]");
+  }
+  EXPECT_FALSE(normalize_region("BR-SP/" + std::string(101, 'a'), "f"));
+  EXPECT_FALSE(normalize_region("BR-SP/\xC3", "f"));  // not UTF-8
 }
 
 }  // namespace

@@ -62,7 +62,8 @@ describe('admin UI', {timeout: 120000}, () => {
   before(async () => {
     [server, browser] = await Promise.all([startServer({now: NOW}), launch()]);
     baseUrl = server.baseUrl;
-    context = await browser.newContext({locale: 'pt-BR', baseURL: baseUrl, viewport: {width: 1280, height: 900}});
+    context = await browser.newContext({locale: 'pt-BR', baseURL: baseUrl, viewport: {width: 1280, height: 900},
+      permissions: ['clipboard-read', 'clipboard-write']});
     await watcher.attach(context);
     page = await context.newPage();
     page.setDefaultTimeout(20000);  // generous: CI machines are shared
@@ -149,14 +150,81 @@ describe('admin UI', {timeout: 120000}, () => {
     await page.getByRole('button', {name: 'Novo link'}).click();
     const dialog = page.getByRole('dialog');
     await dialog.getByLabel('Slug (endereço do link)').fill('Maria');
+    await dialog.getByLabel('DDD').fill('11');
     await dialog.getByLabel('Número').fill('99999-0005');
     await watcher.allow(/status of 409/, async () => {
       await dialog.getByRole('button', {name: 'Salvar'}).click();
       await dialog.locator('.field-error').getByText('Este slug já está em uso', {exact: false}).waitFor();
     });
+    // Only the catalogue's sentence: no English from the API (issue 18).
+    assert.equal(await dialog.locator('.field-error').textContent(), 'Este slug já está em uso');
     assert.equal(await dialog.getByLabel('Slug (endereço do link)').getAttribute('aria-invalid'), 'true');
     await dialog.getByRole('button', {name: 'Cancelar'}).click();
     assert.equal(await page.locator('table.links-table tbody tr').count(), 4);
+  });
+
+  step('checks the number per country and previews what WhatsApp will show', async () => {
+    await page.getByRole('button', {name: 'Novo link'}).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByLabel('Identificador').fill('Loja — link do Instagram');
+    await dialog.getByLabel('Slug (endereço do link)').fill('insta');
+    await dialog.getByLabel('Número').fill('99999-1234');
+    // No DDD: the form says so at once, and the server refuses it in Portuguese.
+    await dialog.locator('.phone-check.bad').getByText('DDD com 2 dígitos', {exact: false}).waitFor();
+    await watcher.allow(/status of 400/, async () => {
+      await dialog.getByRole('button', {name: 'Salvar'}).click();
+      await dialog.locator('.field-error').waitFor();
+    });
+    const error = await dialog.locator('.field-error').textContent();
+    assert.equal(error, 'Número de WhatsApp inválido para o país: confira o código do país, o DDD (2 dígitos) ' +
+      'e o número (8 ou 9 dígitos)');
+    await dialog.getByLabel('DDD').fill('11');
+    // The server's rule (GET /phone-check, libphonenumber) confirms, in Brazil's format.
+    await dialog.locator('.phone-check[data-checked="valid"]').getByText('Será salvo como +55 11 99999-1234').waitFor();
+    await dialog.getByLabel('País').fill('351');
+    await dialog.getByLabel('DDD').fill('');
+    await dialog.getByLabel('Número').fill('912 345 678');
+    await dialog.locator('.phone-check[data-checked="valid"]').getByText('Será salvo como +351 912 345 678').waitFor();
+    await dialog.getByLabel('Número').fill('912 345');
+    await dialog.locator('.phone-check.bad[data-checked="invalid"]').getByText('inválido para o país', {exact: false}).waitFor();
+    await dialog.getByLabel('País').fill('55');
+    await dialog.getByLabel('DDD').fill('11');
+    await dialog.getByLabel('Número').fill('99999-1234');
+    assert.equal(await dialog.locator('.field-error').count(), 0, 'the refusal goes once the number changes');
+    // The preview card: never the internal label; the preview title when given.
+    const card = dialog.locator('#preview-card');
+    assert.equal(await card.locator('.pv-title').textContent(), 'Fale conosco no WhatsApp');
+    assert.doesNotMatch(await card.textContent(), /Instagram/);
+    assert.match(await card.locator('.pv-host').textContent(), /\/insta$/);
+    await dialog.getByText('Prévia em redes sociais (opcional)').click();
+    await dialog.getByLabel('Título').fill('Promoção de Natal');
+    assert.equal(await card.locator('.pv-title').textContent(), 'Promoção de Natal');
+    await screenshot(page, 'link-form-preview');
+    await dialog.getByRole('button', {name: 'Cancelar'}).click();
+  });
+
+  step('copies and shares every published link; the QR dialog too, with SVG and PNG', async () => {
+    const row = page.locator('tr[data-slug="maria"]');
+    const url = baseUrl + '/maria';
+    await row.getByRole('button', {name: 'Copiar link'}).click();
+    await page.getByText('Link copiado: ' + url).waitFor();
+    assert.equal(await page.evaluate(() => navigator.clipboard.readText()), url);
+    const share = row.getByRole('link', {name: 'Compartilhar'});
+    assert.equal(await share.getAttribute('href'), 'https://wa.me/?text=' + encodeURIComponent(url));
+    assert.equal(await page.locator('table.links-table .copy-link').count(), 4, 'one per link');
+    await row.getByRole('button', {name: 'Ver QR Code maria'}).click();
+    const dialog = page.getByRole('dialog');
+    await dialog.getByRole('button', {name: 'Copiar link'}).waitFor();
+    await dialog.getByRole('link', {name: 'Compartilhar'}).waitFor();
+    for (const [name, type] of [['Baixar SVG', 'image/svg+xml'], ['Baixar PNG', 'image/png']]) {
+      const link = dialog.getByRole('link', {name});
+      assert.ok(await link.getAttribute('download'));
+      const res = await fetch(baseUrl + await link.getAttribute('href'));
+      assert.equal(res.status, 200);
+      assert.equal(res.headers.get('content-type'), type);
+    }
+    await screenshot(page, 'qr-dialog');
+    await dialog.getByRole('button', {name: 'Fechar'}).click();
   });
 
   step('shows XSS payloads in labels and messages as text', async () => {
@@ -190,6 +258,9 @@ describe('admin UI', {timeout: 120000}, () => {
     const members = page.locator('article.central li.member');
     assert.deepEqual(await members.evaluateAll((els) => els.map((e) => e.dataset.slug)), ['joao', 'maria', 'ana']);
     await page.getByText('Atendimento fixo: ligado').waitFor();
+    // The published link of the Sequencial: copy and share it from its card.
+    assert.equal(await page.locator('article.central .copy-link').getAttribute('data-url'), baseUrl + '/minhacentral');
+    await page.locator('article.central').getByRole('link', {name: 'Compartilhar'}).waitFor();
     const central = await page.evaluate(() => fetch('/api/v1/centrals', {credentials: 'same-origin'}).then((r) => r.json()));
     assert.equal(central.items.length, 1);
     assert.equal(central.items[0].anchor, 'minhacentral');
@@ -279,12 +350,26 @@ describe('admin UI', {timeout: 120000}, () => {
     assert.ok(await page.locator('#chart-day canvas').evaluate((c) => Boolean(window.Chart && window.Chart.getChart(c))),
       'clicks over time chart drawn by Chart.js');
     assert.equal(await page.locator('#chart-device tbody tr[data-key="android"] .num').textContent(), '6');
+    // Every breakdown the API has, as a table with a chart; totals compared
+    // with the previous period; the attendant rows add up to the total.
+    for (const by of ['outcome', 'browser', 'referrer', 'source', 'utm_source', 'utm_medium', 'utm_campaign']) {
+      assert.ok(await page.locator('#chart-' + by + ' tbody tr').count() > 0, by + ' table');
+    }
+    assert.equal(await page.locator('#chart-browser tbody tr[data-key="chrome"] .num').textContent(), '6');
+    assert.equal(await page.locator('#chart-outcome tbody tr[data-key="rotation"] .key').textContent(), 'Atendente (rodízio)');
+    await page.locator('[data-total="total"] .compare').getByText('Período anterior: 0').waitFor();
+    const sum = (await page.locator('#chart-attendant tbody .num').allTextContents()).reduce((a, n) => a + Number(n), 0);
+    assert.equal(sum, 6);
     await page.locator('#chart-attendant').getByText('Ver números', {exact: false}).count();
     // Outside the range: nothing.
     await page.getByLabel('De', {exact: true}).fill('2026-10-01');
     await page.getByLabel('Até', {exact: true}).fill('2026-10-31');
     await page.getByRole('button', {name: 'Aplicar'}).click();
     await page.locator('[data-total="total"] .total-value').getByText('0', {exact: true}).waitFor();
+    // Every member is listed, at 0 too.
+    assert.deepEqual(await page.locator('#chart-attendant tbody tr').evaluateAll((trs) =>
+      trs.map((tr) => [tr.dataset.key, tr.querySelector('.num').textContent])),
+    [['joao', '0'], ['maria', '0'], ['ana', '0']]);
     // One day: clicks per hour, in São Paulo time (15:00 UTC is 12:00 there).
     await page.getByLabel('De', {exact: true}).fill('2026-11-25');
     await page.getByLabel('Até', {exact: true}).fill('2026-11-25');
@@ -300,9 +385,14 @@ describe('admin UI', {timeout: 120000}, () => {
     const href = await page.locator('#chart-attendant').getByRole('link', {name: 'Baixar CSV'}).getAttribute('href');
     assert.match(href, /format=csv/);
     assert.match(href, /from=2026-11-01/);
-    const csv = await page.evaluate((u) => fetch(u, {credentials: 'same-origin'}).then((r) => r.text()), href);
-    assert.match(csv, /^attendant,clicks\r?\n/);
-    assert.match(csv, /joao,2/);
+    assert.match(href, /sep=semicolon/);
+    // For Excel in pt-BR: a BOM, semicolons, Portuguese headers, names beside slugs.
+    const csv = await page.evaluate((u) => fetch(u, {credentials: 'same-origin'})
+      .then((r) => r.arrayBuffer()).then((b) => Array.from(new Uint8Array(b))), href);
+    assert.deepEqual(csv.slice(0, 3), [0xEF, 0xBB, 0xBF]);
+    const text = Buffer.from(csv.slice(3)).toString('utf8');
+    assert.match(text, /^atendente;nome;cliques\r\n/);
+    assert.match(text, /\r\nmaria;Maria — vendas;2\r\n/);
     await screenshot(page, 'relatorios');
     // The links list counts them too: the anchor shows its central's 6.
     await page.locator('#mainnav').getByRole('link', {name: 'Links'}).click();
@@ -344,7 +434,18 @@ describe('admin UI', {timeout: 120000}, () => {
     // Saving after changing only the zone saves only the zone: the public URL
     // stays the server's own; the saved zone shows the server's value and a reset.
     const settingsNow = () => page.evaluate(() => fetch('/api/v1/settings', {credentials: 'same-origin'}).then((r) => r.json()));
-    await page.getByLabel('Fuso horário padrão').selectOption('America/Recife');
+    // The zone picker: grouped by country, Brazil first, searchable by city or country.
+    const zone = page.getByLabel('Fuso horário padrão');
+    await page.locator('#general-form optgroup[data-country="BR"]').waitFor({state: 'attached'});
+    assert.equal(await page.locator('#general-form select[name="default_tz"] optgroup').first().getAttribute('label'), 'Brasil');
+    assert.equal(await zone.locator('option[value="America/Sao_Paulo"]').textContent(), 'Sao Paulo (America/Sao_Paulo)');
+    await page.locator('#general-form .tz-search').fill('recife');
+    assert.equal(await zone.inputValue(), 'America/Recife');
+    assert.equal(await zone.locator('option:not([hidden])').count(), 1);
+    await page.locator('#general-form .tz-search').fill('portugal');
+    assert.ok(await zone.locator('option:not([hidden])[value="Europe/Lisbon"]').count() === 1, 'found by country name');
+    await page.locator('#general-form .tz-search').fill('');
+    await zone.selectOption('America/Recife');
     await page.locator('#general-form').getByRole('button', {name: 'Salvar'}).click();
     await page.getByText('Configurações salvas.').waitFor();
     let saved = await settingsNow();
@@ -387,6 +488,112 @@ describe('admin UI', {timeout: 120000}, () => {
     await page.getByRole('dialog').getByRole('button', {name: 'Revogar'}).click();
     await page.getByText('Token revogado.').waitFor();
     assert.equal((await withToken()).status, 401);
+  });
+
+  step('names the shop, sends "/" to its site, and previews show the shop name (never the label)', async () => {
+    await page.locator('#mainnav').getByRole('link', {name: 'Configurações'}).click();
+    const form = page.locator('#general-form');
+    await form.getByLabel('Nome da loja (público)').fill('Loja da Ana');
+    await form.getByLabel('Página inicial (endereço /)').fill('https://loja.example/');
+    assert.equal(await form.getByLabel('A semana começa').inputValue(), 'mon');
+    await form.getByRole('button', {name: 'Salvar'}).click();
+    await page.getByText('Configurações salvas.').waitFor();
+    const home = await rawGet(baseUrl, '/');
+    assert.equal(home.status, 302);
+    assert.equal(home.headers.location, 'https://loja.example');
+    const preview = await fetch(baseUrl + '/joao', {headers: {'User-Agent': 'WhatsApp/2.23.20.0 A'}}).then((r) => r.text());
+    assert.match(preview, /og:title" content="Loja da Ana"/);
+    assert.doesNotMatch(preview, /onerror/, 'the internal label is not shown');
+  });
+
+  step('shows the closed page: "amanhã às 9:00", the shop name, Monday first; reports count it', async () => {
+    // Everybody gets hours, and the clock moves to Sunday 10:00 in São Paulo.
+    const week = {mon: [['09:00', '18:00']], tue: [['09:00', '18:00']], wed: [['09:00', '18:00']],
+      thu: [['09:00', '18:00']], fri: [['09:00', '18:00']], sat: [], sun: []};
+    const centralId = await page.evaluate(async (hours) => {
+      const session = await fetch('/api/v1/session', {credentials: 'same-origin'}).then((r) => r.json());
+      const centrals = await fetch('/api/v1/centrals', {credentials: 'same-origin'}).then((r) => r.json());
+      const id = centrals.items[0].id;
+      for (const slug of ['joao', 'ana']) {
+        const res = await fetch('/api/v1/centrals/' + id + '/members/' + slug + '/hours', {method: 'PUT',
+          credentials: 'same-origin', headers: {'Content-Type': 'application/json', 'X-CSRF-Token': session.csrf_token},
+          body: JSON.stringify({tz: 'America/Sao_Paulo', week: hours, exceptions: []})});
+        if (res.status !== 200) throw new Error('hours of ' + slug + ': ' + res.status);
+      }
+      return id;
+    }, week);
+    const fs = require('node:fs');
+    const path = require('node:path');
+    fs.writeFileSync(path.join(server.dir, 'clock'), String(Date.parse('2026-11-29T13:00:00Z') / 1000));
+    const closed = await browser.newContext({locale: 'pt-BR', viewport: {width: 1280, height: 900}});
+    const p = await closed.newPage();
+    await p.goto(baseUrl + '/minhacentral');
+    assert.equal(await p.locator('#next-opening').textContent(), 'amanhã às 9:00');
+    assert.equal(await p.locator('#shop-name').textContent(), 'Loja da Ana');
+    assert.equal(await p.locator('td').first().textContent(), 'Segunda');
+    await screenshot(p, 'closed-page');
+    await p.setViewportSize({width: 390, height: 844});
+    assert.ok(await p.evaluate(() => document.documentElement.scrollWidth <= window.innerWidth), 'closed page at 390 px');
+    await screenshot(p, 'closed-page-390');
+    await closed.close();
+    fs.writeFileSync(path.join(server.dir, 'clock'), String(Math.floor(NOW.getTime() / 1000)));
+    // The report's attendant table adds up to the total, the closed page included.
+    await page.goto('/admin/relatorios?central=' + centralId + '&from=2026-11-01&to=2026-11-30');
+    const total = page.locator('[data-total="total"] .total-value');
+    for (let i = 0; i < 50; i += 1) {
+      await page.getByRole('button', {name: 'Aplicar'}).click();
+      await total.waitFor();
+      if ((await total.textContent()) === '7') break;
+      await page.waitForTimeout(100);
+    }
+    assert.equal(await total.textContent(), '7');
+    await page.locator('#chart-attendant tr[data-key="(closed_page)"]').getByText('Página “fora do horário”').waitFor();
+    const sum = (await page.locator('#chart-attendant tbody .num').allTextContents()).reduce((a, n) => a + Number(n), 0);
+    assert.equal(sum, 7);
+  });
+
+  step('fits every page in a 390 px phone screen (no sideways scrolling)', async () => {
+    const central = await page.evaluate(() => fetch('/api/v1/centrals', {credentials: 'same-origin'}).then((r) => r.json()));
+    const pages = [['links', '/admin/links', 'Links'], ['sequencial', '/admin/sequencial', 'Sequencial'],
+      ['sequencial-edit', '/admin/sequencial/' + central.items[0].id, 'Editar Sequencial: Minha Central'],
+      ['sequencial-novo', '/admin/sequencial/novo', 'Novo Sequencial'],
+      ['relatorios', '/admin/relatorios', 'Relatórios'], ['configuracoes', '/admin/configuracoes', 'Configurações']];
+    // The width, and what sticks out (for the failure message).
+    const fits = () => page.evaluate(() => ({scroll: document.documentElement.scrollWidth, inner: window.innerWidth,
+      wide: Array.from(document.querySelectorAll('body *')).filter((el) => el.getBoundingClientRect().right > window.innerWidth + 0.5)
+        .slice(0, 5).map((el) => el.tagName + '.' + el.className + ' ' + Math.round(el.getBoundingClientRect().right))}));
+    for (const width of [1280, 390]) {
+      await page.setViewportSize({width, height: width === 390 ? 844 : 900});
+      for (const [name, url, heading] of pages) {
+        await page.goto(url);
+        await page.getByRole('heading', {name: heading, level: 1}).waitFor();
+        if (name === 'relatorios') await page.locator('.total-value').first().waitFor();
+        if (name === 'links') {
+          await page.waitForFunction(() => Array.from(document.querySelectorAll('td.clicks')).every((td) => td.textContent !== '…'));
+        }
+        const size = await fits();
+        assert.ok(size.scroll <= size.inner, name + ' at ' + width + ' px: ' + size.scroll + ' > ' + size.inner +
+          ' ' + size.wide.join(', '));
+        await screenshot(page, name + '-' + width);
+      }
+    }
+    // At 390 px the actions of a link are on screen, and the dialogs fit.
+    await page.goto('/admin/links');
+    const del = page.locator('tr[data-slug="ana"]').getByRole('button', {name: 'Excluir'});
+    const box = await del.boundingBox();
+    assert.ok(box && box.x >= 0 && box.x + box.width <= 390, 'Excluir is on screen: ' + JSON.stringify(box));
+    await page.locator('tr[data-slug="ana"]').getByRole('button', {name: 'Copiar link'}).waitFor();
+    await page.getByRole('button', {name: 'Novo link'}).click();
+    let size = await fits();
+    assert.ok(size.scroll <= size.inner, 'link form at 390 px: ' + size.wide.join(', '));
+    await screenshot(page, 'link-form-390');
+    await page.getByRole('dialog').getByRole('button', {name: 'Cancelar'}).click();
+    await page.locator('tr[data-slug="ana"]').getByRole('button', {name: 'Ver QR Code ana'}).click();
+    size = await fits();
+    assert.ok(size.scroll <= size.inner, 'QR dialog at 390 px: ' + size.wide.join(', '));
+    await screenshot(page, 'qr-dialog-390');
+    await page.getByRole('dialog').getByRole('button', {name: 'Fechar'}).click();
+    await page.setViewportSize({width: 1280, height: 900});
   });
 
   step('switches to English and remembers it', async () => {

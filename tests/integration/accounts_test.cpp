@@ -222,8 +222,33 @@ TEST(FirstAdminTest, GeneratedPasswordIsLoggedOnceAndUserCreateWorks) {
   const std::size_t start = log.find("password=", at) + 9;
   const std::string password = log.substr(start, log.find_first_of(" \n", start) - start);
   EXPECT_EQ(password.size(), 20u);
+  // In plain words, at info level: where the painel is and how to log in (issue 18).
+  const std::string line = log.substr(at, log.find('\n', at) - at);
+  const std::string painel = "http://127.0.0.1:" + std::to_string(server->port()) + "/admin";
+  EXPECT_NE(line.find("painel=" + painel), std::string::npos) << line;
+  EXPECT_NE(line.find("Open " + painel +
+                      " in a browser and log in as admin@localhost with the "
+                      "password " +
+                      password),
+            std::string::npos)
+      << line;
+  const std::size_t line_start = log.rfind('\n', at);
+  EXPECT_NE(log.substr(line_start == std::string::npos ? 0 : line_start, at).find("[info]"),
+            std::string::npos)
+      << line;
   Browser browser(server->port());
   EXPECT_EQ(browser.login("admin@localhost", password).status, 200);
+
+  // "/" is a neutral page (not "Link não encontrado"), or the shop's site once set.
+  Response home = browser.http().get("/");
+  EXPECT_EQ(home.status, 200);
+  EXPECT_EQ(home.body.find("encontrado"), std::string::npos) << home.body;
+  ASSERT_EQ(
+      browser.call("PATCH", "/api/v1/settings", json{{"home_url", "https://loja.example/"}}).status,
+      200);
+  home = browser.http().get("/");
+  EXPECT_EQ(home.status, 302);
+  EXPECT_EQ(home.header_or_empty("Location"), "https://loja.example");
   ASSERT_EQ(server->stop(), 0);
 
   // `user create` with a generated password prints it.

@@ -246,7 +246,14 @@ TEST_F(CentralTest, RequestsThatAreNotClicksDoNotMoveTheRotation) {
     EXPECT_FALSE(r.header("Location").has_value()) << h[0].second;
     EXPECT_NE(r.header_or_empty("Content-Type").find("text/html"), std::string::npos);
   }
-  // Crawlers get Open Graph tags, HTML-escaped.
+  // Crawlers get Open Graph tags, HTML-escaped; the title is the shop's
+  // public name, never the link's internal label.
+  const Response unnamed = click("central", {{"User-Agent", "facebookexternalhit/1.1"}});
+  EXPECT_EQ(unnamed.body.find("alert(1)"), std::string::npos) << unnamed.body;
+  ASSERT_EQ(api()
+                .patch("/api/v1/settings", {{"shop_name", "<script>alert(1)</script> & \"Loja\""}})
+                .status,
+            200);
   const Response crawler = click("central", {{"User-Agent", "facebookexternalhit/1.1"}});
   EXPECT_NE(crawler.body.find("og:title"), std::string::npos) << crawler.body;
   EXPECT_NE(crawler.body.find("&lt;script&gt;alert(1)&lt;/script&gt; &amp; "), std::string::npos)
@@ -262,7 +269,7 @@ TEST_F(CentralTest, RequestsThatAreNotClicksDoNotMoveTheRotation) {
   EXPECT_EQ(metric(port(), "sequencial_assignments_saved_total"), saved + 1);
   EXPECT_EQ(metric(port(), "sequencial_head_requests_total"), 1);
   EXPECT_EQ(metric(port(), "sequencial_prefetches_total"), 4);
-  EXPECT_EQ(metric(port(), "sequencial_previews_total"), 5);
+  EXPECT_EQ(metric(port(), "sequencial_previews_total"), 6);
 
   // A plain (non-central) link answers crawlers the same way.
   const Response member_preview = click("a3", {{"User-Agent", "Twitterbot/1.0"}});

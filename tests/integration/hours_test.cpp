@@ -152,8 +152,18 @@ TEST_F(HoursTest, AllClosedShowsTheClosedPageInPortugueseAndEnglish) {
   EXPECT_NE(r.body.find(std::string("href=\"") + kAnchorLocation + "\""), std::string::npos)
       << r.body;
   EXPECT_NE(r.body.find("13:00"), std::string::npos) << "hours listed: " << r.body;
-  // The next opening (Wednesday 4 March, 13:00 in São Paulo).
-  EXPECT_NE(r.body.find("04/03"), std::string::npos) << "next opening: " << r.body;
+  // The next opening: Wednesday 4 March, 13:00 in São Paulo, which is today.
+  EXPECT_NE(r.body.find("Voltamos a atender <strong id=\"next-opening\">hoje às 13:00"),
+            std::string::npos)
+      << "next opening: " << r.body;
+  // The shop's name from Configurações, weeks starting on Monday.
+  EXPECT_LT(r.body.find("Segunda"), r.body.find("Domingo"));
+  ASSERT_EQ(
+      api().patch("/api/v1/settings", {{"shop_name", "Loja da Ana"}, {"week_start", "sun"}}).status,
+      200);
+  r = click("central");
+  EXPECT_NE(r.body.find("Loja da Ana"), std::string::npos) << r.body;
+  EXPECT_LT(r.body.find("Domingo"), r.body.find("Segunda"));
 
   r = click("central", {{"Accept-Language", "en-US,en;q=0.9,pt;q=0.5"}});
   EXPECT_EQ(r.status, 200);
@@ -163,7 +173,7 @@ TEST_F(HoursTest, AllClosedShowsTheClosedPageInPortugueseAndEnglish) {
 
   r = click("central", {{"Accept-Language", "pt-BR,pt;q=0.9,en;q=0.8"}});
   EXPECT_NE(r.body.find("Estamos fora do horário de atendimento"), std::string::npos);
-  EXPECT_EQ(redirects_total(port(), "closed_page"), 3);
+  EXPECT_EQ(redirects_total(port(), "closed_page"), 4);
 
   // Once someone opens, clicks redirect again.
   set_clock(kWed1300);

@@ -421,14 +421,20 @@ TEST_F(LinksApiTest, MalformedRequestsAreRefusedAndTheServerSurvives) {
 }
 
 TEST_F(LinksApiTest, BoundaryValuesAreAccepted) {
-  // A slug of 64 characters, 8 and 15 digit phones in several notations.
+  // A slug of 64 characters; phones of other countries in several notations.
   const std::string long_slug = std::string(62, 'a') + "_-";
-  EXPECT_EQ(api().post("/api/v1/links", {{"slug", long_slug}, {"phone", "12345678"}}).status, 201);
-  EXPECT_EQ(client().get("/" + long_slug).header_or_empty("Location"), "https://wa.me/12345678");
-  const ApiResponse r =
-      api().post("/api/v1/links", {{"slug", "b"}, {"phone", "+351 912.345.678-123"}});
+  EXPECT_EQ(api().post("/api/v1/links", {{"slug", long_slug}, {"phone", "5511333300000"}}).status,
+            400);  // one digit too many for a São Paulo landline
+  EXPECT_EQ(api().post("/api/v1/links", {{"slug", long_slug}, {"phone", "551133330000"}}).status,
+            201);
+  EXPECT_EQ(client().get("/" + long_slug).header_or_empty("Location"),
+            "https://wa.me/551133330000");
+  const ApiResponse r = api().post("/api/v1/links", {{"slug", "b"}, {"phone", "+351 912.345.678"}});
   ASSERT_EQ(r.status, 201) << r.raw.body;
-  EXPECT_EQ(r.body["phone"], "351912345678123");
+  EXPECT_EQ(r.body["phone"], "351912345678");
+  // No DDD: refused (issue 18).
+  expect_field_error(api().post("/api/v1/links", {{"slug", "c"}, {"phone", "+55 99999-1234"}}), 400,
+                     "phone");
 
   // A body of exactly 1 MiB is not "over 1 MiB".
   std::string body = R"({"slug":"exact","phone":"5511999990001"})";
@@ -585,6 +591,34 @@ TEST_F(LinksApiTest, QrImagesEncodeThePublicUrlOfTheLinkWithSourceQr) {
   ASSERT_EQ(api().patch("/api/v1/settings", {{"public_url", "https://wa.outra.com.br/"}}).status,
             200);
   expect_qr("https://wa.outra.com.br/Promo?src=qr");
+}
+
+TEST_F(LinksApiTest, PhoneCheckAndTimeZonesHelpTheForms) {
+  // The link form's live check applies the rule saving applies (issue 18).
+  ApiResponse r = api().get("/api/v1/phone-check?phone=%2B55%2011%2099999-1234");
+  ASSERT_EQ(r.status, 200) << r.raw.body;
+  EXPECT_EQ(r.body["valid"], true);
+  EXPECT_EQ(r.body["phone"], "5511999991234");
+  EXPECT_EQ(r.body["formatted"], "+55 11 99999-1234");
+  EXPECT_EQ(r.body["region"], "BR");
+  r = api().get("/api/v1/phone-check?phone=%2B55%2099999-1234");
+  ASSERT_EQ(r.status, 200);
+  EXPECT_EQ(r.body["valid"], false);
+  EXPECT_EQ(r.body["error"]["code"], "invalid");
+  EXPECT_EQ(r.body["error"]["field"], "phone");
+  expect_field_error(api().post("/api/v1/links", {{"slug", "x"}, {"phone", "+55 99999-1234"}}), 400,
+                     "phone");
+  EXPECT_EQ(client().get("/api/v1/phone-check?phone=5511999991234").status, 401);
+
+  r = api().get("/api/v1/time-zones");
+  ASSERT_EQ(r.status, 200);
+  bool sao_paulo = false;
+  bool utc = false;
+  for (const json& item : r.body["items"]) {
+    sao_paulo = sao_paulo || (item["zone"] == "America/Sao_Paulo" && item["country"] == "BR");
+    utc = utc || item["zone"] == "UTC";
+  }
+  EXPECT_TRUE(sao_paulo && utc) << r.raw.body.substr(0, 300);
 }
 
 }  // namespace

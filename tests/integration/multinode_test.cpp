@@ -150,6 +150,10 @@ std::vector<std::string> clicks_on(const std::vector<std::uint16_t>& ports, cons
 }
 
 TEST_F(MultiNodeTest, RotationStaysExactAcrossTwoNodes) {
+  // A generous deadline, as in the one-hop test below: this test is about
+  // exactness (a loaded test machine must not turn tickets into fallbacks),
+  // the frozen-database test about the deadline.
+  node_args_ = {"--db-deadline-ms", "2000"};
   boot(2);
   make_central(false);
   wait_for_central(1);

@@ -519,6 +519,41 @@ TEST_F(StatsTest, CsvHasAHeaderRowCrlfLineEndsAndQuotedValues) {
   EXPECT_EQ(empty.raw.body, "day,clicks\r\n");
 }
 
+TEST_F(StatsTest, CsvForABrazilianSpreadsheetHasSemicolonsABomPortugueseHeadersAndNames) {
+  const long central_id = create_central_of_three();
+  ASSERT_EQ(api().patch("/api/v1/links/a1", {{"label", "Ana; vendas"}}).status, 200);
+  clicks("loja", 3);
+  settle();
+  const std::string path =
+      "/api/v1/centrals/" + std::to_string(central_id) + "/stats?by=attendant&format=csv&tz=UTC";
+  const ApiResponse pt = api().get(path + "&sep=semicolon&bom=1&lang=pt-BR");
+  ASSERT_EQ(pt.status, 200) << pt.raw.body;
+  EXPECT_TRUE(
+      pt.raw.body.starts_with("\xEF\xBB\xBF"
+                              "atendente;nome;cliques\r\n"))
+      << pt.raw.body;
+  EXPECT_NE(pt.raw.body.find("a1;\"Ana; vendas\";1\r\n"), std::string::npos) << pt.raw.body;
+  const ApiResponse en = api().get(path + "&sep=,&lang=en");
+  ASSERT_EQ(en.status, 200);
+  EXPECT_TRUE(en.raw.body.starts_with("attendant,name,clicks\r\n")) << en.raw.body;
+  EXPECT_NE(en.raw.body.find("a1,Ana; vendas,1\r\n"), std::string::npos) << en.raw.body;
+  // Without the options: the API's own columns, as before.
+  EXPECT_TRUE(api().get(path).raw.body.starts_with("attendant,clicks\r\n"));
+  EXPECT_EQ(api().get(path + "&sep=tab").status, 400);
+  EXPECT_EQ(api().get(path + "&lang=fr").body["error"]["field"], "lang");
+
+  const ApiResponse raw =
+      api().get("/api/v1/links/a1/clicks?format=csv&sep=semicolon&bom=1&lang=pt-BR");
+  ASSERT_EQ(raw.status, 200) << raw.raw.body;
+  EXPECT_TRUE(
+      raw.raw.body.starts_with("\xEF\xBB\xBF"
+                               "data e hora;tipo;central;link de entrada;"
+                               "nome do link de entrada;link do atendente;"
+                               "nome do atendente;"))
+      << raw.raw.body;
+  EXPECT_NE(raw.raw.body.find(";a1;\"Ana; vendas\";"), std::string::npos) << raw.raw.body;
+}
+
 // ---------------------------------------------------------------------------
 // Brute force: random clicks, every dimension, several ranges and scopes.
 

@@ -12,7 +12,7 @@ namespace {
 using std::chrono::hours;
 using std::chrono::sys_days;
 
-std::shared_ptr<const LinkRoute> route_for(LinkId id, bool active = true) {
+LinkRouteRef route_for(LinkId id, bool active = true) {
   Link link;
   link.id = id;
   link.slug = "l" + std::to_string(id);
@@ -55,7 +55,7 @@ class CentralRouterTest : public ::testing::Test {
                Outcome* outcome = nullptr) {
     auto d = router.route(now, assigned);
     if (outcome) *outcome = d.outcome;
-    return d.link ? d.link->link.id : 0;
+    return d.link ? d.link->id() : 0;
   }
   CentralRouter router{1};
 };
@@ -95,7 +95,7 @@ TEST_F(CentralRouterTest, ClosedMemberIsSkippedAndFixedVisitorRerouted) {
   auto d = router.route(kWednesdayNight, LinkId{1});
   EXPECT_EQ(d.outcome, Outcome::kRotation);
   EXPECT_TRUE(d.assign);
-  EXPECT_NE(d.link->link.id, 1);
+  EXPECT_NE(d.link->id(), 1);
 }
 
 TEST_F(CentralRouterTest, MemberReopensWhenTheClockPassesTheEdge) {
@@ -160,7 +160,7 @@ TEST_F(CentralRouterTest, TicketsChooseAmongOpenMembers) {
   std::map<LinkId, int> counts;
   for (std::uint64_t t = 0; t < 300; ++t) {
     ASSERT_TRUE(router.rotates(kWednesdayNight, std::nullopt));
-    ++counts[router.route(kWednesdayNight, std::nullopt, t).link->link.id];
+    ++counts[router.route(kWednesdayNight, std::nullopt, t).link->id()];
   }
   EXPECT_EQ(counts[1], 0);  // closed at night
   EXPECT_EQ(counts[2], 150);
@@ -168,7 +168,7 @@ TEST_F(CentralRouterTest, TicketsChooseAmongOpenMembers) {
   counts.clear();
   const Timestamp thursday_noon = kWednesdayNoon + hours(24);  // the router's time moves forward
   for (std::uint64_t t = 300; t < 600; ++t) {
-    ++counts[router.route(thursday_noon, std::nullopt, t).link->link.id];
+    ++counts[router.route(thursday_noon, std::nullopt, t).link->id()];
   }
   EXPECT_EQ(counts[1], 100);
   EXPECT_EQ(counts[2], 100);
@@ -191,7 +191,7 @@ TEST_F(CentralRouterTest, RotatesIsFalseForAKeptVisitorOrWhenNobodyCanBeServed) 
   EXPECT_TRUE(router.rotates(kWednesdayNight, std::nullopt));
   const auto d = router.route(kWednesdayNight, std::nullopt, std::uint64_t{41});
   EXPECT_EQ(d.outcome, Outcome::kIgnoreHours);
-  EXPECT_EQ(d.link->link.id, 1);
+  EXPECT_EQ(d.link->id(), 1);
 }
 
 }  // namespace

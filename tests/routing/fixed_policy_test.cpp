@@ -13,7 +13,7 @@ using std::chrono::sys_days;
 const Timestamp kNow = sys_days{std::chrono::year{2026} / 11 / 25} + hours(15);
 const VisitorId kVisitor{7, 8};
 
-std::shared_ptr<const LinkRoute> route_for(LinkId id) {
+LinkRouteRef route_for(LinkId id) {
   Link link;
   link.id = id;
   link.slug = "l" + std::to_string(id);
@@ -32,7 +32,7 @@ void configure(CentralRouter& router, bool fixed, std::vector<LinkId> paused = {
     c.members.push_back({id, 1, std::nullopt});
     auto route = route_for(id);
     if (std::find(paused.begin(), paused.end(), id) != paused.end()) {
-      Link link = route->link;
+      Link link = route->link();
       link.active = false;
       route = make_link_route(std::move(link));
     }
@@ -50,7 +50,7 @@ TEST(FixedPolicyTest, ANewVisitorIsAssignedAndWrittenBehindWithoutAClaim) {
   EXPECT_TRUE(plan.assigned);
   EXPECT_TRUE(plan.persist);
   EXPECT_FALSE(plan.claim);
-  EXPECT_EQ(plan.remember->link_id, plan.decision.link->link.id);
+  EXPECT_EQ(plan.remember->link_id, plan.decision.link->id());
   EXPECT_EQ(plan.remember->last_seen, kNow);
 }
 
@@ -61,7 +61,7 @@ TEST(FixedPolicyTest, AReturningVisitorUnknownToEveryNodeIsClaimedFirst) {
   EXPECT_TRUE(plan.claim);
   EXPECT_FALSE(plan.persist);
   // Ticket 5 of three open members serves the third slot.
-  EXPECT_EQ(plan.decision.link->link.id, 3);
+  EXPECT_EQ(plan.decision.link->id(), 3);
 }
 
 TEST(FixedPolicyTest, AKeptVisitorStaysWithoutAWriteUntilTheTouchInterval) {
@@ -70,7 +70,7 @@ TEST(FixedPolicyTest, AKeptVisitorStaysWithoutAWriteUntilTheTouchInterval) {
   const AssignmentTable::Found kept{2, kNow - hours(1)};
   auto plan = plan_click(router, kNow, kVisitor, kept, std::nullopt, false);
   EXPECT_EQ(plan.decision.outcome, Outcome::kFixed);
-  EXPECT_EQ(plan.decision.link->link.id, 2);
+  EXPECT_EQ(plan.decision.link->id(), 2);
   EXPECT_FALSE(plan.remember.has_value());
   EXPECT_EQ(router.cursor(), 0u);  // a returning visitor does not move the rotation
 
@@ -89,7 +89,7 @@ TEST(FixedPolicyTest, AVisitorWhoseAttendantIsClosedIsReassignedWithoutAClaim) {
   const AssignmentTable::Found kept{2, kNow - hours(1)};
   const auto plan = plan_click(router, kNow, kVisitor, kept, std::nullopt, true);
   EXPECT_EQ(plan.decision.outcome, Outcome::kRotation);
-  EXPECT_NE(plan.decision.link->link.id, 2);
+  EXPECT_NE(plan.decision.link->id(), 2);
   EXPECT_TRUE(plan.assigned);
   EXPECT_TRUE(plan.persist);
   EXPECT_FALSE(plan.claim);
@@ -99,10 +99,10 @@ TEST(FixedPolicyTest, AnotherNodesOpenChoiceWinsTheClaim) {
   CentralRouter router(1);
   configure(router, true);
   auto plan = plan_click(router, kNow, kVisitor, std::nullopt, 0, true);
-  ASSERT_EQ(plan.decision.link->link.id, 1);
+  ASSERT_EQ(plan.decision.link->id(), 1);
   const Assignment theirs{1, kVisitor, 3, kNow};
   plan = settle_claim(router, kNow, plan, theirs);
-  EXPECT_EQ(plan.decision.link->link.id, 3);
+  EXPECT_EQ(plan.decision.link->id(), 3);
   EXPECT_EQ(plan.decision.outcome, Outcome::kFixed);
   EXPECT_EQ(plan.remember->link_id, 3);
   EXPECT_FALSE(plan.persist);  // the database holds it already
@@ -113,9 +113,9 @@ TEST(FixedPolicyTest, AClosedWinnerLosesToOurChoiceWhichIsWritten) {
   CentralRouter router(1);
   configure(router, true, {3});
   auto plan = plan_click(router, kNow, kVisitor, std::nullopt, 0, true);
-  const LinkId ours = plan.decision.link->link.id;
+  const LinkId ours = plan.decision.link->id();
   plan = settle_claim(router, kNow, plan, Assignment{1, kVisitor, 3, kNow});
-  EXPECT_EQ(plan.decision.link->link.id, ours);
+  EXPECT_EQ(plan.decision.link->id(), ours);
   EXPECT_EQ(plan.remember->link_id, ours);
   EXPECT_TRUE(plan.persist);
 }

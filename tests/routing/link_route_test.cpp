@@ -20,7 +20,7 @@ TEST(LinkRouteTest, DetectsPlaceholders) {
   Link link;
   link.phone = "5511999990001";
   link.message = "Campanha {utm_campaign}";
-  EXPECT_TRUE(make_link_route(link)->has_placeholders);
+  EXPECT_TRUE(make_link_route(link)->has_placeholders());
 }
 
 TEST(LinkRouteTest, FilledValuesArePercentEncodedInTheUrl) {

@@ -212,6 +212,57 @@ TEST_F(PgStoreTest, RacingClaimsAgreeOnOneWinner) {
   }
 }
 
+// ---- the redirect path's batch (answer_routing: one pipeline) ----
+
+// New visitors of a fixed central take tickets and are stored by them in one
+// statement: visitor i gets ticket t_i and the member of slot t_i mod n.
+TEST_F(PgStoreTest, ClaimedTicketsStoreTheMemberEachTicketServes) {
+  const Central central = make_central("loja");
+  const LinkId a = central.members[0].link_id;
+  const LinkId b = central.members[1].link_id;
+  RoutingQueries queries;
+  queries.tickets.push_back({central.id, 2});
+  RoutingQueries::ClaimedTickets group{central.id, {a, b, b}, {}, Timestamp{2000s}};
+  for (std::uint64_t v = 0; v < 7; ++v) group.visitors.push_back({.hi = 3, .lo = v});
+  queries.claimed_tickets.push_back(group);
+  // A second group whose central is gone: its tickets fail, nothing stored.
+  queries.claimed_tickets.push_back({central.id + 1000, {a}, {{.hi = 4, .lo = 1}}, Timestamp{}});
+  queries.finds.push_back({central.id, {.hi = 3, .lo = 0}});
+
+  const RoutingAnswers answers = store_->answer_routing(queries, 2s);
+  ASSERT_EQ(answers.tickets.size(), 1u);
+  ASSERT_TRUE(answers.tickets[0]) << why(answers.tickets[0]);
+  ASSERT_EQ(answers.claimed_tickets.size(), 2u);
+  ASSERT_TRUE(answers.claimed_tickets[0]) << why(answers.claimed_tickets[0]);
+  EXPECT_FALSE(answers.claimed_tickets[1]);
+  const auto& tickets = *answers.claimed_tickets[0];
+  ASSERT_EQ(tickets.size(), 7u);
+  // Every ticket of the batch is distinct and consecutive with the plain ones.
+  std::vector<std::uint64_t> all(tickets.begin(), tickets.end());
+  all.insert(all.end(), answers.tickets[0]->begin(), answers.tickets[0]->end());
+  std::ranges::sort(all);
+  for (std::size_t i = 0; i < all.size(); ++i) EXPECT_EQ(all[i], i);
+  for (std::uint64_t v = 0; v < 7; ++v) {
+    auto stored = store_->find_assignment(central.id, {.hi = 3, .lo = v});
+    ASSERT_TRUE(stored && stored->has_value()) << why(stored);
+    EXPECT_EQ((*stored)->link_id, group.slots[tickets[v] % 3]) << "visitor " << v;
+    EXPECT_EQ((*stored)->last_seen, Timestamp{2000s});
+  }
+  // The find in the same pipeline ran before or after the insert; either
+  // way it answered.
+  ASSERT_EQ(answers.finds.size(), 1u);
+  EXPECT_TRUE(answers.finds[0]) << why(answers.finds[0]);
+  // A visitor stored already keeps their attendant; the ticket is still taken.
+  RoutingQueries again;
+  again.claimed_tickets.push_back({central.id, {a}, {{.hi = 3, .lo = 1}}, Timestamp{3000s}});
+  const auto second = store_->answer_routing(again, 2s);
+  ASSERT_TRUE(second.claimed_tickets[0]) << why(second.claimed_tickets[0]);
+  EXPECT_EQ(second.claimed_tickets[0]->front(), 9u);
+  auto kept = store_->find_assignment(central.id, {.hi = 3, .lo = 1});
+  ASSERT_TRUE(kept && kept->has_value());
+  EXPECT_EQ((*kept)->link_id, group.slots[tickets[1] % 3]);
+}
+
 // ---- change feed ----
 
 // Collects payloads until every one of `wanted` arrived or 3 s passed.
@@ -382,7 +433,7 @@ TEST_F(PgStoreTest, MigrationsRunOnceEvenWhenNodesStartTogether) {
       "SELECT string_agg(version::text, ',' ORDER BY version)"
       " FROM schema_version");
   ASSERT_TRUE(versions) << why(versions);
-  EXPECT_EQ(versions->text_at(0, 0), "1,2,3");
+  EXPECT_EQ(versions->text_at(0, 0), "1,2,3,4,5");
 }
 
 TEST_F(PgStoreTest, NewerSchemaIsRefused) {

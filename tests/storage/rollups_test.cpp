@@ -51,6 +51,45 @@ TEST(RollupsTest, PreviewsAreCountedApart) {
   for (const auto& r : rows) EXPECT_EQ(r.dimension, "previews");
 }
 
+TEST(RollupsTest, ChooserViewsAreCountedApart) {
+  ClickRecord v = click(0, 3, 10, 0, "other");
+  v.kind = ClickKind::kView;
+  const auto rows = rollups_of(std::span(&v, 1));
+  ASSERT_EQ(rows.size(), 2u);  // the central and its anchor link
+  for (const auto& r : rows) EXPECT_EQ(r.dimension, "views");
+}
+
+TEST(RollupsTest, AChosenEntryCountsForTheChooserKeyedByTheEntry) {
+  // A Seletivo (central 7) entry that is a Sequencial anchor (link 10 of
+  // central 3), which served member 11.
+  ClickRecord c = click(7200, 3, 10, 11, "ios");
+  c.via_central_id = 7;
+  c.country = "BR";
+  c.region = "BR-SP";
+  c.city = "BR-SP/Campinas";
+  const auto rows = rollups_of(std::span(&c, 1));
+  std::map<std::tuple<StatsScope, std::int64_t, std::string, std::string>, std::int64_t> by;
+  for (const auto& r : rows) by[{r.scope, r.scope_id, r.dimension, r.key}] += r.count;
+  EXPECT_EQ((by[{StatsScope::kCentral, 7, "clicks", ""}]), 1);
+  EXPECT_EQ((by[{StatsScope::kCentral, 7, "attendant", "10"}]), 1);  // the entry chosen
+  EXPECT_EQ(by.count({StatsScope::kCentral, 7, "attendant", "11"}), 0u);
+  EXPECT_EQ((by[{StatsScope::kCentral, 3, "attendant", "11"}]), 1);  // the inner rotation
+  EXPECT_EQ((by[{StatsScope::kCentral, 7, "country", "BR"}]), 1);
+  EXPECT_EQ((by[{StatsScope::kCentral, 3, "region", "BR-SP"}]), 1);
+  EXPECT_EQ((by[{StatsScope::kLink, 11, "city", "BR-SP/Campinas"}]), 1);
+
+  const ClickRecord unknown = click(7200, 0, 10, 10, "ios");
+  const auto plain = rollups_of(std::span(&unknown, 1));
+  for (const auto& r : plain) {
+    if (r.dimension == "country" || r.dimension == "region" || r.dimension == "city") {
+      EXPECT_EQ(r.key, "(unknown)");
+    }
+  }
+  EXPECT_TRUE(is_capped_dimension("city"));
+  EXPECT_TRUE(is_capped_dimension("region"));
+  EXPECT_FALSE(is_capped_dimension("country"));  // at most ~250 keys
+}
+
 TEST(RollupsTest, StoredReportsMatchBruteForceOnRandomClicks) {
   test_support::TempDir dir;
   auto store = open_store((dir.path() / "r.db").string());

@@ -128,6 +128,9 @@ void expect_same_central(const Central& actual, const Central& expected) {
   EXPECT_EQ(actual.anchor_id, expected.anchor_id);
   EXPECT_EQ(actual.fixed, expected.fixed);
   EXPECT_EQ(actual.when_closed, expected.when_closed);
+  EXPECT_EQ(actual.mode, expected.mode);
+  EXPECT_EQ(actual.title, expected.title);
+  EXPECT_EQ(actual.shuffle, expected.shuffle);
   EXPECT_EQ(actual.members, expected.members);
   EXPECT_EQ(actual.cursor, expected.cursor);
   EXPECT_EQ(actual.created_at, expected.created_at);
@@ -401,6 +404,57 @@ TEST_P(StoreTest, EveryWhenClosedRoundTrips) {
   EXPECT_EQ(loaded[0].when_closed, WhenClosed::kAnchor);
   EXPECT_EQ(loaded[1].when_closed, WhenClosed::kPage);
   EXPECT_EQ(loaded[2].when_closed, WhenClosed::kIgnoreHours);
+}
+
+TEST_P(StoreTest, ModesAndMemberEntriesAndRegionsRoundTrip) {
+  const Link loja = insert(make_link("loja"));
+  const Link vendas = insert(make_link("vendas"));
+  const Link suporte = insert(make_link("suporte"));
+  Central seletivo;
+  seletivo.anchor_id = loja.id;
+  seletivo.mode = CentralMode::kSeletivo;
+  seletivo.title = "Com quem você quer falar? \"'{},\\";
+  seletivo.shuffle = true;
+  Member first = member(vendas.id);
+  first.title = "Vendas {a,b} \"x\"";
+  first.description = "Pedidos e orçamentos 🎉";
+  first.photo_url = "https://example.com/v.jpg?a=1&b=2";
+  Member second = member(suporte.id, 1, sample_schedule());
+  second.title = "Suporte";
+  seletivo.members = {first, second};
+  auto stored = store_->insert_central(seletivo);
+  ASSERT_TRUE(stored) << why(stored);
+  seletivo.id = stored->id;
+  seletivo.created_at = stored->created_at;
+
+  const Link brasil = insert(make_link("brasil"));
+  Central geo;
+  geo.anchor_id = brasil.id;
+  geo.mode = CentralMode::kGeo;
+  Member sp = member(loja.id);  // a Seletivo anchor may serve a region
+  sp.regions = {"BR-SP", "BR-SP/São Paulo", "BR/Campinas"};
+  Member pt = member(suporte.id);
+  pt.regions = {"PT"};
+  geo.members = {sp, pt};
+  auto geo_stored = store_->insert_central(geo);
+  ASSERT_TRUE(geo_stored) << why(geo_stored);
+  geo.id = geo_stored->id;
+  geo.created_at = geo_stored->created_at;
+
+  auto loaded = centrals();
+  ASSERT_EQ(loaded.size(), 2u);
+  expect_same_central(loaded[0], seletivo);
+  expect_same_central(loaded[1], geo);
+
+  // An update changes the mode and replaces the entries.
+  geo.mode = CentralMode::kSequencial;
+  geo.title = "agora sequencial";
+  geo.members[0].regions.clear();
+  geo.members[1].title = "Portugal";
+  ASSERT_TRUE(store_->update_central(geo));
+  loaded = centrals();
+  ASSERT_EQ(loaded.size(), 2u);
+  expect_same_central(loaded[1], geo);
 }
 
 TEST_P(StoreTest, InsertCentralKeepsAGivenCreationTime) {
@@ -1067,6 +1121,24 @@ ClickRecord sample_click(std::int64_t at, LinkId entry, LinkId served) {
   c.outcome = "link";
   c.device = "android";
   return c;
+}
+
+TEST_P(StoreTest, ChooserViewsAreCountedInRollupsButNeverStoredAsClicks) {
+  ClickRecord view = sample_click(7200, 5, 0);
+  view.kind = ClickKind::kView;
+  view.central_id = 4;
+  ClickRecord click = sample_click(7200, 5, 5);
+  const std::vector<ClickRecord> batch = {view, click};
+  const auto rollups = rollups_of(batch);
+  ASSERT_TRUE(store_->insert_clicks(batch, rollups));
+  auto raw = store_->load_clicks(5, Timestamp{0s}, Timestamp{100000s}, 100);
+  ASSERT_TRUE(raw) << why(raw);
+  ASSERT_EQ(raw->size(), 1u);
+  EXPECT_EQ((*raw)[0].kind, ClickKind::kClick);
+  auto views = store_->load_rollups(StatsScope::kCentral, 4, "views", 0, 100, false);
+  ASSERT_TRUE(views) << why(views);
+  ASSERT_EQ(views->size(), 1u);
+  EXPECT_EQ((*views)[0].count, 1);
 }
 
 TEST_P(StoreTest, ClicksRoundTripEveryField) {

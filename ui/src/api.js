@@ -92,21 +92,17 @@
     knownLoggedOut: () => state.loggedOut,
   };
 
-  // A human sentence for an error: ours for the codes we know, the server's
-  // message otherwise.
+  // A human sentence for an error, from its stable code and field only: the
+  // catalogue's text for this code on this field, else for the code. The
+  // server's English `message` is never shown (it stays in the console).
   SQ.errorMessage = function errorMessage(error) {
     if (!error) return SQ.t('error.generic');
-    if (error.code === 'network') return SQ.t('error.network');
-    if (error.code === 'csrf') return SQ.t('error.csrf');
-    if (error.code === 'rate_limited') return SQ.t('error.rateLimited');
-    if (error.code === 'invalid_credentials') return SQ.t('login.invalid');
+    if (error.message && error.code !== 'network') console.info('API error:', error.code, error.field, error.message);
+    const code = error.code === 'invalid_credentials' ? 'invalid_credentials' : String(error.code || '');
     const base = error.field ? String(error.field).split(/[.[]/)[0] : '';
-    const specific = base && SQ.t.has('error.field.' + error.code + '.' + base)
-      ? SQ.t('error.field.' + error.code + '.' + base) : '';
-    const general = SQ.t.has('error.code.' + error.code) ? SQ.t('error.code.' + error.code)
-      : SQ.t('error.generic');
-    // The server's own sentence (English) stays as the detail.
-    const detail = error.message ? ' (' + error.message + ')' : '';
-    return (specific || general) + detail;
+    if (base && SQ.t.has('error.field.' + code + '.' + base)) return SQ.t('error.field.' + code + '.' + base);
+    if (code && SQ.t.has('error.code.' + code)) return SQ.t('error.code.' + code);
+    if (code === 'network') return SQ.t('error.network');
+    return SQ.t('error.generic');
   };
 })(window.SQ);

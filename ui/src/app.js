@@ -13,6 +13,12 @@
     ['/admin/sequencial', 'centrals'],
     ['/admin/sequencial/novo', 'centralNew'],
     ['/admin/sequencial/:id', 'centralEdit'],
+    ['/admin/seletivo', 'seletivo'],
+    ['/admin/seletivo/novo', 'seletivoNew'],
+    ['/admin/seletivo/:id', 'seletivoEdit'],
+    ['/admin/geolocalizado', 'geo'],
+    ['/admin/geolocalizado/novo', 'geoNew'],
+    ['/admin/geolocalizado/:id', 'geoEdit'],
     ['/admin/relatorios', 'reports'],
     ['/admin/configuracoes', 'settings'],
   ];
@@ -39,6 +45,7 @@
   }
 
   let renderSeq = 0;
+  let profileLoaded = false;  // the shop's name and week start (Configurações)
 
   async function render() {
     const seq = ++renderSeq;
@@ -51,6 +58,13 @@
         SQ.navigate('/admin/login?next=' + encodeURIComponent(location.pathname + location.search), true);
         return;
       }
+    }
+    if (route.page !== 'login' && !profileLoaded) {
+      profileLoaded = true;
+      try {
+        SQ.applyProfile(await SQ.api.get('/settings'));
+      } catch (e) { /* the defaults stay: Monday first, no shop name */ }
+      if (seq !== renderSeq) return;
     }
     renderChrome(route.page);
     const view = document.getElementById('view');
@@ -90,9 +104,13 @@
     document.title = 'Sequencial — ' + SQ.t('page.' + (SQ.t.has('page.' + page) ? page : 'links'));
     if (!loggedIn) return;
     const inCentrals = page === 'centrals' || page === 'centralNew' || page === 'centralEdit';
-    const organize = h('details', {class: 'menu' + (inCentrals ? ' active' : '')},
+    const inSeletivo = page.startsWith('seletivo');
+    const inGeo = page.startsWith('geo');
+    const organize = h('details', {class: 'menu' + (inCentrals || inSeletivo || inGeo ? ' active' : '')},
       h('summary', {text: SQ.t('nav.organize')}),
-      h('div', {class: 'menu-items'}, navLink('/admin/sequencial', SQ.t('nav.sequencial'), inCentrals)));
+      h('div', {class: 'menu-items'}, navLink('/admin/sequencial', SQ.t('nav.sequencial'), inCentrals),
+        navLink('/admin/seletivo', SQ.t('seletivo.nav'), inSeletivo),
+        navLink('/admin/geolocalizado', SQ.t('geo.nav'), inGeo)));
     SQ.replace(document.getElementById('mainnav'),
       navLink('/admin/links', SQ.t('nav.links'), page === 'links'),
       organize,

@@ -62,8 +62,9 @@
       h('div', {class: 'central-head'},
         h('div', {},
           h('h2', {text: SQ.linkName(anchor) || central.anchor}),
-          h('div', {class: 'muted small'},
-            url ? h('a', {href: url, target: '_blank', rel: 'noopener noreferrer', text: url}) : central.anchor)),
+          h('div', {class: 'muted small url'},
+            url ? h('a', {href: url, target: '_blank', rel: 'noopener noreferrer', text: url}) : central.anchor),
+          url ? h('div', {class: 'actions share'}, SQ.shareButtons(url, SQ.profile.shop_name, true)) : null),
         h('div', {class: 'badges'},
           h('span', {class: 'badge ' + (central.fixed ? 'ok' : 'muted'),
             text: central.fixed ? SQ.t('centrals.fixedOn') : SQ.t('centrals.fixedOff')}),
@@ -92,7 +93,7 @@
         if (message) SQ.toast(message);
         const [links, centrals, tz] = await Promise.all([SQ.loadLinks(), SQ.api.get('/centrals'), tzPromise]);
         const bySlug = new Map(links.map((l) => [l.slug, l]));
-        const items = centrals.items || [];
+        const items = (centrals.items || []).filter((c) => !c.mode || c.mode === 'sequencial');
         SQ.replace(list, items.length ? items.map((c) => centralCard(c, bySlug, tz, refresh))
           : h('div', {class: 'empty', text: SQ.t('centrals.empty')}));
       };

@@ -122,7 +122,7 @@ window.SQ.pages = window.SQ.pages || {};
     const note = hint ? SQ.h('small', {class: 'hint', id: input.id + '-hint', text: hint}) : null;
     if (note) input.setAttribute('aria-describedby', note.id);
     return SQ.h('div', {class: 'field'}, SQ.h('label', {class: 'field-label', htmlFor: input.id, text: label}),
-      input, note);
+      input.searchBox || null, input, note);
   };
 
   // Shows an API error on a form: the message next to the named field when
@@ -140,6 +140,42 @@ window.SQ.pages = window.SQ.pages || {};
     } else {
       form.prepend(SQ.h('div', {class: 'form-error', role: 'alert', text: message}));
     }
+  };
+
+  // Puts `text` on the clipboard; false when the browser refuses (then the
+  // caller shows the text selected instead).
+  SQ.copyText = async function copyText(text) {
+    try {
+      await navigator.clipboard.writeText(text);
+      return true;
+    } catch (e) {
+      return false;
+    }
+  };
+
+  // "Copiar link" and "Compartilhar" for a published link: the clipboard,
+  // and the Web Share sheet where the browser has one, else WhatsApp's own
+  // share page (wa.me/?text=) in a new tab.
+  SQ.shareButtons = function shareButtons(url, title, small) {
+    const size = small ? ' small' : '';
+    const copy = SQ.h('button', {type: 'button', class: 'btn copy-link' + size, text: SQ.t('share.copy'),
+      dataset: {url}, on: {click: async () => {
+        if (await SQ.copyText(url)) {
+          SQ.toast(SQ.t('share.copied', {url}));
+        } else {
+          SQ.toast(url);
+        }
+      }}});
+    const fallback = 'https://wa.me/?text=' + encodeURIComponent(url);
+    const share = SQ.h('a', {class: 'btn share-link' + size, href: fallback, target: '_blank',
+      rel: 'noopener noreferrer', text: SQ.t('share.share'), on: {click: async (e) => {
+        if (!navigator.share) return;  // the wa.me link opens
+        e.preventDefault();
+        try {
+          await navigator.share({title: title || '', url});
+        } catch (err) { /* cancelled */ }
+      }}});
+    return [copy, share];
   };
 
   SQ.clearFormError = function clearFormError(form) {

@@ -58,7 +58,18 @@
     return /^(https?:\/\/|\/(?!\/))/i.test(s) ? s : '';
   };
 
+  // Weekdays in the order the shop's weeks run (Configurações: Monday first
+  // by default, or Sunday).
   SQ.WEEKDAYS = ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  SQ.profile = {shop_name: '', week_start: 'mon', public_url: ''};
+  SQ.applyProfile = function applyProfile(settings) {
+    if (!settings) return;
+    SQ.profile = {shop_name: settings.shop_name || '', week_start: settings.week_start || 'mon',
+      public_url: settings.public_url || ''};
+    SQ.WEEKDAYS = SQ.profile.week_start === 'sun'
+      ? ['sun', 'mon', 'tue', 'wed', 'thu', 'fri', 'sat']
+      : ['mon', 'tue', 'wed', 'thu', 'fri', 'sat', 'sun'];
+  };
 
   function rangesText(ranges) {
     return ranges.map((r) => r[0] + '–' + r[1]).join(', ');

@@ -20,9 +20,78 @@
     return Array.from(all).sort();
   };
 
+  // The server's zones with their countries (GET /time-zones), asked once.
+  let zoneList = null;
+  function loadZoneList() {
+    if (!zoneList) zoneList = SQ.api.get('/time-zones').then((d) => d.items || []).catch(() => null);
+    return zoneList;
+  }
+
+  const fold = (text) => String(text).normalize('NFD').replace(/[\u0300-\u036f]/g, '').toLowerCase();
+  // "America/Sao_Paulo" -> "Sao Paulo"; "America/Argentina/Buenos_Aires" -> "Buenos Aires".
+  const cityOf = (zone) => zone.split('/').pop().replace(/_/g, ' ');
+
+  // Options grouped by country (in the UI's language), Brazil's zones first,
+  // each shown as "City (Zone/Name)".
+  function groupedOptions(items, current) {
+    let names = null;
+    try {
+      names = new Intl.DisplayNames([SQ.i18n.locale()], {type: 'region'});
+    } catch (e) { /* codes instead of names */ }
+    const countryName = (code) => (code ? (names ? names.of(code) : code) : SQ.t('tz.other'));
+    const groups = new Map();
+    for (const item of items) {
+      const key = item.country || '';
+      if (!groups.has(key)) groups.set(key, []);
+      groups.get(key).push(item);
+    }
+    if (current && !items.some((i) => i.zone === current)) groups.set('', (groups.get('') || []).concat([{zone: current, country: ''}]));
+    const order = Array.from(groups.keys()).sort((a, b) => {
+      const rank = (c) => (c === 'BR' ? 0 : c === '' ? 2 : 1);
+      return rank(a) - rank(b) || countryName(a).localeCompare(countryName(b), SQ.i18n.locale());
+    });
+    return order.map((code) => {
+      const country = countryName(code);
+      return h('optgroup', {label: country, dataset: {country: code}},
+        groups.get(code).sort((a, b) => cityOf(a.zone).localeCompare(cityOf(b.zone))).map((item) =>
+          h('option', {value: item.zone, selected: item.zone === current,
+            text: cityOf(item.zone) + ' (' + item.zone + ')',
+            dataset: {search: fold(country + ' ' + item.zone + ' ' + cityOf(item.zone) + ' ' + (item.comment || ''))}})));
+    });
+  }
+
+  // A time-zone picker: a <select> grouped by country with Brazil's zones
+  // first, and a search box (select.searchBox, placed before it by
+  // SQ.field) that keeps only the zones whose city, country or name match.
   SQ.zoneSelect = function zoneSelect(name, current) {
-    return h('select', {name}, SQ.timeZones([current]).map((z) =>
-      h('option', {value: z, selected: z === current, text: z})));
+    const select = h('select', {name, class: 'tz-select'}, SQ.timeZones([current]).map((z) =>
+      h('option', {value: z, selected: z === current, text: z, dataset: {search: fold(z)}})));
+    const search = h('input', {type: 'search', class: 'tz-search', placeholder: SQ.t('tz.search'),
+      'aria-label': SQ.t('tz.search'), autocomplete: 'off'});
+    search.addEventListener('input', () => {
+      const words = fold(search.value).split(/\s+/).filter(Boolean);
+      let first = null;
+      select.querySelectorAll('option').forEach((o) => {
+        o.hidden = !words.every((w) => o.dataset.search.includes(w));
+        if (!o.hidden && !first) first = o;
+      });
+      select.querySelectorAll('optgroup').forEach((g) => {
+        g.hidden = !g.querySelector('option:not([hidden])');
+      });
+      const chosen = select.selectedOptions[0];
+      if (first && (!chosen || chosen.hidden)) {
+        select.value = first.value;
+        select.dispatchEvent(new Event('change'));
+      }
+    });
+    select.searchBox = search;
+    loadZoneList().then((items) => {
+      if (!items || !items.length) return;
+      const value = select.value || current;
+      SQ.replace(select, groupedOptions(items, value));
+      select.value = value;
+    });
+    return select;
   };
 
   // <input type=time> cannot show 24:00: an end of 00:00 means midnight.

@@ -69,6 +69,79 @@
         .toLowerCase().replace(/[^a-z0-9]+/g, '-').replace(/^-+|-+$/g, '').slice(0, 64);
     });
 
+    // What the number looks like to the server's rule (libphonenumber): for
+    // Brazil a two-digit DDD then 8 digits (landline) or 9 starting with 9
+    // (mobile); elsewhere 8 to 15 digits in all, the server checks the rest.
+    const phoneNote = h('small', {class: 'hint phone-check', role: 'status'});
+    const checkPhone = () => {
+      const cc = SQ.digits(inputs.cc.value);
+      const ddd = SQ.digits(inputs.ddd.value);
+      const number = SQ.digits(inputs.number.value);
+      phoneNote.classList.remove('bad');
+      // The server's last word on the number no longer applies once it changes.
+      const fieldset = inputs.number.closest('fieldset');
+      if (fieldset) fieldset.querySelectorAll('.field-error').forEach((n) => n.remove());
+      inputs.number.removeAttribute('aria-invalid');
+      if (!number) { phoneNote.textContent = ''; return true; }
+      let ok;
+      if (cc === '55') {
+        ok = /^[1-9][1-9]$/.test(ddd) && (/^[2-5]\d{7}$/.test(number) || /^9\d{8}$/.test(number));
+      } else {
+        const total = (cc + ddd + number).length;
+        ok = cc.length > 0 && total >= 8 && total <= 15;
+      }
+      phoneNote.textContent = ok ? SQ.t('links.phoneLooksLike', {phone: SQ.formatPhone(cc + ddd + number)})
+        : SQ.t(cc === '55' ? 'links.phoneBadBr' : 'error.field.invalid.phone');
+      if (!ok) phoneNote.classList.add('bad');
+      askServer(cc, ddd, number);
+      return ok;
+    };
+    // Then the server's own rule (the one saving applies), a moment after
+    // the typing stops: its verdict and the number in its country's format.
+    let asked = 0;
+    let timer = null;
+    const askServer = (cc, ddd, number) => {
+      clearTimeout(timer);
+      const mine = ++asked;
+      timer = setTimeout(async () => {
+        try {
+          const r = await SQ.api.get('/phone-check?phone=' + encodeURIComponent(SQ.joinPhone(cc, ddd, number)));
+          if (mine !== asked) return;
+          phoneNote.classList.toggle('bad', !r.valid);
+          phoneNote.textContent = r.valid ? SQ.t('links.phoneLooksLike', {phone: r.formatted}) : SQ.errorMessage(r.error);
+          phoneNote.dataset.checked = r.valid ? 'valid' : 'invalid';
+        } catch (e) { /* the local check stays */ }
+      }, 250);
+    };
+    [inputs.cc, inputs.ddd, inputs.number].forEach((i) => i.addEventListener('input', () => {
+      delete phoneNote.dataset.checked;
+      checkPhone();
+    }));
+    checkPhone();
+
+    // What WhatsApp will show for the published link: the same fallbacks as
+    // the server's preview page (title, else the shop's name; never the label).
+    const card = {
+      title: h('div', {class: 'pv-title'}),
+      description: h('div', {class: 'pv-description'}),
+      host: h('div', {class: 'pv-host'}),
+      image: h('img', {class: 'pv-image', alt: '', hidden: true}),
+    };
+    const previewCard = h('div', {class: 'preview-card', id: 'preview-card', 'aria-live': 'polite'},
+      card.image, h('div', {class: 'pv-text'}, card.title, card.description, card.host));
+    const updatePreview = () => {
+      card.title.textContent = inputs.previewTitle.value.trim() || SQ.profile.shop_name || SQ.t('links.previewDefaultTitle');
+      card.description.textContent = inputs.previewDescription.value.trim() || SQ.t('links.previewDefaultDescription');
+      const base = link && link.url ? link.url.replace(/\/[^/]*$/, '') : (SQ.profile.public_url || location.origin);
+      card.host.textContent = base.replace(/^https?:\/\//, '') + '/' + (inputs.slug.value.trim() || '…');
+      const image = SQ.safeUrl(inputs.previewImage.value.trim());
+      card.image.hidden = !/^https?:/i.test(image);
+      if (!card.image.hidden) card.image.src = image; else card.image.removeAttribute('src');
+    };
+    [inputs.previewTitle, inputs.previewDescription, inputs.previewImage, inputs.slug, inputs.label]
+      .forEach((i) => i.addEventListener('input', updatePreview));
+    updatePreview();
+
     const submit = h('button', {type: 'submit', class: 'btn primary', text: SQ.t('common.save')});
     const form = h('form', {class: 'form', novalidate: true},
       SQ.field(SQ.t('links.label'), inputs.label, SQ.t('links.labelHint')),
@@ -78,8 +151,10 @@
         h('div', {class: 'phone-row'},
           h('label', {class: 'sub'}, h('span', {text: SQ.t('links.countryCode')}), h('span', {class: 'plus', text: '+'}), inputs.cc),
           h('label', {class: 'sub'}, h('span', {text: SQ.t('links.ddd')}), inputs.ddd),
-          h('label', {class: 'sub grow'}, h('span', {text: SQ.t('links.number')}), inputs.number))),
+          h('label', {class: 'sub grow'}, h('span', {text: SQ.t('links.number')}), inputs.number)),
+        phoneNote),
       SQ.field(SQ.t('links.message'), inputs.message, null), counter,
+      h('div', {class: 'field'}, h('span', {class: 'field-label', text: SQ.t('links.previewCard')}), previewCard),
       h('details', {class: 'more'},
         h('summary', {text: SQ.t('links.preview')}),
         SQ.field(SQ.t('links.previewTitle'), inputs.previewTitle),
@@ -126,15 +201,16 @@
     const base = '/' + encodeURIComponent(link.slug) + '/qr';
     return SQ.modal(SQ.t('links.qrTitle', {name: SQ.linkName(link)}), () => [
       h('img', {class: 'qr-big', src: base + '.svg', alt: SQ.t('links.qrAlt', {slug: link.slug})}),
-      h('p', {class: 'center'}, h('code', {text: link.url})),
-      h('div', {class: 'actions center'},
+      h('p', {class: 'center'}, h('code', {class: 'url', text: link.url})),
+      h('div', {class: 'actions center wrap'},
+        SQ.shareButtons(link.url, SQ.profile.shop_name),
         h('a', {class: 'btn', href: base + '.svg', download: link.slug + '-qr.svg', text: SQ.t('links.downloadSvg')}),
         h('a', {class: 'btn', href: base + '.png', download: link.slug + '-qr.png', text: SQ.t('links.downloadPng')})),
     ]);
   }
 
   function row(link, anchors, refresh) {
-    const clicks = h('td', {class: 'num clicks', text: '…'});
+    const clicks = h('td', {class: 'num clicks', text: '…', 'data-label': SQ.t('links.clicks')});
     const status = link.active
       ? h('span', {class: 'badge ok', text: SQ.t('links.active')})
       : h('span', {class: 'badge muted', text: SQ.t('links.paused')});
@@ -156,6 +232,7 @@
       h('td', {class: 'nowrap', text: SQ.formatDate(link.created_at)}),
       h('td', {}, status),
       h('td', {class: 'row-actions'},
+        SQ.shareButtons(link.url, SQ.profile.shop_name, true),
         h('button', {type: 'button', class: 'btn small', text: SQ.t('common.edit'),
           on: {click: async () => { if (await SQ.editLink(link)) refresh(SQ.t('links.saved')); }}}),
         h('button', {type: 'button', class: 'btn small', text: link.active ? SQ.t('links.pause') : SQ.t('links.resume'),
@@ -193,7 +270,7 @@
           return;
         }
         const rows = links.map((l) => row(l, anchors, refresh));
-        SQ.replace(list, h('div', {class: 'table-wrap'}, h('table', {class: 'table links-table'},
+        SQ.replace(list, h('div', {class: 'table-wrap'}, h('table', {class: 'table stack links-table'},
           h('thead', {}, h('tr', {},
             h('th', {text: SQ.t('links.qr')}), h('th', {text: SQ.t('links.label')}),
             h('th', {text: SQ.t('links.whatsapp')}), h('th', {text: SQ.t('links.message')}),

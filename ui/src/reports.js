@@ -1,6 +1,9 @@
-// Relatórios: pick a central or a link and a date range; totals, charts
-// (clicks over time, per attendant, devices, sources) each with its numbers
-// as a table and a CSV download of the same report.
+// Relatórios: pick a central or a link and a date range; totals (each
+// compared with the period before), charts (clicks over time, per attendant
+// with every member and the closed-hours outcomes so the rows add up, where
+// the clicks went, devices, browsers, referrers, sources, UTM source /
+// medium / campaign, and countries / regions when the server knows them),
+// each with its numbers as a table and a CSV download of the same report.
 'use strict';
 
 (function (SQ) {
@@ -68,7 +71,56 @@
     if (from) q.set('from', from);
     if (to) q.set('to', to);
     if (format) q.set('format', format);
+    if (format === 'csv') {
+      // For the spreadsheet the user has: Excel in pt-BR wants ';' and a BOM.
+      const pt = SQ.i18n.lang() === 'pt-BR';
+      q.set('sep', pt ? 'semicolon' : 'comma');
+      q.set('bom', '1');
+      q.set('lang', SQ.i18n.lang());
+    }
     return '/' + scope + '/stats?' + q.toString();
+  }
+
+  // The report dimensions the API offers (the `by` parameter of its OpenAPI
+  // document), asked once.
+  let offered = null;
+  function offeredDimensions() {
+    if (!offered) {
+      offered = SQ.api.get('/openapi.json').then((doc) => {
+        const by = doc && doc.components && doc.components.parameters && doc.components.parameters.by;
+        return (by && by.schema && by.schema.enum) || [];
+      }).catch(() => []);
+    }
+    return offered;
+  }
+
+  // The period of the same length just before from..to; null for "all time".
+  function previousRange(from, to) {
+    if (!from || !to) return null;
+    const days = SQ.daysBetween(from, to, 1000).length;
+    if (!days) return null;
+    const start = new Date(from + 'T12:00:00Z');
+    const end = new Date(start.getTime() - 86400000);
+    const begin = new Date(start.getTime() - days * 86400000);
+    return [begin.toISOString().slice(0, 10), end.toISOString().slice(0, 10)];
+  }
+
+  // Every click of a central, by where it went: each attendant (all of
+  // them, 0 included), the anchor when nobody was available, and the
+  // "fora do horário" page; the rows add up to the total.
+  function attendantRows(central, report, outcomes, bySlug) {
+    const counts = new Map(report.rows.map((r) => [r.key, r.clicks]));
+    const rows = central.members.map((m) => ({key: m.link, clicks: counts.get(m.link) || 0,
+      label: label('attendant', m.link, bySlug)}));
+    const members = new Set(central.members.map((m) => m.link));
+    for (const r of report.rows) {
+      if (members.has(r.key)) continue;
+      rows.push({key: r.key, clicks: r.clicks, label: r.key === central.anchor
+        ? SQ.t('reports.anchorFallback', {name: label('attendant', r.key, bySlug)}) : label('attendant', r.key, bySlug)});
+    }
+    const closed = (outcomes.rows.find((r) => r.key === 'closed_page') || {}).clicks || 0;
+    if (closed) rows.push({key: '(closed_page)', clicks: closed, label: SQ.t('reports.key.outcome.closed_page')});
+    return rows;
   }
 
   // A card with a chart, the numbers as a table and the CSV link.
@@ -158,19 +210,32 @@
         SQ.charts.destroyAll();
         const [kind, id] = value.split(':');
         const scope = (kind === 'central' ? 'centrals/' : 'links/') + id;
+        const central = kind === 'central' ? centrals.find((c) => String(c.id) === id) : null;
         // One or two days: clicks per hour; longer ranges: per day.
         const timeBy = f && t && SQ.daysBetween(f, t, 3).length <= 2 ? 'hour' : 'day';
-        const dims = [timeBy, kind === 'central' ? 'attendant' : 'referrer', 'device', 'source'];
+        const dims = [timeBy].concat(kind === 'central' ? ['attendant', 'outcome'] : [],
+          ['device', 'browser', 'referrer', 'source', 'utm_source', 'utm_medium', 'utm_campaign']);
+        // Countries and regions when this server's API offers them (its
+        // OpenAPI document lists them) and has a GeoIP file (a request that
+        // fails just leaves them out).
+        const optional = (await offeredDimensions()).filter((by) => by === 'country' || by === 'region');
+        const previous = previousRange(f, t);
         SQ.replace(output, h('p', {class: 'muted', text: SQ.t('common.loading')}));
         let reports;
+        let extra;
+        let before = null;
         try {
-          [reports] = await Promise.all([Promise.all(dims.map((by) => SQ.api.get(reportPath(scope, f, t, by)))),
+          [reports, extra, before] = await Promise.all([
+            Promise.all(dims.map((by) => SQ.api.get(reportPath(scope, f, t, by)))),
+            Promise.all(optional.map((by) => SQ.api.get(reportPath(scope, f, t, by)).catch(() => null))),
+            previous ? SQ.api.get(reportPath(scope, previous[0], previous[1], 'source')).catch(() => null) : null,
             loadChartLib()]);
         } catch (e) {
           SQ.replace(output, h('div', {class: 'empty error', role: 'alert', text: SQ.errorMessage(e)}));
           return;
         }
-        const [days, second, devices, sources] = reports;
+        const byName = new Map(dims.map((by, i) => [by, reports[i]]));
+        const days = byName.get(timeBy);
         const rowsOf = (report, by) => report.rows.map((r) => ({key: r.key, clicks: r.clicks, label: label(by, r.key, bySlug)}));
         // Clicks over time: every day (or hour) of the range, zeros included.
         let dayRows = rowsOf(days, timeBy);
@@ -187,24 +252,47 @@
           }
         }
         const csv = (by) => '/api/v1' + reportPath(scope, f, t, by, 'csv');
+        const compare = (k, n) => {
+          if (!before) return null;
+          const was = {total: before.total, new: before.new_visitors, returning: before.returning_visitors,
+            previews: before.previews}[k] || 0;
+          const diff = n - was;
+          const text = was === 0 ? SQ.t('reports.compareFromZero', {n: SQ.formatNumber(was)})
+            : SQ.t('reports.compare', {pct: (diff >= 0 ? '+' : '') + Math.round(diff * 100 / was) + '%',
+              n: SQ.formatNumber(was)});
+          return h('div', {class: 'compare small ' + (diff > 0 ? 'up' : diff < 0 ? 'down' : ''), text});
+        };
         const totals = h('div', {class: 'totals'},
           [['total', days.total], ['new', days.new_visitors], ['returning', days.returning_visitors],
             ['previews', days.previews]].map(([k, n]) => h('div', {class: 'card total', dataset: {total: k}},
             h('div', {class: 'total-value', text: SQ.formatNumber(n)}),
-            h('div', {class: 'muted small', text: SQ.t('reports.total.' + k)}))));
-        const secondBy = dims[1];
+            h('div', {class: 'muted small', text: SQ.t('reports.total.' + k)}),
+            compare(k, n))));
         const cards = [
           chartCard('chart-' + timeBy, SQ.t(timeBy === 'hour' ? 'reports.overTimeHour' : 'reports.overTime'), 'bar',
             dayRows, csv(timeBy), SQ.t(timeBy === 'hour' ? 'reports.hour' : 'reports.day'), false),
-          chartCard('chart-' + secondBy, SQ.t('reports.by.' + secondBy), 'hbar', rowsOf(second, secondBy),
-            csv(secondBy), SQ.t('reports.keyLabel.' + secondBy), true),
-          chartCard('chart-device', SQ.t('reports.by.device'), 'doughnut', rowsOf(devices, 'device'), csv('device'),
-            SQ.t('reports.keyLabel.device'), true),
-          chartCard('chart-source', SQ.t('reports.by.source'), 'doughnut', rowsOf(sources, 'source'), csv('source'),
-            SQ.t('reports.keyLabel.source'), true),
         ];
+        if (central) {
+          cards.push(chartCard('chart-attendant', SQ.t('reports.by.attendant'), 'hbar',
+            attendantRows(central, byName.get('attendant'), byName.get('outcome'), bySlug), csv('attendant'),
+            SQ.t('reports.keyLabel.attendant'), true));
+          cards.push(chartCard('chart-outcome', SQ.t('reports.by.outcome'), 'doughnut',
+            rowsOf(byName.get('outcome'), 'outcome'), csv('outcome'), SQ.t('reports.keyLabel.outcome'), true));
+        }
+        for (const [by, type] of [['device', 'doughnut'], ['browser', 'doughnut'], ['referrer', 'hbar'],
+          ['source', 'doughnut'], ['utm_source', 'hbar'], ['utm_medium', 'hbar'], ['utm_campaign', 'hbar']]) {
+          cards.push(chartCard('chart-' + by, SQ.t('reports.by.' + by), type, rowsOf(byName.get(by), by), csv(by),
+            SQ.t('reports.keyLabel.' + by), true));
+        }
+        optional.forEach((by, i) => {
+          if (extra[i] && extra[i].rows && extra[i].rows.length) {
+            cards.push(chartCard('chart-' + by, SQ.t('reports.by.' + by), 'hbar', rowsOf(extra[i], by), csv(by),
+              SQ.t('reports.keyLabel.' + by), true));
+          }
+        });
         SQ.replace(output, totals,
-          h('p', {class: 'muted small', text: SQ.t('reports.tzNote', {tz: days.tz || ''})}),
+          h('p', {class: 'muted small', text: SQ.t('reports.tzNote', {tz: days.tz || ''}) +
+            (previous ? ' ' + SQ.t('reports.compareNote', {from: SQ.formatDay(previous[0]), to: SQ.formatDay(previous[1])}) : '')}),
           h('div', {class: 'charts'}, cards.map((c) => c.card)));
         cards.forEach((c) => c.draw());
       }

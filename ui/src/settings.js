@@ -1,5 +1,6 @@
 // Configurações: users (add, change e-mail or password, delete), API tokens
-// (create with a name, shown once, revoke), default time zone and public URL.
+// (create with a name, shown once, revoke), the shop's public name, default
+// time zone, public URL, home URL ("/") and first day of the week.
 // Saving the general settings sends only the fields the user changed, so a
 // value the server got from a flag is never saved by accident; a saved value
 // shows the server's own next to it with a "reset to the server's value" button.
@@ -19,7 +20,7 @@
     const refresh = async (message) => {
       if (message) SQ.toast(message);
       const data = await SQ.api.get('/users');
-      SQ.replace(list, h('table', {class: 'table users-table'},
+      SQ.replace(list, h('table', {class: 'table stack users-table'},
         h('thead', {}, h('tr', {}, h('th', {text: SQ.t('settings.email')}),
           h('th', {text: SQ.t('links.created')}), h('th', {text: ''}))),
         h('tbody', {}, (data.items || []).map((u) => h('tr', {dataset: {email: u.email}},
@@ -114,7 +115,7 @@
       if (message) SQ.toast(message);
       const data = await SQ.api.get('/tokens');
       const items = data.items || [];
-      SQ.replace(list, items.length ? h('table', {class: 'table tokens-table'},
+      SQ.replace(list, items.length ? h('table', {class: 'table stack tokens-table'},
         h('thead', {}, h('tr', {}, h('th', {text: SQ.t('settings.tokenName')}),
           h('th', {text: SQ.t('links.created')}), h('th', {text: ''}))),
         h('tbody', {}, items.map((tk) => h('tr', {dataset: {id: String(tk.id)}},
@@ -187,12 +188,22 @@
       const zone = SQ.zoneSelect('default_tz', settings.default_tz);
       const url = h('input', {type: 'url', name: 'public_url', required: true, value: settings.public_url || '',
         placeholder: 'https://zap.minhaloja.com.br'});
+      const shop = h('input', {name: 'shop_name', maxLength: 100, value: settings.shop_name || '',
+        placeholder: SQ.t('settings.shopNamePlaceholder')});
+      const home = h('input', {type: 'url', name: 'home_url', value: settings.home_url || '',
+        placeholder: 'https://www.minhaloja.com.br'});
+      const week = h('select', {name: 'week_start'},
+        ['mon', 'sun'].map((d) => h('option', {value: d, selected: (settings.week_start || 'mon') === d,
+          text: SQ.t('day.long.' + d)})));
       const reset = () => render(SQ.t('settings.resetDone'));
       const form = h('form', {class: 'form', id: 'general-form', novalidate: true},
+        SQ.field(SQ.t('settings.shopName'), shop, SQ.t('settings.shopNameHint')),
         SQ.field(SQ.t('settings.defaultTz'), zone, SQ.t('settings.defaultTzHint')),
         serverNote('default_tz', server.default_tz, reset),
         SQ.field(SQ.t('settings.publicUrl'), url, SQ.t('settings.publicUrlHint')),
         serverNote('public_url', server.public_url, reset),
+        SQ.field(SQ.t('settings.homeUrl'), home, SQ.t('settings.homeUrlHint')),
+        SQ.field(SQ.t('settings.weekStart'), week, SQ.t('settings.weekStartHint')),
         h('div', {class: 'actions'}, h('button', {type: 'submit', class: 'btn primary', text: SQ.t('common.save')})));
       form.addEventListener('submit', async (e) => {
         e.preventDefault();
@@ -201,12 +212,16 @@
         const changes = {};
         if (zone.value !== settings.default_tz) changes.default_tz = zone.value;
         if (url.value.trim() !== (settings.public_url || '')) changes.public_url = url.value.trim();
+        if (shop.value.trim() !== (settings.shop_name || '')) changes.shop_name = shop.value.trim();
+        if (home.value.trim() !== (settings.home_url || '')) changes.home_url = home.value.trim();
+        if (week.value !== (settings.week_start || 'mon')) changes.week_start = week.value;
         if (Object.keys(changes).length === 0) {
           SQ.toast(SQ.t('settings.nothingChanged'));
           return;
         }
         try {
-          await SQ.api.patch('/settings', changes);
+          const saved = await SQ.api.patch('/settings', changes);
+          SQ.applyProfile(saved);
           render(SQ.t('settings.saved'));
         } catch (err) { SQ.showFormError(form, err); }
       });

@@ -173,10 +173,36 @@ CREATE TRIGGER settings_changed AFTER INSERT OR UPDATE OR DELETE OR TRUNCATE ON 
   FOR EACH STATEMENT EXECUTE FUNCTION sequencial_notify_change('settings');
 )sql";
 
+// Version 4: the modes of a central (Seletivo, Geolocalizado), as SQLite's
+// version 5: the chooser's title and order, each member's entry texts and
+// regions (one per line). Other nodes reload when any of them changes.
+constexpr std::string_view kVersion4 = R"sql(
+ALTER TABLE centrals
+  ADD COLUMN mode TEXT NOT NULL DEFAULT 'sequencial'
+    CHECK (mode IN ('sequencial', 'seletivo', 'geo')),
+  ADD COLUMN title TEXT NOT NULL DEFAULT '',
+  ADD COLUMN shuffle BOOLEAN NOT NULL DEFAULT FALSE;
+ALTER TABLE central_members
+  ADD COLUMN title TEXT NOT NULL DEFAULT '',
+  ADD COLUMN description TEXT NOT NULL DEFAULT '',
+  ADD COLUMN photo_url TEXT NOT NULL DEFAULT '',
+  ADD COLUMN regions TEXT NOT NULL DEFAULT '';
+DROP TRIGGER centrals_changed ON centrals;
+CREATE TRIGGER centrals_changed
+  AFTER INSERT OR DELETE OR TRUNCATE
+     OR UPDATE OF anchor_id, fixed, when_closed, mode, title, shuffle ON centrals
+  FOR EACH STATEMENT EXECUTE FUNCTION sequencial_notify_change('centrals');
+)sql";
+
+// Version 5: clicks_by_entry only for clicks that entered through another
+// link than the one they reached, as SQLite's version 6.
+constexpr std::string_view kVersion5 = R"sql(
+DROP INDEX clicks_by_entry;
+CREATE INDEX clicks_by_entry ON clicks (entry_link_id, at) WHERE entry_link_id <> link_id;
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kVersion1},
-    {2, kVersion2},
-    {3, kVersion3},
+    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4}, {5, kVersion5},
 };
 
 // The highest applied version; 0 for a new database.

@@ -222,7 +222,15 @@ Result<void> write_members(Connection& c, const Central& central) {
   ArrayLiteral links;
   ArrayLiteral weights;
   ArrayLiteral hours;
+  ArrayLiteral titles;
+  ArrayLiteral descriptions;
+  ArrayLiteral photos;
+  ArrayLiteral regions;
   for (const Member& member : central.members) {
+    titles.add(member.title);
+    descriptions.add(member.description);
+    photos.add(member.photo_url);
+    regions.add(storage::encode_regions(member.regions));
     links.add(member.link_id);
     weights.add(static_cast<std::int64_t>(member.weight));
     if (member.hours) {
@@ -235,13 +243,17 @@ Result<void> write_members(Connection& c, const Central& central) {
   }
   Params params;
   params.add(central.id).add(links.str()).add(weights.str()).add(hours.str());
-  auto r =
-      c.exec_prepared("insert_members",
-                      "INSERT INTO central_members (central_id, position, link_id, weight, hours)"
-                      " SELECT $1, m.ord - 1, m.link_id, m.weight, m.hours"
-                      " FROM unnest($2::bigint[], $3::integer[], $4::text[]) WITH ORDINALITY"
-                      "   AS m(link_id, weight, hours, ord)",
-                      params);
+  params.add(titles.str()).add(descriptions.str()).add(photos.str()).add(regions.str());
+  auto r = c.exec_prepared(
+      "insert_members",
+      "INSERT INTO central_members (central_id, position, link_id, weight, hours, title,"
+      " description, photo_url, regions)"
+      " SELECT $1, m.ord - 1, m.link_id, m.weight, m.hours, m.title, m.description, m.photo_url,"
+      "        m.regions"
+      " FROM unnest($2::bigint[], $3::integer[], $4::text[], $5::text[], $6::text[], $7::text[],"
+      "             $8::text[]) WITH ORDINALITY"
+      "   AS m(link_id, weight, hours, title, description, photo_url, regions, ord)",
+      params);
   if (!r) return fail(std::move(r.error()));
   return {};
 }
@@ -260,7 +272,8 @@ Result<std::vector<Central>> PgStore::load_centrals() {
   std::unordered_map<CentralId, std::size_t> index;
   auto r = c.exec_prepared(
       "load_centrals",
-      "SELECT id, anchor_id, fixed, when_closed, cursor, created_at FROM centrals ORDER BY id",
+      "SELECT id, anchor_id, fixed, when_closed, cursor, created_at, mode, title, shuffle"
+      " FROM centrals ORDER BY id",
       Params());
   if (!r) return fail(std::move(r.error()));
   for (int i = 0; i < r->rows(); ++i) {
@@ -277,10 +290,20 @@ Result<std::vector<Central>> PgStore::load_centrals() {
     central.when_closed = *when_closed;
     central.cursor = u64_from_db(r->int_at(i, 4));
     central.created_at = timestamp_from_db(r->int_at(i, 5));
+    const std::string_view mode = r->text_at(i, 6);
+    auto parsed_mode = central_mode_from_name(mode);
+    if (!parsed_mode) {
+      return fail(Error::internal("central " + std::to_string(central.id) +
+                                  " has an unknown mode \"" + std::string(mode) + "\""));
+    }
+    central.mode = *parsed_mode;
+    central.title = std::string(r->text_at(i, 7));
+    central.shuffle = r->bool_at(i, 8);
     index.emplace(central.id, centrals.size() - 1);
   }
   auto m = c.exec_prepared("load_members",
-                           "SELECT central_id, link_id, weight, hours FROM central_members"
+                           "SELECT central_id, link_id, weight, hours, title, description,"
+                           " photo_url, regions FROM central_members"
                            " ORDER BY central_id, position",
                            Params());
   if (!m) return fail(std::move(m.error()));
@@ -300,6 +323,10 @@ Result<std::vector<Central>> PgStore::load_centrals() {
       }
       member.hours = std::move(*hours);
     }
+    member.title = std::string(m->text_at(i, 4));
+    member.description = std::string(m->text_at(i, 5));
+    member.photo_url = std::string(m->text_at(i, 6));
+    member.regions = storage::decode_regions(m->text_at(i, 7));
     centrals[owner->second].members.push_back(std::move(member));
   }
   if (auto done = tx->commit(); !done) return fail(std::move(done.error()));
@@ -321,12 +348,15 @@ Result<Central> PgStore::insert_central(const Central& central) {
       .add(stored.fixed)
       .add(when_closed_name(stored.when_closed))
       .add(to_db(stored.cursor))
-      .add(to_db(stored.created_at));
-  auto r =
-      c.exec_prepared("insert_central",
-                      "INSERT INTO centrals (anchor_id, fixed, when_closed, cursor, created_at)"
-                      " VALUES ($1, $2, $3, $4, $5) RETURNING id",
-                      params);
+      .add(to_db(stored.created_at))
+      .add(central_mode_name(stored.mode))
+      .add(std::string_view(stored.title))
+      .add(stored.shuffle);
+  auto r = c.exec_prepared(
+      "insert_central",
+      "INSERT INTO centrals (anchor_id, fixed, when_closed, cursor, created_at, mode, title,"
+      " shuffle) VALUES ($1, $2, $3, $4, $5, $6, $7, $8) RETURNING id",
+      params);
   if (!r) {
     if (violated(c, kUniqueViolation, "centrals_anchor_key")) return fail(anchor_taken());
     return fail(std::move(r.error()));
@@ -359,11 +389,14 @@ Result<void> PgStore::update_central(const Central& central) {
       .add(central.fixed)
       .add(when_closed_name(central.when_closed))
       .add(to_db(central.cursor))
-      .add(central.id);
+      .add(central.id)
+      .add(central_mode_name(central.mode))
+      .add(std::string_view(central.title))
+      .add(central.shuffle);
   auto r = c.exec_prepared(
       "update_central",
-      "UPDATE centrals SET anchor_id = $1, fixed = $2, when_closed = $3, cursor = $4"
-      " WHERE id = $5",
+      "UPDATE centrals SET anchor_id = $1, fixed = $2, when_closed = $3, cursor = $4,"
+      " mode = $6, title = $7, shuffle = $8 WHERE id = $5",
       params);
   if (!r) {
     if (violated(c, kUniqueViolation, "centrals_anchor_key")) return fail(anchor_taken());
@@ -895,6 +928,24 @@ constexpr std::string_view kClaimManySql =
     " ORDER BY f.i"
     " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING"
     " RETURNING central_id, visitor_hi, visitor_lo";
+// New visitors of one fixed central: each takes a ticket and is stored (if
+// absent) as assigned to the slot that ticket serves (RoutingQueries::
+// ClaimedTickets). `t` is materialised (nextval is volatile), so the ticket
+// inserted is the ticket returned.
+constexpr std::string_view kClaimedTicketsSql =
+    "WITH t AS MATERIALIZED ("
+    "  SELECT f.i, f.hi, f.lo, nextval($1::regclass) AS ticket"
+    "  FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS f(hi, lo, i)),"
+    " chosen AS MATERIALIZED ("
+    "  SELECT t.hi, t.lo, ($4::bigint[])[(t.ticket % cardinality($4::bigint[]))::int + 1] AS link"
+    "  FROM t),"
+    " ins AS ("
+    "  INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+    "  SELECT $5, c.hi, c.lo, c.link, $6 FROM chosen c"
+    "  WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $5)"
+    "    AND EXISTS (SELECT 1 FROM links WHERE id = c.link)"
+    "  ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING)"
+    " SELECT t.ticket FROM t ORDER BY t.i";
 // Stored assignments of several visitors; `i` is the 1-based position asked.
 constexpr std::string_view kFindManySql =
     "SELECT f.i, a.link_id, a.last_seen"
@@ -942,6 +993,7 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     answers.tickets.assign(queries.tickets.size(), fail(error));
     answers.finds.assign(queries.finds.size(), fail(error));
     answers.claims.assign(queries.claims.size(), fail(error));
+    answers.claimed_tickets.assign(queries.claimed_tickets.size(), fail(error));
     return answers;
   };
   if (!routing_conn_ || !routing_conn_->healthy()) {
@@ -951,9 +1003,11 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     routing_conn_ = std::make_unique<Connection>(std::move(*opened));
   }
   routing_conn_->set_timeout(timeout);
+  if (queries.empty()) return answers;  // connected: nothing else asked
 
   std::vector<Params> params;  // stable addresses: reserve before taking any
-  params.reserve(queries.tickets.size() + queries.claims.size() + 2);
+  params.reserve(queries.tickets.size() + queries.claims.size() + queries.claimed_tickets.size() +
+                 2);
   std::vector<PipelinedQuery> sent;
   for (const auto& wanted : queries.tickets) {
     params.push_back(
@@ -990,6 +1044,24 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
         queries.claims, [](const Assignment& a) { return a.central_id; },
         [](const Assignment& a) -> const VisitorId& { return a.visitor; }));
     sent.push_back({kFindManySql, &params.back()});
+  }
+  for (const auto& group : queries.claimed_tickets) {
+    ArrayLiteral his;
+    ArrayLiteral los;
+    ArrayLiteral slots;
+    for (const VisitorId& v : group.visitors) {
+      his.add(to_db(v.hi));
+      los.add(to_db(v.lo));
+    }
+    for (const LinkId link : group.slots) slots.add(link);
+    params.push_back(Params()
+                         .add(ticket_sequence(group.central))
+                         .add(his.str())
+                         .add(los.str())
+                         .add(slots.str())
+                         .add(group.central)
+                         .add(to_db(group.at)));
+    sent.push_back({kClaimedTicketsSql, &params.back()});
   }
 
   auto results = routing_conn_->pipeline(sent);
@@ -1063,6 +1135,20 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
                                   std::to_string(a.link_id) + " not found")));
       }
     }
+    next += 2;
+  }
+  for (std::size_t g = 0; g < queries.claimed_tickets.size(); ++g) {
+    auto& r = (*results)[next++];
+    if (!r) {
+      answers.claimed_tickets.push_back(fail(std::move(r.error())));
+      continue;
+    }
+    std::vector<std::uint64_t> tickets;
+    tickets.reserve(static_cast<std::size_t>(r->rows()));
+    for (int row = 0; row < r->rows(); ++row) {
+      tickets.push_back(static_cast<std::uint64_t>(r->int_at(row, 0)));
+    }
+    answers.claimed_tickets.push_back(std::move(tickets));
   }
   return answers;
 }
@@ -1104,6 +1190,7 @@ Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
     constexpr int kColumns = 21;
     std::array<ArrayLiteral, kColumns> col;
     for (const ClickRecord& k : batch) {
+      if (k.kind == ClickKind::kView) continue;  // a view is in the rollups only
       col[0].add(to_db(k.at));
       col[1].add(static_cast<std::int64_t>(k.kind));
       col[2].add(k.central_id);
@@ -1255,7 +1342,7 @@ Result<std::vector<ClickRecord>> PgStore::load_clicks(LinkId link_id, Timestamp 
       "SELECT at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo, new_visitor,"
       " outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign, utm_term,"
       " utm_content, gclid, fbclid, source, ref FROM clicks"
-      " WHERE (link_id = $1 OR entry_link_id = $1) AND at >= $2 AND at < $3"
+      " WHERE (link_id = $1 OR (entry_link_id = $1 AND entry_link_id <> link_id)) AND at >= $2 AND at < $3"
       " ORDER BY at, id LIMIT $4",
       params);
   if (!r) return fail(std::move(r.error()));
@@ -1299,7 +1386,7 @@ Result<void> PgStore::reset_link_stats(LinkId link_id) {
   if (!rollups) return fail(std::move(rollups.error()));
   // The clicks it served, and the previews of its own slug (kind 1).
   auto clicks = c.exec_prepared(
-      "reset_clicks", "DELETE FROM clicks WHERE link_id = $1 OR (kind = 1 AND entry_link_id = $1)",
+      "reset_clicks", "DELETE FROM clicks WHERE link_id = $1 OR (kind = 1 AND entry_link_id = $1 AND entry_link_id <> link_id)",
       one(link_id));
   if (!clicks) return fail(std::move(clicks.error()));
   return tx->commit();

@@ -227,7 +227,8 @@ Result<std::vector<Central>> SqliteStore::load_centrals() {
   std::unordered_map<CentralId, std::size_t> index;
   {
     auto q = db_.query(
-        "SELECT id, anchor_id, fixed, when_closed, cursor, created_at FROM centrals ORDER BY id");
+        "SELECT id, anchor_id, fixed, when_closed, cursor, created_at, mode, title, shuffle"
+        " FROM centrals ORDER BY id");
     if (!q) return fail(std::move(q.error()));
     while (true) {
       auto row = q->step();
@@ -246,13 +247,22 @@ Result<std::vector<Central>> SqliteStore::load_centrals() {
       central.when_closed = *when_closed;
       central.cursor = u64_from_db(q->int_at(4));
       central.created_at = timestamp_from_db(q->int_at(5));
+      const std::string mode = q->text_at(6);
+      auto parsed_mode = central_mode_from_name(mode);
+      if (!parsed_mode) {
+        return fail(Error::internal("central " + std::to_string(central.id) +
+                                    " has an unknown mode \"" + mode + "\""));
+      }
+      central.mode = *parsed_mode;
+      central.title = q->text_at(7);
+      central.shuffle = q->int_at(8) != 0;
       index.emplace(central.id, centrals.size() - 1);
     }
   }
   {
     auto q = db_.query(
-        "SELECT central_id, link_id, weight, hours FROM central_members"
-        " ORDER BY central_id, position");
+        "SELECT central_id, link_id, weight, hours, title, description, photo_url, regions"
+        " FROM central_members ORDER BY central_id, position");
     if (!q) return fail(std::move(q.error()));
     while (true) {
       auto row = q->step();
@@ -273,6 +283,10 @@ Result<std::vector<Central>> SqliteStore::load_centrals() {
         }
         member.hours = std::move(*hours);
       }
+      member.title = q->text_at(4);
+      member.description = q->text_at(5);
+      member.photo_url = q->text_at(6);
+      member.regions = storage::decode_regions(q->text_at(7));
       centrals[owner->second].members.push_back(std::move(member));
     }
   }
@@ -320,8 +334,8 @@ Result<void> SqliteStore::write_members(const Central& central) {
       hours = std::move(*encoded);
     }
     auto q = db_.query(
-        "INSERT INTO central_members (central_id, position, link_id, weight, hours)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)");
+        "INSERT INTO central_members (central_id, position, link_id, weight, hours, title,"
+        " description, photo_url, regions) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9)");
     if (!q) return fail(std::move(q.error()));
     q->bind_int(1, central.id).bind_int(2, position++).bind_int(3, member.link_id);
     q->bind_int(4, member.weight);
@@ -330,6 +344,11 @@ Result<void> SqliteStore::write_members(const Central& central) {
     } else {
       q->bind_null(5);
     }
+    const std::string regions = storage::encode_regions(member.regions);
+    q->bind_text(6, member.title)
+        .bind_text(7, member.description)
+        .bind_text(8, member.photo_url)
+        .bind_text(9, regions);
     if (auto done = q->run(); !done) return fail(std::move(done.error()));
   }
   return {};
@@ -345,14 +364,17 @@ Result<Central> SqliteStore::insert_central(const Central& central) {
   if (auto ok = check_references(stored); !ok) return fail(std::move(ok.error()));
   {
     auto q = db_.query(
-        "INSERT INTO centrals (anchor_id, fixed, when_closed, cursor, created_at)"
-        " VALUES (?1, ?2, ?3, ?4, ?5)");
+        "INSERT INTO centrals (anchor_id, fixed, when_closed, cursor, created_at, mode, title,"
+        " shuffle) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)");
     if (!q) return fail(std::move(q.error()));
     q->bind_int(1, stored.anchor_id)
         .bind_int(2, stored.fixed ? 1 : 0)
         .bind_text(3, when_closed_name(stored.when_closed))
         .bind_int(4, to_db(stored.cursor))
-        .bind_int(5, to_db(stored.created_at));
+        .bind_int(5, to_db(stored.created_at))
+        .bind_text(6, central_mode_name(stored.mode))
+        .bind_text(7, stored.title)
+        .bind_int(8, stored.shuffle ? 1 : 0);
     if (auto done = q->run(); !done) {
       if (q->violated_unique("centrals.anchor_id")) return fail(anchor_taken());
       return fail(std::move(done.error()));
@@ -374,14 +396,17 @@ Result<void> SqliteStore::update_central(const Central& central) {
   if (auto ok = check_references(central); !ok) return fail(std::move(ok.error()));
   {
     auto q = db_.query(
-        "UPDATE centrals SET anchor_id = ?1, fixed = ?2, when_closed = ?3, cursor = ?4"
-        " WHERE id = ?5");
+        "UPDATE centrals SET anchor_id = ?1, fixed = ?2, when_closed = ?3, cursor = ?4,"
+        " mode = ?6, title = ?7, shuffle = ?8 WHERE id = ?5");
     if (!q) return fail(std::move(q.error()));
     q->bind_int(1, central.anchor_id)
         .bind_int(2, central.fixed ? 1 : 0)
         .bind_text(3, when_closed_name(central.when_closed))
         .bind_int(4, to_db(central.cursor))
-        .bind_int(5, central.id);
+        .bind_int(5, central.id)
+        .bind_text(6, central_mode_name(central.mode))
+        .bind_text(7, central.title)
+        .bind_int(8, central.shuffle ? 1 : 0);
     if (auto done = q->run(); !done) {
       if (q->violated_unique("centrals.anchor_id")) return fail(anchor_taken());
       return fail(std::move(done.error()));
@@ -887,6 +912,7 @@ Result<void> SqliteStore::insert_clicks(std::span<const ClickRecord> batch,
     // live until the row is inserted.
     std::array<std::string, 10> scratch;
     for (const ClickRecord& c : batch) {
+      if (c.kind == ClickKind::kView) continue;  // a view is in the rollups only
       q->reset();
       q->bind_int(1, to_db(c.at))
           .bind_int(2, static_cast<std::int64_t>(c.kind))
@@ -999,7 +1025,7 @@ Result<std::vector<ClickRecord>> SqliteStore::load_clicks(LinkId link_id, Timest
       "SELECT at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo, new_visitor,"
       " outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign, utm_term,"
       " utm_content, gclid, fbclid, source, ref FROM clicks"
-      " WHERE (link_id = ?1 OR entry_link_id = ?1) AND at >= ?2 AND at < ?3"
+      " WHERE (link_id = ?1 OR (entry_link_id = ?1 AND entry_link_id <> link_id)) AND at >= ?2 AND at < ?3"
       " ORDER BY at, id LIMIT ?4");
   if (!q) return fail(std::move(q.error()));
   q->bind_int(1, link_id)
@@ -1047,7 +1073,7 @@ Result<void> SqliteStore::reset_link_stats(LinkId link_id) {
   if (auto done = rollups->run(); !done) return fail(std::move(done.error()));
   // The clicks it served, and the previews of its own slug (kind 1).
   auto clicks =
-      db_.query("DELETE FROM clicks WHERE link_id = ?1 OR (kind = 1 AND entry_link_id = ?1)");
+      db_.query("DELETE FROM clicks WHERE link_id = ?1 OR (kind = 1 AND entry_link_id = ?1 AND entry_link_id <> link_id)");
   if (!clicks) return fail(std::move(clicks.error()));
   clicks->bind_int(1, link_id);
   if (auto done = clicks->run(); !done) return fail(std::move(done.error()));
