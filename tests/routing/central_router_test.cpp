@@ -18,7 +18,7 @@ LinkRouteRef route_for(LinkId id, bool active = true) {
   link.slug = "l" + std::to_string(id);
   link.phone = "55119999900" + std::to_string(id % 100);
   link.active = active;
-  return make_link_route(std::move(link));
+  return make_link_route(link);
 }
 
 // Mon-Fri 09:00-18:00 in Sao Paulo (UTC-3).
