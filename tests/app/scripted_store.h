@@ -1,7 +1,9 @@
 // A Store for node tests: every method goes to a real SQLite store, except
-// the shared-state ones, which a test scripts: rotation tickets (a counter,
-// or a failure), assignment claims, and the change feed (open failures and
-// a listener fed from the test).
+// the shared-state ones, which a test scripts: rotation tickets (a counter
+// per central, starting at 0, as PostgreSQL's sequence per central),
+// assignment claims, and the change feed (open failures and a listener fed
+// from the test). While down (set_down) every method fails with
+// kUnavailable, as every call to an unreachable PostgreSQL does.
 //
 // Thread-safety: the scripted parts are guarded by one mutex; the rest is the
 // SQLite store's.
@@ -9,6 +11,7 @@
 
 #include <condition_variable>
 #include <deque>
+#include <map>
 #include <memory>
 #include <mutex>
 
@@ -52,11 +55,11 @@ class ScriptedStore final : public test_support::ForwardingStore {
   }
 
   // ---- scripted ----
-  Result<std::optional<std::uint64_t>> next_rotation_ticket(CentralId) override {
+  Result<std::optional<std::uint64_t>> next_rotation_ticket(CentralId central) override {
     std::lock_guard lock(mu_);
     ++ticket_calls_;
     if (down_) return fail(Error::unavailable("scripted outage"));
-    return std::optional<std::uint64_t>(next_ticket_++);
+    return std::optional<std::uint64_t>(next_ticket_[central]++);
   }
   RoutingAnswers answer_routing(const RoutingQueries& queries,
                                 std::chrono::milliseconds timeout) override {
@@ -81,18 +84,11 @@ class ScriptedStore final : public test_support::ForwardingStore {
     return inner().claim_assignment(a);
   }
 
-  // ---- failing while down; everything else goes to the real store ----
-  Result<std::vector<Link>> load_links() override {
-    if (is_down()) return fail(Error::unavailable("scripted outage"));
-    return inner().load_links();
-  }
-  Result<void> save_assignments(std::span<const Assignment> batch) override {
-    if (is_down()) return fail(Error::unavailable("scripted outage"));
-    return inner().save_assignments(batch);
-  }
-  Result<std::optional<Assignment>> find_assignment(CentralId c, const VisitorId& v) override {
-    if (is_down()) return fail(Error::unavailable("scripted outage"));
-    return inner().find_assignment(c, v);
+ protected:
+  // Every forwarded method fails while down.
+  std::optional<Error> refusal() override {
+    if (is_down()) return Error::unavailable("scripted outage");
+    return std::nullopt;
   }
 
  private:
@@ -128,7 +124,7 @@ class ScriptedStore final : public test_support::ForwardingStore {
   bool down_ = false;
   int generation_ = 0;
   std::deque<std::string> pending_;
-  std::uint64_t next_ticket_ = 0;
+  std::map<CentralId, std::uint64_t> next_ticket_;
   int ticket_calls_ = 0;
   int listeners_opened_ = 0;
   bool frozen_ = false;

@@ -127,9 +127,9 @@ TEST(ClickSpoolFrameTest, ModeFieldsRoundTripAndOlderFramesStillDecode) {
   std::string frame = full.substr(0, kSpoolHeaderBytes);
   const std::uint32_t length = static_cast<std::uint32_t>(payload.size());
   const std::uint32_t crc = crc32(payload);
-  for (int i = 0; i < 4; ++i) {
-    frame[static_cast<std::size_t>(2 + i)] = static_cast<char>((length >> (8 * i)) & 0xFFU);
-    frame[static_cast<std::size_t>(6 + i)] = static_cast<char>((crc >> (8 * i)) & 0xFFU);
+  for (std::size_t i = 0; i < 4; ++i) {
+    frame[2 + i] = static_cast<char>((length >> (8 * i)) & 0xFFU);
+    frame[6 + i] = static_cast<char>((crc >> (8 * i)) & 0xFFU);
   }
   frame += payload;
   const DecodedFrame decoded = decode_frame(frame);

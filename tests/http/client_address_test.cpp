@@ -52,7 +52,7 @@ TEST(ClientAddressTest, InvalidRangesAreErrorsNamingTheEntry) {
     auto parsed = TrustedProxies::parse(bad);
     ASSERT_FALSE(parsed) << bad;
     EXPECT_EQ(parsed.error().field, "trusted-proxies");
-    EXPECT_NE(parsed.error().message.find("\""), std::string::npos) << parsed.error().message;
+    EXPECT_NE(parsed.error().message.find('"'), std::string::npos) << parsed.error().message;
   }
 }
 

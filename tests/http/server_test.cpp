@@ -99,7 +99,7 @@ class TestHandler final : public RequestHandler {
     return head.path() == "/nobody" ? 0 : SIZE_MAX;
   }
   // Finishes the oldest held request with `body`.
-  void release_one(std::string body) {
+  void release_one(const std::string& body) {
     std::shared_ptr<PendingResponse> pending;
     {
       std::lock_guard lock(mutex);
@@ -298,7 +298,7 @@ TEST_F(ServerTest, PipelinedRequestsAreAnsweredInOrder) {
 
 TEST_F(ServerTest, RequestsSplitAcrossManySendsAreReassembled) {
   ServerOptions options;
-  options.header_limit = 32 * 1024;
+  options.header_limit = std::size_t{32} * 1024;
   start(options);
   Client client(server_->port());
   // A header larger than the initial buffer and a body spread over sends, so

@@ -105,7 +105,7 @@ TEST_P(ClickBurstTest, ABurstFarBeyondTheQueueLosesNoClickAndKeepsTheRotationExa
       api_->get("/api/v1/centrals/" + std::to_string(central) + "/stats?by=attendant");
   ASSERT_EQ(stats.status, 200) << stats.raw.body;
   EXPECT_EQ(stats.body["total"].get<double>(), redirects);
-  long low = kThreads * kPerThread;
+  long low = static_cast<long>(kThreads) * kPerThread;
   long high = 0;
   long sum = 0;
   for (const auto& row : stats.body["rows"]) {

@@ -79,6 +79,7 @@ TEST(ClickOutageTest, EveryClickIsStoredOnceAfterAnOutageLongerThanTheQueues) {
   std::atomic<long> answered{0};
   std::atomic<long> failed{0};
   std::vector<std::thread> load;
+  load.reserve(4);
   for (int t = 0; t < 4; ++t) {
     load.emplace_back([&] {
       HttpClient http(port);

@@ -1,12 +1,16 @@
 // Integration test of many concurrent keep-alive clients (issue 2): 1,000
 // connections open at once, each sending several GETs for different links on
 // the same connection, every answer a correct 302; and HTTP pipelining on one
-// connection answered in order.
+// connection answered in order. The thousand-client test raises
+// RLIMIT_NOFILE up to the hard limit; if that is still too low it skips
+// locally and fails under CI=true (the other tests need few descriptors and
+// always run).
 #include <gtest/gtest.h>
 #include <sys/resource.h>
 
 #include <algorithm>
 #include <atomic>
+#include <cstdlib>
 #include <latch>
 #include <mutex>
 #include <set>
@@ -23,13 +27,23 @@ constexpr int kThreads = 20;  // each drives kClients / kThreads connections
 constexpr int kRounds = 5;    // GETs per connection
 constexpr int kLinks = 10;
 
-// The server and this process each need a descriptor per connection.
-void raise_fd_limit(rlim_t wanted) {
+// The server and this process each need a descriptor per connection: raises
+// the soft limit towards `wanted` (up to the hard limit); returns the soft
+// limit in force afterwards.
+rlim_t raise_fd_limit(rlim_t wanted) {
   rlimit limit{};
-  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return;
-  if (limit.rlim_cur >= wanted) return;
-  limit.rlim_cur = std::min(wanted, limit.rlim_max);
-  setrlimit(RLIMIT_NOFILE, &limit);
+  if (getrlimit(RLIMIT_NOFILE, &limit) != 0) return 0;
+  if (limit.rlim_cur < wanted) {
+    limit.rlim_cur = std::min(wanted, limit.rlim_max);
+    setrlimit(RLIMIT_NOFILE, &limit);
+    getrlimit(RLIMIT_NOFILE, &limit);
+  }
+  return limit.rlim_cur;
+}
+
+bool running_in_ci() {
+  const char* ci = std::getenv("CI");
+  return ci != nullptr && std::string(ci) == "true";
 }
 
 std::string slug_of(int i) { return "link" + std::to_string(i); }
@@ -41,10 +55,6 @@ std::string location_of(int i) {
 class ConcurrencyTest : public ServerTest {
  protected:
   void SetUp() override {
-    raise_fd_limit(4 * kClients + 256);  // inherited by the server process
-    rlimit limit{};
-    getrlimit(RLIMIT_NOFILE, &limit);
-    if (limit.rlim_cur < 2 * kClients + 128) GTEST_SKIP() << "RLIMIT_NOFILE too low";
     boot();
     for (int i = 0; i < kLinks; ++i) {
       api().create_link(slug_of(i), phone_of(i), "Olá " + std::to_string(i));
@@ -52,7 +62,24 @@ class ConcurrencyTest : public ServerTest {
   }
 };
 
-TEST_F(ConcurrencyTest, AThousandKeepAliveClientsGetCorrectRedirects) {
+// Only this test needs the descriptors: the limit is raised before the
+// server starts (the server inherits it); a machine whose hard limit is too
+// low skips it locally and fails it under CI=true.
+class ThousandClientsTest : public ConcurrencyTest {
+ protected:
+  void SetUp() override {
+    const rlim_t limit = raise_fd_limit(4 * kClients + 256);
+    if (limit < 2 * kClients + 128) {
+      const std::string why = "RLIMIT_NOFILE is " + std::to_string(limit) + " (hard limit), " +
+                              std::to_string(2 * kClients + 128) + " needed";
+      if (running_in_ci()) GTEST_FAIL() << why;
+      GTEST_SKIP() << why;
+    }
+    ConcurrencyTest::SetUp();
+  }
+};
+
+TEST_F(ThousandClientsTest, AThousandKeepAliveClientsGetCorrectRedirects) {
   std::atomic<int> correct{0};
   std::atomic<int> wrong{0};
   std::atomic<int> connect_failures{0};
@@ -61,6 +88,7 @@ TEST_F(ConcurrencyTest, AThousandKeepAliveClientsGetCorrectRedirects) {
   std::latch all_connected(kThreads);
 
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {
       std::vector<HttpClient> clients;
@@ -73,7 +101,8 @@ TEST_F(ConcurrencyTest, AThousandKeepAliveClientsGetCorrectRedirects) {
         // Every connection has a request in flight before any is read.
         std::vector<int> sent(clients.size(), -1);
         for (std::size_t c = 0; c < clients.size(); ++c) {
-          const int link = static_cast<int>((t * 50 + c + round) % kLinks);
+          const int link =
+              static_cast<int>((static_cast<std::size_t>(t) * 50 + c + round) % kLinks);
           if (clients[c].connected() && clients[c].send_request("GET", "/" + slug_of(link))) {
             sent[c] = link;
           } else {
@@ -126,6 +155,7 @@ TEST_F(ConcurrencyTest, ConcurrentAdminWritesAllLandWithDistinctIds) {
   constexpr int kEach = 25;
   std::vector<std::vector<long>> ids(kWriters);
   std::vector<std::thread> threads;
+  threads.reserve(kWriters);
   for (int t = 0; t < kWriters; ++t) {
     threads.emplace_back([&, t] {
       AdminClient writer(port(), sandbox_->token());
@@ -164,6 +194,7 @@ TEST_F(ConcurrencyTest, RacingCreatesOfOneSlugLetExactlyOneWin) {
   std::vector<int> statuses(kRacers);
   std::latch start(kRacers);
   std::vector<std::thread> threads;
+  threads.reserve(kRacers);
   for (int t = 0; t < kRacers; ++t) {
     threads.emplace_back([&, t] {
       AdminClient racer(port(), sandbox_->token());

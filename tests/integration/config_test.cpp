@@ -12,7 +12,7 @@ namespace sequencial::itest {
 namespace {
 
 std::string write_config(const TempDir& dir, const std::string& text) {
-  const std::string path = dir.file("sequencial.toml");
+  std::string path = dir.file("sequencial.toml");
   std::ofstream(path) << text;
   return path;
 }

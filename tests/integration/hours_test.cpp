@@ -413,7 +413,7 @@ TEST_F(HoursTest, FixedAssignmentsExpireAfterTheRetentionSinceTheLastClick) {
   const Headers v = {{"Cookie", "sqv=" + visitor_cookie(first)}};
   const Headers w = {{"Cookie", "sqv=" + visitor_cookie(second)}};
 
-  constexpr std::int64_t kDay = 24 * 3600;
+  constexpr std::int64_t kDay = std::int64_t{24} * 3600;
   set_clock(kWed1200 + 179 * kDay);
   restart();
   EXPECT_EQ(click_number("central", w), kPhones[1]);  // kept, and its last click is now

@@ -3,12 +3,16 @@
 // 404, 409, 413), the redirect (exact percent-encoded Location, 302,
 // Cache-Control), slugs matched case-insensitively, paused and unknown
 // slugs, restart on the same database, health endpoints, the OpenAPI
-// document, and `token create` on a fresh database.
+// document, `token create` on a fresh database, and the QR images encoding
+// <public URL>/<slug>?src=qr (compared byte for byte with src/qr's output for
+// that text: the encoder is deterministic, so another payload gives other
+// bytes), before and after the public URL is changed.
 #include <gtest/gtest.h>
 
 #include <regex>
 #include <string>
 
+#include "qr/qr_code.h"
 #include "support/fixtures.h"
 
 namespace sequencial::itest {
@@ -130,7 +134,7 @@ TEST_F(LinksApiTest, DeleteRemovesTheLinkAndItsRedirect) {
 }
 
 TEST_F(LinksApiTest, ValidationErrorsNameTheField) {
-  const auto create = [&](json body) { return api().post("/api/v1/links", body); };
+  const auto create = [&](const json& body) { return api().post("/api/v1/links", body); };
   const json ok = {{"slug", "okslug"}, {"phone", "5511999990001"}, {"message", "Oi"}};
   const auto with = [&](const std::string& key, const json& value) {
     json body = ok;
@@ -249,7 +253,7 @@ TEST_F(LinksApiTest, DeletingACentralsAnchorIs409) {
 TEST_F(LinksApiTest, BodiesOverOneMebibyteAre413) {
   // A valid JSON document just over 1 MiB.
   const std::string big = R"({"slug":"big","phone":"5511999990001","message":")" +
-                          std::string(1024 * 1024, 'x') + "\"}";
+                          std::string(std::size_t{1024} * 1024, 'x') + "\"}";
   const ApiResponse r = api().call_raw("POST", "/api/v1/links", big);
   EXPECT_EQ(r.status, 413) << r.raw.error << " " << r.raw.body.substr(0, 200);
   const json body = json::parse(r.raw.body, nullptr, false);
@@ -434,7 +438,7 @@ TEST_F(LinksApiTest, BoundaryValuesAreAccepted) {
 
   // A body of exactly 1 MiB is not "over 1 MiB".
   std::string body = R"({"slug":"exact","phone":"5511999990001"})";
-  body.insert(body.size() - 1, std::string(1024 * 1024 - body.size(), ' '));
+  body.insert(body.size() - 1, std::string(std::size_t{1024} * 1024 - body.size(), ' '));
   ASSERT_EQ(body.size(), 1024u * 1024u);
   const ApiResponse exact = api().call_raw("POST", "/api/v1/links", body);
   EXPECT_EQ(exact.status, 201) << exact.raw.body.substr(0, 200);
@@ -559,6 +563,34 @@ TEST(LinksApiFreshDatabase, TokenCreateWorksBeforeTheFirstServe) {
   AdminClient api2(server->port(), token2);
   EXPECT_EQ(api2.get("/api/v1/links").status, 200);
   EXPECT_EQ(server->stop(), 0) << server->log();
+}
+
+TEST_F(LinksApiTest, QrImagesEncodeThePublicUrlOfTheLinkWithSourceQr) {
+  api().create_link("Promo", "5511988887777", "Oi");
+  // The payload, as drawn by the same encoder the server uses.
+  const auto expect_qr = [&](const std::string& payload) {
+    const auto svg = qr::qr_svg(payload);
+    const auto png = qr::qr_png(payload);
+    ASSERT_TRUE(svg && png);
+    // The slug as the owner typed it, whatever case the image was asked in.
+    for (const char* path : {"/promo/qr.svg", "/Promo/qr.svg"}) {
+      const Response served = client().get(path);
+      ASSERT_EQ(served.status, 200) << path << ": " << served.body;
+      EXPECT_TRUE(served.body == *svg) << path << " does not encode " << payload;
+    }
+    const Response served = client().get("/promo/qr.png");
+    ASSERT_EQ(served.status, 200) << served.body;
+    EXPECT_TRUE(served.body == *png) << "qr.png does not encode " << payload;
+  };
+  expect_qr(std::string(kPublicUrl) + "/Promo?src=qr");
+  // Sanity: a payload one character off is other bytes.
+  EXPECT_NE(*qr::qr_png(std::string(kPublicUrl) + "/Promo?src=qR"),
+            *qr::qr_png(std::string(kPublicUrl) + "/Promo?src=qr"));
+
+  // A new public URL (saved from the admin) is in the next image at once.
+  ASSERT_EQ(api().patch("/api/v1/settings", {{"public_url", "https://wa.outra.com.br/"}}).status,
+            200);
+  expect_qr("https://wa.outra.com.br/Promo?src=qr");
 }
 
 TEST_F(LinksApiTest, PhoneCheckAndTimeZonesHelpTheForms) {

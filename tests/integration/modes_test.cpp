@@ -23,7 +23,7 @@ namespace {
 
 // 2026-11-25 (a Wednesday) 12:00 in Sao Paulo.
 constexpr std::int64_t kWed1200 = 1'795'618'800;
-constexpr std::int64_t kWed2200 = kWed1200 + 10 * 3600;
+constexpr std::int64_t kWed2200 = kWed1200 + std::int64_t{10} * 3600;
 
 constexpr const char* kAnchorPhone = "5511900000000";
 
@@ -359,6 +359,7 @@ TEST_F(ModesTest, AnEntryThatIsASequencialAnchorRotates) {
   const std::string path = path_of(hrefs(click("loja").body)[0]);
   EXPECT_EQ(path, "/vendas?via=loja");
   std::vector<std::string> landed;
+  landed.reserve(4);
   for (int i = 0; i < 4; ++i) landed.push_back(click_number(path.substr(1)));
   EXPECT_EQ(landed, (std::vector<std::string>{phone("a1"), phone("a2"), phone("a1"), phone("a2")}));
   EXPECT_EQ(rows(stats(loja, "attendant")), (std::map<std::string, long>{{"vendas", 4}}));
@@ -433,6 +434,7 @@ TEST_F(GeoTest, ARegionServedByASequencialTeamRotatesInsideIt) {
   const long geo = create_geo();
   const long team = create({{"anchor", "sp"}, {"members", {"a1", "a2"}}});
   std::vector<std::string> landed;
+  landed.reserve(4);
   for (int i = 0; i < 4; ++i) landed.push_back(from("loja", kSaoPaulo));
   EXPECT_EQ(landed, (std::vector<std::string>{phone("a1"), phone("a2"), phone("a1"), phone("a2")}));
   EXPECT_EQ(from("loja", kCampinas), phone("campinas"));  // the city's own member

@@ -1,7 +1,8 @@
 // Integration tests of graceful shutdown (docs/API.md, "Signals": stop
 // accepting, answer what is in flight, write every pending click, exit 0):
 // SIGTERM in the middle of a burst of requests (every request answered
-// completely or refused cleanly, exit 0), idle keep-alive connections not
+// completely or refused cleanly, exit 0), a request still arriving when the
+// stop begins answered with Connection: close, idle keep-alive connections not
 // holding the stop up, SIGINT, and atendimento fixo assignments made just
 // before SIGTERM surviving the restart (write-behind flushed on stop).
 #include <gtest/gtest.h>
@@ -29,18 +30,20 @@ TEST_F(ShutdownTest, SigtermDuringABurstAnswersOrRefusesCleanlyAndExitsZero) {
   std::atomic<int> answered{0};
   std::atomic<int> refused{0};  // connection closed/refused before any byte of a response
   std::atomic<int> broken{0};   // truncated, malformed, timed out, or a wrong answer
+  std::atomic<int> closing{0};  // answered with Connection: close (during the stop)
   std::mutex error_mutex;
   std::string first_error;
-  std::vector<std::thread> threads;
+  ClientThreads threads;
   for (int t = 0; t < kThreads; ++t) {
-    threads.emplace_back([&] {
+    threads.spawn([&] {
       HttpClient http(port(), "127.0.0.1", std::chrono::seconds(20));
       // Runs until the server stops accepting connections (bounded, in case it never does).
-      for (int i = 0; i < 200000; ++i) {
+      for (int i = 0; i < 200000 && !threads.stopping(); ++i) {
         if (!http.connected() && !http.connect()) return;  // refused: the server is gone
         const Response r = http.get("/joao");
         if (r.ok() && r.status == 302 && r.header_or_empty("Location") == kLocation) {
           ++answered;
+          if (r.header_or_empty("Connection") == "close") ++closing;
         } else if (r.failure == Failure::kNoResponse || r.failure == Failure::kSend) {
           ++refused;
         } else {
@@ -61,14 +64,50 @@ TEST_F(ShutdownTest, SigtermDuringABurstAnswersOrRefusesCleanlyAndExitsZero) {
   ASSERT_GE(answered.load(), 2000) << "the burst never got going";
   server_->signal_term();
   const int exit_code = server_->wait();
-  for (auto& t : threads) t.join();
+  threads.wait();  // each ends when the server refuses it
 
   EXPECT_EQ(exit_code, 0) << server_->log();
   EXPECT_EQ(broken.load(), 0) << first_error;
   const std::string log = server_->log();
   EXPECT_NE(log.find("event=stopping"), std::string::npos) << log;
   EXPECT_NE(log.find("event=stopped"), std::string::npos) << log;
-  std::cerr << "answered " << answered.load() << ", refused cleanly " << refused.load() << "\n";
+  std::cerr << "answered " << answered.load() << " (" << closing.load()
+            << " of them during the stop, with Connection: close), refused cleanly "
+            << refused.load() << "\n";
+}
+
+// A request that is still arriving when the stop begins is answered: the
+// connection holds half a request (the server has read it: it came with a
+// complete one, whose answer is back) when SIGTERM comes; once the server
+// refuses new connections, the rest arrives, and the answer is a full 302
+// with Connection: close.
+TEST_F(ShutdownTest, ARequestArrivingDuringTheStopIsAnswered) {
+  boot();
+  api().create_link("joao", "5511999990001", "Oi");
+  HttpClient http(port());
+  ASSERT_TRUE(
+      http.send_raw("GET /joao HTTP/1.1\r\nHost: t\r\n\r\nGET /joao HTTP/1.1\r\nHost: t\r\n"));
+  const Response first = http.read_response();
+  ASSERT_EQ(first.status, 302) << first.error;
+
+  server_->signal_term();
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(10);
+  bool refusing = false;
+  while (!refusing && std::chrono::steady_clock::now() < deadline) {
+    HttpClient probe(port());
+    refusing = !probe.connected() && !probe.connect();
+    if (!refusing) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+  ASSERT_TRUE(refusing) << "the server still accepts connections 10 s after SIGTERM";
+  ASSERT_TRUE(server_->running()) << "the server exited with a request half-read";
+
+  ASSERT_TRUE(http.send_raw("\r\n"));  // the rest of the second request
+  const Response second = http.read_response();
+  EXPECT_TRUE(second.ok()) << failure_name(second.failure) << " " << second.error;
+  EXPECT_EQ(second.status, 302);
+  EXPECT_EQ(second.header_or_empty("Location"), kLocation);
+  EXPECT_EQ(second.header_or_empty("Connection"), "close");
+  EXPECT_EQ(server_->wait(), 0) << server_->log();
 }
 
 TEST_F(ShutdownTest, PipelinedRequestsInFlightAreAnsweredBeforeTheStop) {
@@ -159,11 +198,11 @@ TEST_F(ShutdownTest, RotationCursorAfterSigtermDuringABurstCountsExactlyTheAnswe
 
   std::atomic<int> answered{0};
   std::atomic<int> broken{0};
-  std::vector<std::thread> threads;
+  ClientThreads threads;
   for (int t = 0; t < 12; ++t) {
-    threads.emplace_back([&] {
+    threads.spawn([&] {
       HttpClient http(port());
-      for (int i = 0; i < 200000; ++i) {
+      for (int i = 0; i < 200000 && !threads.stopping(); ++i) {
         if (!http.connected() && !http.connect()) return;
         const Response r = http.get("/central");
         if (r.ok() && r.status == 302) {
@@ -178,9 +217,10 @@ TEST_F(ShutdownTest, RotationCursorAfterSigtermDuringABurstCountsExactlyTheAnswe
   while (answered.load() < 1000 && std::chrono::steady_clock::now() < deadline) {
     std::this_thread::yield();
   }
+  ASSERT_GE(answered.load(), 1000) << "the burst never got going";
   server_->signal_term();
   const int exit_code = server_->wait();
-  for (auto& t : threads) t.join();
+  threads.wait();
   ASSERT_EQ(exit_code, 0) << server_->log();
   EXPECT_EQ(broken.load(), 0);
 

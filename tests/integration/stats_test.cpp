@@ -633,9 +633,9 @@ TEST_F(StatsTest, RandomClicksMatchABruteForceCount) {
     if (referer.header != nullptr) headers.emplace_back("Referer", referer.header);
     e.new_visitor = cookies.empty() || chance(0.7);
     if (!e.new_visitor) headers.emplace_back("Cookie", "sqv=" + cookies[pick(cookies.size())]);
-    const std::string source = sources[pick(sources.size())];
-    const std::string medium = mediums[pick(mediums.size())];
-    const std::string campaign = campaigns[pick(campaigns.size())];
+    const std::string& source = sources[pick(sources.size())];
+    const std::string& medium = mediums[pick(mediums.size())];
+    const std::string& campaign = campaigns[pick(campaigns.size())];
     const bool qr = chance(0.2);
     std::string query;
     const auto add = [&](const std::string& key, const std::string& value) {
@@ -646,7 +646,10 @@ TEST_F(StatsTest, RandomClicksMatchABruteForceCount) {
     add("utm_medium", medium);
     add("utm_campaign", campaign);
     if (qr) add("src", "qr");
-    const Response r = visit("/" + slug + query, headers);
+    std::string target = "/";
+    target += slug;
+    target += query;
+    const Response r = visit(target, headers);
     ASSERT_EQ(r.status, 302) << slug + query;
     const auto served = slug_of_phone.find(wa_number(r.header_or_empty("Location")));
     ASSERT_NE(served, slug_of_phone.end()) << r.header_or_empty("Location");
@@ -971,7 +974,7 @@ TEST_F(StatsTest, AUtmValueThatIsNotUtf8DoesNotBreakTheReport) {
 // exact local days: the report refuses it rather than answer wrongly.
 TEST_F(StatsTest, HalfHourZonesAreRefused) {
   api().create_link("joao", "5511999990001", "Oi");
-  at(kNov20Z + 4 * kDay + 18 * kHour + 10 * 60);
+  at(kNov20Z + 4 * kDay + 18 * kHour + 10 * std::int64_t{60});
   clicks("joao", 1);
   settle();
   const ApiResponse r = api().get("/api/v1/links/joao/stats?tz=Asia/Kolkata&by=day");

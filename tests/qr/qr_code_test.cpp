@@ -22,7 +22,8 @@ struct Symbol {
   int width = 0;
   std::vector<bool> dark;  // row-major
   [[nodiscard]] bool at(int x, int y) const {
-    return dark[static_cast<std::size_t>(y * width + x)];
+    return dark[static_cast<std::size_t>(y) * static_cast<std::size_t>(width) +
+                static_cast<std::size_t>(x)];
   }
 };
 
@@ -173,6 +174,7 @@ TEST(QrCodeTest, ConcurrentCallsAgree) {
   const std::string expected = *qr_png(kUrl);
   std::vector<std::thread> threads;
   std::vector<int> differ(4, 0);
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&, t] {
       for (int i = 0; i < 50; ++i) {

@@ -23,12 +23,13 @@ constexpr int kSun = 0, kMon = 1, kTue = 2, kWed = 3, kThu = 4, kFri = 5, kSat =
 
 // A UTC instant.
 Timestamp utc(int y, unsigned m, unsigned d, int hh, int mm, int ss = 0) {
-  return Timestamp{std::chrono::sys_days{std::chrono::year{y} / m / d}} + hours{hh} + minutes{mm} +
-         seconds{ss};
+  return Timestamp{std::chrono::sys_days{std::chrono::year{y} / std::chrono::month{m} /
+                                         std::chrono::day{d}}} +
+         hours{hh} + minutes{mm} + seconds{ss};
 }
 
 std::chrono::year_month_day ymd(int y, unsigned m, unsigned d) {
-  return std::chrono::year{y} / m / d;
+  return std::chrono::year{y} / std::chrono::month{m} / std::chrono::day{d};
 }
 
 TimeRange range(const char* start, const char* end) {
@@ -313,7 +314,7 @@ TEST(BusinessHoursTest, MatchesMinuteByMinuteOracle) {
       return s.week[std::chrono::weekday{day}.c_encoding()];
     };
     // open[i]: local minute i after first_day 00:00.
-    std::vector<bool> open(kWindowDays * kDay);
+    std::vector<bool> open(static_cast<std::size_t>(kWindowDays) * kDay);
     for (int i = 0; i < kWindowDays * kDay; ++i) {
       const auto day = first_day + days{i / kDay};
       const int minute = i % kDay;

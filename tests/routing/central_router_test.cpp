@@ -18,7 +18,7 @@ LinkRouteRef route_for(LinkId id, bool active = true) {
   link.slug = "l" + std::to_string(id);
   link.phone = "55119999900" + std::to_string(id % 100);
   link.active = active;
-  return make_link_route(std::move(link));
+  return make_link_route(link);
 }
 
 // Mon-Fri 09:00-18:00 in Sao Paulo (UTC-3).
@@ -63,6 +63,7 @@ class CentralRouterTest : public ::testing::Test {
 TEST_F(CentralRouterTest, RotatesInOrder) {
   configure(false, WhenClosed::kAnchor, {std::nullopt, std::nullopt, std::nullopt});
   std::vector<LinkId> got;
+  got.reserve(4);
   for (int i = 0; i < 4; ++i) got.push_back(serve(kWednesdayNoon));
   EXPECT_EQ(got, (std::vector<LinkId>{1, 2, 3, 1}));
 }

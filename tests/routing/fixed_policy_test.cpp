@@ -18,7 +18,7 @@ LinkRouteRef route_for(LinkId id) {
   link.id = id;
   link.slug = "l" + std::to_string(id);
   link.phone = "55119999900" + std::to_string(id % 100);
-  return make_link_route(std::move(link));
+  return make_link_route(link);
 }
 
 // Members 1, 2, 3, always open except those listed closed (paused).
@@ -34,7 +34,7 @@ void configure(CentralRouter& router, bool fixed, std::vector<LinkId> paused = {
     if (std::find(paused.begin(), paused.end(), id) != paused.end()) {
       Link link = route->link();
       link.active = false;
-      route = make_link_route(std::move(link));
+      route = make_link_route(link);
     }
     members.push_back({route, 1, std::nullopt});
   }

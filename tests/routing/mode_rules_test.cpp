@@ -136,7 +136,7 @@ LinkRouteRef route_for(LinkId id, bool active = true) {
   link.label = id == 2 ? "Maria" : "";
   link.phone = "55119999900" + std::to_string(id % 100);
   link.active = active;
-  return make_link_route(std::move(link));
+  return make_link_route(link);
 }
 
 // Mon-Fri 09:00-18:00 in Sao Paulo (UTC-3). 2026-11-25 is a Wednesday.
@@ -186,6 +186,7 @@ Member serving(LinkId id, std::vector<std::string> regions,
 
 std::vector<LinkId> ids_of(const ChooserView& view) {
   std::vector<LinkId> ids;
+  ids.reserve(view.entries.size());
   for (const auto& e : view.entries) ids.push_back(e.link->id());
   return ids;
 }

@@ -27,6 +27,7 @@ TEST(RoutingTableTest, FindsSlugsIgnoringCase) {
 
 TEST(RoutingTableTest, ManyLinksStayReachableAndASlugInAnotherCaseReplaces) {
   std::vector<RoutingTable::Entry> entries;
+  entries.reserve(50000);
   for (int i = 0; i < 50000; ++i) entries.push_back({link("Link-" + std::to_string(i)), nullptr});
   auto t = RoutingTable::build(std::move(entries));
   EXPECT_EQ(t.size(), 50000u);
@@ -50,6 +51,7 @@ TEST(RoutingTableTest, BuildKeepsTheLastOfTwoEntriesWithOneSlug) {
 
 TEST(RoutingTableTest, ADerivedTableLeavesTheOriginalAsItWas) {
   std::vector<RoutingTable::Entry> entries;
+  entries.reserve(10000);
   for (int i = 0; i < 10000; ++i) entries.push_back({link("l" + std::to_string(i)), nullptr});
   const auto before = RoutingTable::build(std::move(entries));
   const auto added = before.with({link("nova"), nullptr});

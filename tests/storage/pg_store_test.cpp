@@ -345,6 +345,7 @@ TEST_F(PgStoreTest, PoolSizeComesFromTheUrl) {
   auto small = open("&pool=2");
   ASSERT_NE(small, nullptr);
   std::vector<std::thread> threads;
+  threads.reserve(4);
   std::atomic<int> failures{0};
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
@@ -412,6 +413,7 @@ TEST_F(PgStoreTest, MigrationsRunOnceEvenWhenNodesStartTogether) {
   ASSERT_TRUE(fresh.error().empty()) << fresh.error();
   std::atomic<int> failures{0};
   std::vector<std::thread> threads;
+  threads.reserve(4);
   for (int t = 0; t < 4; ++t) {
     threads.emplace_back([&] {
       auto store = open_store(fresh.url());

@@ -99,8 +99,9 @@ TEST(RollupsTest, StoredReportsMatchBruteForceOnRandomClicks) {
   std::vector<ClickRecord> all;
   for (int i = 0; i < 5000; ++i) {
     const LinkId served = 1 + static_cast<LinkId>(rng() % 4);
-    all.push_back(click(static_cast<std::int64_t>(rng() % (72 * 3600)), served <= 2 ? 9 : 0,
-                        served <= 2 ? 100 : served, served, devices[rng() % 4]));
+    all.push_back(click(static_cast<std::int64_t>(rng() % (std::uint64_t{72} * 3600)),
+                        served <= 2 ? 9 : 0, served <= 2 ? 100 : served, served,
+                        devices[rng() % 4]));
   }
   // Written in uneven batches, as the pipeline would.
   for (std::size_t i = 0; i < all.size();) {

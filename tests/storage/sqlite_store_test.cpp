@@ -299,6 +299,7 @@ TEST(SqliteStoreTest, SeveralConnectionsOpeningANewFileAtOnce) {
   const std::string path = dir.file("race.db");
   constexpr int kThreads = 4;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::vector<std::string> errors(kThreads);
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {

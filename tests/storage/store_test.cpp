@@ -138,6 +138,7 @@ void expect_same_central(const Central& actual, const Central& expected) {
 
 std::vector<LinkId> member_ids(const Central& central) {
   std::vector<LinkId> ids;
+  ids.reserve(central.members.size());
   for (const Member& m : central.members) ids.push_back(m.link_id);
   return ids;
 }
@@ -172,7 +173,7 @@ class StoreTest : public ::testing::TestWithParam<Backend> {
     store_ = std::move(*store);
   }
 
-  Link insert(Link link) {
+  Link insert(const Link& link) {
     auto stored = store_->insert_link(link);
     EXPECT_TRUE(stored) << why(stored);
     return stored ? *stored : Link{};
@@ -1411,6 +1412,7 @@ TEST_P(StoreTest, ConcurrentCallsFromSeveralThreads) {
   constexpr int kThreads = 4;
   constexpr int kPerThread = 25;
   std::vector<std::thread> threads;
+  threads.reserve(kThreads);
   std::atomic<int> failures{0};
   for (int t = 0; t < kThreads; ++t) {
     threads.emplace_back([&, t] {

@@ -77,7 +77,7 @@ class Direction {
       : from_(from), to_(to), delay_(delay) {}
   void run() {
     std::thread writer([this] { write_loop(); });
-    std::vector<char> buffer(64 * 1024);
+    std::vector<char> buffer(std::size_t{64} * 1024);
     for (;;) {
       const ssize_t n = read(from_, buffer.data(), buffer.size());
       if (n <= 0) break;

@@ -4,6 +4,7 @@
 #include <cstdio>
 #include <fstream>
 #include <stdexcept>
+#include <thread>
 
 namespace sequencial::itest {
 
@@ -85,6 +86,17 @@ double metric(std::uint16_t port, std::string_view series) {
 
 double redirects_total(std::uint16_t port, std::string_view outcome) {
   return metric(port, "sequencial_redirects_total{outcome=\"" + std::string(outcome) + "\"}");
+}
+
+double wait_for_metric(std::uint16_t port, std::string_view series, double value,
+                       std::chrono::milliseconds timeout) {
+  const auto deadline = std::chrono::steady_clock::now() + timeout;
+  double last = metric(port, series);
+  while (last < value && std::chrono::steady_clock::now() < deadline) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(10));
+    last = metric(port, series);
+  }
+  return last;
 }
 
 Sandbox::Sandbox(std::string binary) : binary_(std::move(binary)) {}

@@ -7,6 +7,7 @@
 // its own connection and may run on any thread.
 #pragma once
 
+#include <chrono>
 #include <cstdint>
 #include <map>
 #include <memory>
@@ -65,6 +66,11 @@ class AdminClient final {
 // One series, e.g. `sequencial_redirects_total{outcome="rotation"}`; -1 when absent.
 [[nodiscard]] double metric(std::uint16_t port, std::string_view series);
 [[nodiscard]] double redirects_total(std::uint16_t port, std::string_view outcome);
+// Polls `series` every 10 ms until it reaches at least `value` or `timeout`
+// passes; returns the last value read (-1 when absent), for the caller to
+// assert on. Tests wait for the server's own figures instead of sleeping.
+[[nodiscard]] double wait_for_metric(std::uint16_t port, std::string_view series, double value,
+                                     std::chrono::milliseconds timeout = std::chrono::seconds(10));
 
 class Sandbox final {
  public:

@@ -9,12 +9,14 @@
 
 #include <gtest/gtest.h>
 
+#include <atomic>
 #include <iostream>
 #include <map>
 #include <memory>
 #include <stdexcept>
 #include <string>
 #include <thread>
+#include <utility>
 #include <vector>
 
 #include "support/admin_client.h"
@@ -108,6 +110,41 @@ inline std::string visitor_cookie(const Response& r) {
   return {};
 }
 
+// Client threads that a failed ASSERT cannot leave running: the destructor
+// (run when the test returns early) raises stop() and joins them, so the
+// failure is reported with the server log instead of std::terminate.
+// Thread bodies poll stopping() in their loops.
+class ClientThreads final {
+ public:
+  ClientThreads() = default;
+  ~ClientThreads() { join(); }
+  ClientThreads(const ClientThreads&) = delete;
+  ClientThreads& operator=(const ClientThreads&) = delete;
+
+  template <typename F>
+  void spawn(F&& body) {
+    threads_.emplace_back(std::forward<F>(body));
+  }
+  [[nodiscard]] bool stopping() const { return stop_.load(); }
+  // Asks the threads to stop and waits for them.
+  void join() {
+    stop_.store(true);
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+  // Waits for threads that end on their own (stop() not asked).
+  void wait() {
+    for (auto& t : threads_) {
+      if (t.joinable()) t.join();
+    }
+  }
+
+ private:
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> threads_;
+};
+
 // Counts of each value.
 inline std::map<std::string, int> tally(const std::vector<std::string>& values) {
   std::map<std::string, int> out;
@@ -122,6 +159,7 @@ inline std::vector<std::string> concurrent_clicks(std::uint16_t port, const std:
                                                   int connections, int per_connection) {
   std::vector<std::vector<std::string>> per_thread(static_cast<std::size_t>(connections));
   std::vector<std::thread> threads;
+  threads.reserve(static_cast<std::size_t>(connections));
   for (int t = 0; t < connections; ++t) {
     threads.emplace_back([&, t] {
       HttpClient http(port);
