@@ -78,15 +78,15 @@ std::shared_ptr<const RoutingTable::Node> RoutingTable::make_node(
     node->entries.reserve(entries.size());
     node->hashes.reserve(entries.size());
     for (auto& [hash, entry] : entries) {
-      bool replaced = false;
-      for (std::size_t i = 0; i < node->entries.size() && !replaced; ++i) {
-        if (node->hashes[i] == hash &&
-            same_slug(node->entries[i].link->slug(), entry.link->slug())) {
-          node->entries[i] = std::move(entry);
-          replaced = true;
-        }
+      std::size_t same = 0;  // the entry with this slug, or the end
+      while (same < node->entries.size() &&
+             (node->hashes[same] != hash ||
+              !same_slug(node->entries[same].link->slug(), entry.link->slug()))) {
+        ++same;
       }
-      if (!replaced) {
+      if (same < node->entries.size()) {
+        node->entries[same] = std::move(entry);
+      } else {
         node->entries.push_back(std::move(entry));
         node->hashes.push_back(hash);
       }

@@ -45,7 +45,7 @@ TEST_F(FrontDoorTest, OperationalEndpoints) {
 }
 
 TEST_F(FrontDoorTest, SlugsRedirectOnTheLoopAndOnlyForGetAndHead) {
-  LinkInput in;
+  domain::LinkInput in;
   in.slug = "joao";
   in.phone = "5511999990001";
   ASSERT_TRUE(catalog_->create_link(in));

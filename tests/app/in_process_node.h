@@ -28,10 +28,10 @@
 #include "api/tokens.h"
 #include "api/tokens_api.h"
 #include "api/users_api.h"
-#include "app/catalog.h"
-#include "app/default_zone.h"
 #include "app/front_door.h"
-#include "app/settings.h"
+#include "domain/catalog.h"
+#include "domain/default_zone.h"
+#include "domain/settings.h"
 #include "http/client_address.h"
 
 namespace sequencial::app::test_node {
@@ -104,9 +104,9 @@ class InProcessNode : public ::testing::Test {
   // (Re)wires the node; a second call first takes the first one down.
   void wire(std::size_t admin_threads = 2, std::size_t admin_queue = 64) {
     unwire();
-    catalog_ = std::make_unique<Catalog>(*store_, tables_, assignments_, clock_);
+    catalog_ = std::make_unique<domain::Catalog>(*store_, tables_, assignments_, clock_);
     ASSERT_TRUE(catalog_->load());
-    settings_ = std::make_unique<Settings>(*store_, zone_, public_url_);
+    settings_ = std::make_unique<domain::Settings>(*store_, zone_, public_url_);
     ASSERT_TRUE(settings_->load());
     lookups_ = std::make_unique<RouteLookups>(*store_, health_, RouteLookupsOptions{});
     write_behind_ = std::make_unique<WriteBehind>(*store_, *catalog_, assignments_, clock_, 1,
@@ -206,16 +206,16 @@ class InProcessNode : public ::testing::Test {
   routing::RoutingTableHolder tables_{1};
   routing::AssignmentTable assignments_{1000};
   DatabaseHealth health_;
-  PublicUrl public_url_{"https://zap.example.com"};
-  DefaultZone zone_{"America/Sao_Paulo"};
+  domain::PublicUrl public_url_{"https://zap.example.com"};
+  domain::DefaultZone zone_{"America/Sao_Paulo"};
   RandomVisitorIds visitor_ids_{1};
   Metrics metrics_{1};
   TestDeferrer deferrer_;
   std::string token_;
   std::unique_ptr<Store> store_;
   std::unique_ptr<http::TrustedProxies> proxies_;
-  std::unique_ptr<Catalog> catalog_;
-  std::unique_ptr<Settings> settings_;
+  std::unique_ptr<domain::Catalog> catalog_;
+  std::unique_ptr<domain::Settings> settings_;
   std::unique_ptr<RouteLookups> lookups_;
   std::unique_ptr<WriteBehind> write_behind_;
   std::unique_ptr<clicks::ClickPipeline> clicks_;

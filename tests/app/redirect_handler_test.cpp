@@ -17,9 +17,9 @@
 #include <utility>
 #include <vector>
 
-#include "app/catalog.h"
 #include "app/database_health.h"
-#include "app/public_profile.h"
+#include "domain/catalog.h"
+#include "domain/public_profile.h"
 #include "qr/qr_code.h"
 #include "scripted_store.h"
 
@@ -87,7 +87,7 @@ class RedirectHandlerTest : public ::testing::Test {
     auto opened = open_store((dir_ / "t.db").string());
     ASSERT_TRUE(opened) << opened.error().message;
     store_ = std::make_unique<ScriptedStore>(std::move(*opened));
-    catalog_ = std::make_unique<Catalog>(*store_, tables_, assignments_, clock_);
+    catalog_ = std::make_unique<domain::Catalog>(*store_, tables_, assignments_, clock_);
     ASSERT_TRUE(catalog_->load());
   }
   // Wires the handler; `shared` as when several nodes share the database
@@ -116,7 +116,7 @@ class RedirectHandlerTest : public ::testing::Test {
   }
 
   Link link(const std::string& slug, const std::string& phone, const std::string& message = "") {
-    LinkInput in;
+    domain::LinkInput in;
     in.slug = slug;
     in.phone = phone;
     in.message = message;
@@ -129,9 +129,9 @@ class RedirectHandlerTest : public ::testing::Test {
     link("a2", "5511900000002");
     link("a3", "5511900000003");
     link("loja", "5511900000000");
-    CentralInput in;
+    domain::CentralInput in;
     in.anchor = "loja";
-    in.members = std::vector<MemberInput>{{"a1"}, {"a2"}, {"a3"}};
+    in.members = std::vector<domain::MemberInput>{{"a1"}, {"a2"}, {"a3"}};
     in.fixed = fixed;
     auto made = catalog_->create_central(in);
     ASSERT_TRUE(made) << made.error().message;
@@ -188,13 +188,13 @@ class RedirectHandlerTest : public ::testing::Test {
   routing::RoutingTableHolder tables_{1};
   routing::AssignmentTable assignments_{1000};
   DatabaseHealth health_;
-  PublicUrl public_url_{"https://zap.example.com"};
-  PublicProfile profile_;
+  domain::PublicUrl public_url_{"https://zap.example.com"};
+  domain::PublicProfile profile_;
   RandomVisitorIds visitor_ids_{1};
   Metrics metrics_{1};
   TestDeferrer deferrer_;
   std::unique_ptr<ScriptedStore> store_;
-  std::unique_ptr<Catalog> catalog_;
+  std::unique_ptr<domain::Catalog> catalog_;
   std::unique_ptr<RouteLookups> lookups_;
   std::unique_ptr<WriteBehind> write_behind_;
   std::unique_ptr<clicks::ClickPipeline> clicks_;
@@ -229,7 +229,7 @@ TEST_F(RedirectHandlerTest, UnknownAndPausedSlugsAreNotFoundAndNotClicks) {
   const Link joao = link("joao", "5511999990001");
   wire();
   EXPECT_EQ(call("/ninguem").status, 404);
-  LinkInput pause;
+  domain::LinkInput pause;
   pause.active = false;
   ASSERT_TRUE(catalog_->update_link(joao.id, pause));
   const http::HttpResponse r = call("/joao");

@@ -1342,7 +1342,8 @@ Result<std::vector<ClickRecord>> PgStore::load_clicks(LinkId link_id, Timestamp 
       "SELECT at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo, new_visitor,"
       " outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign, utm_term,"
       " utm_content, gclid, fbclid, source, ref FROM clicks"
-      " WHERE (link_id = $1 OR (entry_link_id = $1 AND entry_link_id <> link_id)) AND at >= $2 AND at < $3"
+      " WHERE (link_id = $1 OR (entry_link_id = $1 AND entry_link_id <> link_id)) AND at >= $2 AND "
+      "at < $3"
       " ORDER BY at, id LIMIT $4",
       params);
   if (!r) return fail(std::move(r.error()));
@@ -1385,9 +1386,10 @@ Result<void> PgStore::reset_link_stats(LinkId link_id) {
       "reset_rollups", "DELETE FROM click_rollups WHERE scope = 0 AND scope_id = $1", one(link_id));
   if (!rollups) return fail(std::move(rollups.error()));
   // The clicks it served, and the previews of its own slug (kind 1).
-  auto clicks = c.exec_prepared(
-      "reset_clicks", "DELETE FROM clicks WHERE link_id = $1 OR (kind = 1 AND entry_link_id = $1 AND entry_link_id <> link_id)",
-      one(link_id));
+  auto clicks = c.exec_prepared("reset_clicks",
+                                "DELETE FROM clicks WHERE link_id = $1 OR (kind = 1 AND "
+                                "entry_link_id = $1 AND entry_link_id <> link_id)",
+                                one(link_id));
   if (!clicks) return fail(std::move(clicks.error()));
   return tx->commit();
 }

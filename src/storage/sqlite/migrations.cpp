@@ -248,7 +248,7 @@ CREATE INDEX clicks_by_entry ON clicks (entry_link_id, at) WHERE entry_link_id <
 )sql";
 
 constexpr Migration kMigrations[] = {
-    {1, kVersion1}, {2, kVersion2}, {3, kVersion3},
+    {1, kVersion1},       {2, kVersion2}, {3, kVersion3},
     {4, kVersion4, true}, {5, kVersion5}, {6, kVersion6},
 };
 

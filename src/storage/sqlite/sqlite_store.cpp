@@ -1025,7 +1025,8 @@ Result<std::vector<ClickRecord>> SqliteStore::load_clicks(LinkId link_id, Timest
       "SELECT at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo, new_visitor,"
       " outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign, utm_term,"
       " utm_content, gclid, fbclid, source, ref FROM clicks"
-      " WHERE (link_id = ?1 OR (entry_link_id = ?1 AND entry_link_id <> link_id)) AND at >= ?2 AND at < ?3"
+      " WHERE (link_id = ?1 OR (entry_link_id = ?1 AND entry_link_id <> link_id)) AND at >= ?2 AND "
+      "at < ?3"
       " ORDER BY at, id LIMIT ?4");
   if (!q) return fail(std::move(q.error()));
   q->bind_int(1, link_id)
@@ -1072,8 +1073,9 @@ Result<void> SqliteStore::reset_link_stats(LinkId link_id) {
   rollups->bind_int(1, link_id);
   if (auto done = rollups->run(); !done) return fail(std::move(done.error()));
   // The clicks it served, and the previews of its own slug (kind 1).
-  auto clicks =
-      db_.query("DELETE FROM clicks WHERE link_id = ?1 OR (kind = 1 AND entry_link_id = ?1 AND entry_link_id <> link_id)");
+  auto clicks = db_.query(
+      "DELETE FROM clicks WHERE link_id = ?1 OR (kind = 1 AND entry_link_id = ?1 AND entry_link_id "
+      "<> link_id)");
   if (!clicks) return fail(std::move(clicks.error()));
   clicks->bind_int(1, link_id);
   if (auto done = clicks->run(); !done) return fail(std::move(done.error()));
