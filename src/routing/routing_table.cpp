@@ -34,10 +34,6 @@ bool same_slug(std::string_view a, std::string_view b) {
   return true;
 }
 
-}  // namespace
-
-namespace {
-
 using Entry = RoutingTable::Entry;
 constexpr int kBits = 5;
 constexpr std::size_t kFanout = std::size_t{1} << kBits;
