@@ -41,9 +41,7 @@ std::size_t FrontDoor::body_allowance(const http::HttpRequest& head) const {
 void FrontDoor::handle(const http::HttpRequest& request, http::HttpResponse& response) {
   dispatch(request, response);
   // A deferred answer is counted when it is sent (see run_on).
-  if (metrics_ != nullptr && response.status != 0) {
-    metrics_->add_response(request.loop_index, response.status);
-  }
+  if (response.status != 0) parts_.metrics.add_response(request.loop_index, response.status);
 }
 
 void FrontDoor::run_on(WorkerPool& pool, const http::HttpRequest& request,
@@ -54,14 +52,14 @@ void FrontDoor::run_on(WorkerPool& pool, const http::HttpRequest& request,
     return;
   }
   auto pending = request.defer();
-  Metrics* metrics = metrics_;
+  Metrics* metrics = &parts_.metrics;
   const std::size_t loop = request.loop_index;
   const bool queued = pool.submit([pending, work = std::move(work), metrics, loop] {
     auto answer = std::make_shared<http::HttpResponse>();
     work(*answer);
     pending->finish([answer, metrics, loop](http::HttpResponse& out) {
       out = std::move(*answer);
-      if (metrics != nullptr) metrics->add_response(loop, out.status);
+      metrics->add_response(loop, out.status);
     });
   });
   if (!queued) {
@@ -69,7 +67,7 @@ void FrontDoor::run_on(WorkerPool& pool, const http::HttpRequest& request,
       http::wire::set_json_error(out, 503, "busy", "the server is busy; retry shortly");
       out.add_header("Retry-After", "1");
       ui::add_security_headers(out);
-      if (metrics != nullptr) metrics->add_response(loop, out.status);
+      metrics->add_response(loop, out.status);
     });
   }
   response.status = 0;  // not sent: the pending answer is
@@ -86,8 +84,8 @@ void FrontDoor::dispatch(const http::HttpRequest& request, http::HttpResponse& r
     return;
   }
   if (ui::AdminPage::owns(path)) {
-    if (admin_page_ != nullptr) {
-      admin_page_->handle(request, response);
+    if (parts_.admin_page != nullptr) {
+      parts_.admin_page->handle(request, response);
     } else {
       text(response, 404, "the admin UI is not available\n");
     }
@@ -98,7 +96,7 @@ void FrontDoor::dispatch(const http::HttpRequest& request, http::HttpResponse& r
   if (path == "/healthz") {
     text(response, 200, "ok\n");
   } else if (path == "/readyz") {
-    if (ready_.load() && health_ != nullptr && !health_->up()) {
+    if (ready_.load() && !parts_.health.up()) {
       response.status = 200;
       response.add_header("Content-Type", "application/json");
       response.add_header("Cache-Control", "no-store");
@@ -112,7 +110,7 @@ void FrontDoor::dispatch(const http::HttpRequest& request, http::HttpResponse& r
     response.status = 200;
     response.add_header("Content-Type", "text/plain; version=0.0.4; charset=utf-8");
     response.add_header("Cache-Control", "no-store");
-    response.body = render_metrics_();
+    response.body = parts_.render_metrics();
   } else if (!read_only) {
     text(response, 405, "method not allowed\n");
     response.add_header("Allow", "GET, HEAD");

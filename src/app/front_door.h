@@ -35,32 +35,31 @@ struct FrontDoorPools {
   WorkerPool& passwords;  // logins and user writes (Argon2id)
 };
 
+// What the front door serves besides the redirect and the admin API.
+struct FrontDoorParts {
+  Metrics& metrics;  // counts every response by status class
+  // While it says the database is down, /readyz still answers 200 (redirects
+  // are served from memory, so a load balancer should keep sending them)
+  // with the body {"status":"degraded","database":"unreachable"}.
+  const DatabaseHealth& health;
+  std::function<std::string()> render_metrics;  // the whole /metrics text
+  // Whether loop `loop` may start new requests (click backpressure).
+  std::function<bool(std::size_t)> accepting;
+  const ui::AdminPage* admin_page = nullptr;  // serves /admin; without it /admin is 404
+};
+
 class FrontDoor final : public http::RequestHandler {
  public:
-  // `render_metrics` returns the whole /metrics text; `accepting(loop)` says
-  // whether loop `loop` may start new requests (click backpressure).
   FrontDoor(RedirectHandler& redirects, api::AdminApi& api, FrontDoorPools pools,
-            std::function<std::string()> render_metrics, std::function<bool(std::size_t)> accepting)
-      : redirects_(redirects),
-        api_(api),
-        pools_(pools),
-        render_metrics_(std::move(render_metrics)),
-        accepting_(std::move(accepting)) {}
+            FrontDoorParts parts)
+      : redirects_(redirects), api_(api), pools_(pools), parts_(std::move(parts)) {}
 
   void handle(const http::HttpRequest& request, http::HttpResponse& response) override;
-  [[nodiscard]] bool accepting(std::size_t loop) const override { return accepting_(loop); }
+  [[nodiscard]] bool accepting(std::size_t loop) const override { return parts_.accepting(loop); }
   [[nodiscard]] std::size_t body_allowance(const http::HttpRequest& head) const override;
 
-  // Counts every response by status class.
-  void set_metrics(Metrics* metrics) { metrics_ = metrics; }
-  // Serves /admin; without it /admin is 404.
-  void set_admin_page(const ui::AdminPage* page) { admin_page_ = page; }
   // /readyz answers 200 only between set_ready(true) and set_ready(false).
   void set_ready(bool ready) { ready_.store(ready); }
-  // While `health` says the database is down, /readyz still answers 200
-  // (redirects are served from memory, so a load balancer should keep
-  // sending them) with the body {"status":"degraded","database":"unreachable"}.
-  void set_database_health(const DatabaseHealth* health) { health_ = health; }
 
  private:
   void dispatch(const http::HttpRequest& request, http::HttpResponse& response);
@@ -71,11 +70,7 @@ class FrontDoor final : public http::RequestHandler {
   RedirectHandler& redirects_;
   api::AdminApi& api_;
   FrontDoorPools pools_;
-  std::function<std::string()> render_metrics_;
-  std::function<bool(std::size_t)> accepting_;
-  Metrics* metrics_ = nullptr;
-  const ui::AdminPage* admin_page_ = nullptr;
-  const DatabaseHealth* health_ = nullptr;
+  FrontDoorParts parts_;
   std::atomic<bool> ready_{false};
 };
 

@@ -379,24 +379,29 @@ int run_serve(const ServeConfig& config) {
   std::atomic<http::HttpServer*> live_server{nullptr};
   FrontDoor front(
       redirects, admin, {admin_pool, password_pool},
-      [&] {
-        const http::HttpServer* running = live_server.load();
-        metrics.connections.store(running ? running->active_connections() : 0);
-        metrics.links.store(catalog.link_count());
-        metrics.centrals.store(catalog.central_count());
-        metrics.assignments.store(assignments.size());
-        std::string text = metrics.render();
-        click_pipeline.append_metrics(text);
-        lookups.append_metrics(text);
-        health.append_metrics(text);
-        append_gauge(text, "sequencial_worker_queue_depth", "Admin and report tasks waiting.",
-                     admin_pool.queued());
-        append_counter(text, "sequencial_worker_rejected_total",
-                       "Admin, report and login tasks refused (503) because their pool was full.",
-                       admin_pool.rejected() + password_pool.rejected());
-        return text;
-      },
-      [&click_pipeline](std::size_t loop) { return click_pipeline.has_room(loop); });
+      {.metrics = metrics,
+       .health = health,
+       .render_metrics =
+           [&] {
+             const http::HttpServer* running = live_server.load();
+             metrics.connections.store(running ? running->active_connections() : 0);
+             metrics.links.store(catalog.link_count());
+             metrics.centrals.store(catalog.central_count());
+             metrics.assignments.store(assignments.size());
+             std::string text = metrics.render();
+             click_pipeline.append_metrics(text);
+             lookups.append_metrics(text);
+             health.append_metrics(text);
+             append_gauge(text, "sequencial_worker_queue_depth", "Admin and report tasks waiting.",
+                          admin_pool.queued());
+             append_counter(
+                 text, "sequencial_worker_rejected_total",
+                 "Admin, report and login tasks refused (503) because their pool was full.",
+                 admin_pool.rejected() + password_pool.rejected());
+             return text;
+           },
+       .accepting = [&click_pipeline](std::size_t loop) { return click_pipeline.has_room(loop); },
+       .admin_page = &admin_page});
 
   const http::FdLimit fds = http::raise_fd_limit();
   http::ServerOptions options;
@@ -408,9 +413,6 @@ int run_serve(const ServeConfig& config) {
                                 : http::default_max_connections(fds);
   spdlog::info("event=fd_limit soft_was={} soft={} hard={} max_connections={}", fds.soft_before,
                fds.soft, fds.hard, options.max_connections);
-  front.set_metrics(&metrics);
-  front.set_admin_page(&admin_page);
-  front.set_database_health(&health);
   auto started = http::start_server(options, front);
   if (!started) {
     spdlog::error("event=listen_failed error=\"{}\"", started.error().message);

@@ -140,9 +140,10 @@ class InProcessNode : public ::testing::Test {
         WorkerPoolOptions{.name = "t-pass", .threads = 1, .queue_capacity = 4});
     front_ = std::make_unique<FrontDoor>(
         *redirects_, *admin_, FrontDoorPools{*admin_pool_, *password_pool_},
-        [] { return std::string("sequencial_test_total 7\n"); }, [](std::size_t) { return true; });
-    front_->set_metrics(&metrics_);
-    front_->set_database_health(&health_);
+        FrontDoorParts{.metrics = metrics_,
+                       .health = health_,
+                       .render_metrics = [] { return std::string("sequencial_test_total 7\n"); },
+                       .accepting = [](std::size_t) { return true; }});
   }
   // Takes the node down in the reverse order of wire(): users before what
   // they use (the write-behind flushes through the catalog when destroyed).
