@@ -16,7 +16,13 @@
 # to log in with wrong passwords while wrk measures redirect p99 on the
 # SQLite node; the same wrk without the flood is the baseline.
 #
-# Usage: bench/never_wait.sh [--bin PATH] [--proxy PATH] [-d SECS] [-c CONNS] [-r ROUNDS]
+# With --pin, PostgreSQL and the proxy run on CPU 1 and everything else (both
+# nodes, wrk) on CPU 0: the database on a host of its own, as in the
+# deployment this models, instead of taking CPU from the node it serves.
+# Each run prints the CPU time per request of the node, wrk, the proxy and
+# PostgreSQL.
+#
+# Usage: bench/never_wait.sh [--bin PATH] [--proxy PATH] [-d SECS] [-c CONNS] [-r ROUNDS] [--pin]
 # (BENCH_SERVE_ARGS: extra flags for both nodes, e.g. "--db-deadline-ms 500")
 # Needs: wrk, curl, postgresql-15. Writes only to a temp dir and
 # bench/results/never_wait.md; stops everything it started on exit.
@@ -30,6 +36,8 @@ secs="${BENCH_DURATION:-5}"
 conns="${BENCH_CONNECTIONS:-256}"
 rounds="${BENCH_ROUNDS:-3}"
 delay_ms="${BENCH_DELAY_MS:-1}"
+app_cpu=()
+db_cpu=()
 
 while [[ $# -gt 0 ]]; do
   case "$1" in
@@ -38,7 +46,8 @@ while [[ $# -gt 0 ]]; do
     -d) secs="$2"; shift 2 ;;
     -c) conns="$2"; shift 2 ;;
     -r) rounds="$2"; shift 2 ;;
-    -h | --help) sed -n '2,22p' "$0"; exit 0 ;;
+    --pin) app_cpu=(taskset -c 0); db_cpu=(taskset -c 1); shift ;;
+    -h | --help) sed -n '2,28p' "$0"; exit 0 ;;
     *) echo "never_wait: unknown argument $1" >&2; exit 2 ;;
   esac
 done
@@ -59,10 +68,11 @@ cleanup() {
 }
 trap cleanup EXIT
 
-pg_url=$("$root/scripts/pg-test-server.sh" start "$tmp/pg")
+pg_url=$("${db_cpu[@]}" "$root/scripts/pg-test-server.sh" start "$tmp/pg")
 socket="unix:$tmp/pg/.s.PGSQL.${PG_TEST_PORT:-5432}"
-"$proxy" --to "$socket" --delay-ms "$delay_ms" >"$tmp/proxy.out" 2>&1 &
+"${db_cpu[@]}" "$proxy" --to "$socket" --delay-ms "$delay_ms" >"$tmp/proxy.out" 2>&1 &
 pids+=($!)
+proxy_pid=$!
 for _ in $(seq 1 50); do
   proxy_port=$(sed -n 's/^port=//p' "$tmp/proxy.out")
   [[ -n "$proxy_port" ]] && break
@@ -74,14 +84,15 @@ far_url="postgres://postgres@127.0.0.1:$proxy_port/postgres"
 # through the proxy.
 [[ "$pg_url" == postgres://* ]] || die "unexpected test server URL $pg_url"
 
-declare -A port token
+declare -A port token pid
 start_node() { # name db
   local name="$1" db="$2" log="$tmp/$1.log"
   token[$name]=$("$bin" token create --db "$db" --name bench | tail -n 1)
   # shellcheck disable=SC2086  # BENCH_SERVE_ARGS is a list of flags
-  "$bin" serve --listen 127.0.0.1:0 --db "$db" --admin-password bench-password-1 \
+  "${app_cpu[@]}" "$bin" serve --listen 127.0.0.1:0 --db "$db" --admin-password bench-password-1 \
     ${BENCH_SERVE_ARGS:-} >"$log" 2>&1 &
   pids+=($!)
+  pid[$name]=$!
   for _ in $(seq 1 100); do
     port[$name]=$(grep -m1 'event=listening' "$log" 2>/dev/null |
       sed -E 's/.*[[:space:]]port=([0-9]+).*/\1/' || true)
@@ -117,6 +128,19 @@ rps_of() { grep -m1 'Requests/sec' "$1" | awk '{print $2}'; }
 lat_of() { grep -m1 " $2%" "$1" | awk '{print $2}'; }
 errors_of() { grep -m1 -E 'Non-2xx|Socket errors' "$1" | tr -s ' ' || true; }
 median() { printf '%s\n' "$@" | sort -g | awk '{a[NR]=$1} END {print (NR%2 ? a[(NR+1)/2] : (a[NR/2]+a[NR/2+1])/2)}'; }
+# CPU time (clock ticks, user + system) a process and its reaped children
+# have used so far; for PostgreSQL the postmaster plus its live backends.
+ticks_of() { awk '{print $14 + $15 + $16 + $17}' "/proc/$1/stat" 2>/dev/null || echo 0; }
+pg_ticks() {
+  local pm total child
+  pm=$(head -n 1 "$tmp/pg/data/postmaster.pid")
+  total=$(ticks_of "$pm")
+  for child in $(pgrep -P "$pm"); do total=$((total + $(ticks_of "$child"))); done
+  echo "$total"
+}
+cpu_snapshot() { # node -> "node proxy postgres" ticks
+  echo "$(ticks_of "${pid[$1]}") $(ticks_of "$proxy_pid") $(pg_ticks)"
+}
 metric() { # node name
   curl -s "http://127.0.0.1:${port[$1]}/metrics" | awk -v n="$2" '$1 == n {print $2}'
 }
@@ -131,8 +155,24 @@ for s in "${scenarios[@]}"; do
   for r in $(seq 1 "$rounds"); do
     for node in sqlite pg; do
       out="$tmp/$s-$node-$r"
-      wrk -t1 -c"$conns" -d"${secs}s" --latency "http://127.0.0.1:${port[$node]}/$s" >"$out"
+      read -r n0 x0 p0 <<<"$(cpu_snapshot "$node")"
+      /usr/bin/time -f '%U %S' -o "$out.time" \
+        "${app_cpu[@]}" wrk -t1 -c"$conns" -d"${secs}s" --latency \
+        "http://127.0.0.1:${port[$node]}/$s" >"$out"
+      read -r n1 x1 p1 <<<"$(cpu_snapshot "$node")"
       results[$s,$node]+=" $(rps_of "$out")"
+      # CPU microseconds per request: node, wrk, and for the PostgreSQL node
+      # the proxy and PostgreSQL itself (first round only).
+      if [[ $r == 1 ]]; then
+        requests=$(grep -m1 -E '^ *[0-9]+ requests in' "$out" | awk '{print $1}')
+        tick_us=$((1000000 / $(getconf CLK_TCK)))
+        results[$s,$node,cpu]=$(awk -v n=$((n1 - n0)) -v x=$((x1 - x0)) -v p=$((p1 - p0)) \
+          -v w="$(cat "$out.time")" -v q="$requests" -v t="$tick_us" -v node="$node" \
+          'BEGIN { split(w, u, " "); f = t / q;
+                   s = sprintf("node %.1f, wrk %.1f", n * f, (u[1] + u[2]) * 1e6 / q);
+                   if (node == "pg") s = s sprintf(", proxy %.1f, PostgreSQL %.1f", x * f, p * f);
+                   print s }')
+      fi
       [[ $r == 1 ]] && results[$s,$node,lat]="$(lat_of "$out" 50) / $(lat_of "$out" 99)"
       results[$s,$node,err]+="$(errors_of "$out")"
     done
@@ -169,6 +209,9 @@ mkdir -p "$here/results"
   echo "# The redirect never waits ($(date -u +%Y-%m-%dT%H:%MZ))"
   echo
   echo "wrk -t1 -c$conns, ${secs}s, $rounds rounds alternating the two nodes; PostgreSQL behind"
+  if [[ ${#app_cpu[@]} -gt 0 ]]; then
+    echo "(--pin: PostgreSQL and the proxy on CPU 1; both nodes and wrk on CPU 0)"
+  fi
   echo "tests/tools/delay_proxy (${delay_ms} ms each way); $(nproc) cores, load average"
   echo "$(cut -d' ' -f1-3 /proc/loadavg). Medians of requests/s; p50 / p99 of the first round."
   echo
@@ -182,6 +225,11 @@ mkdir -p "$here/results"
     ratio=$(awk -v a="$pg" -v b="$sq" 'BEGIN {printf "%.2f", (b > 0 ? a / b : 0)}')
     err="${results[$s,sqlite,err]}${results[$s,pg,err]}"
     echo "| ${titles[$s]} | $sq | $pg | $ratio | ${results[$s,sqlite,lat]} | ${results[$s,pg,lat]} | ${err:-none} |"
+  done
+  echo
+  echo "CPU µs per request (first round):"
+  for s in "${scenarios[@]}"; do
+    echo "- ${titles[$s]}: SQLite node: ${results[$s,sqlite,cpu]}; PostgreSQL node: ${results[$s,pg,cpu]}."
   done
   echo
   echo "PostgreSQL node: rotation fallbacks $(metric pg sequencial_rotation_fallback_total)," \

@@ -201,8 +201,36 @@ DROP INDEX clicks_by_entry;
 CREATE INDEX clicks_by_entry ON clicks (entry_link_id, at) WHERE entry_link_id <> link_id;
 )sql";
 
+// Version 6: assignments lose their foreign keys. A new visitor of a fixed
+// central inserts one on the redirect path, and the two per-row
+// referential checks (each a SELECT ... FOR KEY SHARE on a central and a
+// link every node's inserts share) cost PostgreSQL more than the row
+// itself. Every insert into assignments already skips a missing central or
+// link (EXISTS); these triggers keep "assignments go with their central or
+// link" on delete. A row racing a delete may outlive it: it names an id
+// that is never reused, routes nowhere (not a member) and ages out.
+constexpr std::string_view kVersion6 = R"sql(
+ALTER TABLE assignments
+  DROP CONSTRAINT IF EXISTS assignments_central_id_fkey,
+  DROP CONSTRAINT IF EXISTS assignments_link_id_fkey;
+
+CREATE FUNCTION sequencial_forget_assignments() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF TG_TABLE_NAME = 'links' THEN
+    DELETE FROM assignments WHERE link_id = OLD.id;
+  ELSE
+    DELETE FROM assignments WHERE central_id = OLD.id;
+  END IF;
+  RETURN NULL;
+END $$;
+CREATE TRIGGER links_forget_assignments AFTER DELETE ON links
+  FOR EACH ROW EXECUTE FUNCTION sequencial_forget_assignments();
+CREATE TRIGGER centrals_forget_assignments AFTER DELETE ON centrals
+  FOR EACH ROW EXECUTE FUNCTION sequencial_forget_assignments();
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4}, {5, kVersion5},
+    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4}, {5, kVersion5}, {6, kVersion6},
 };
 
 // The highest applied version; 0 for a new database.
