@@ -10,6 +10,7 @@
 #include <cstddef>
 #include <map>
 #include <string>
+#include <string_view>
 
 #include "domain/setting_source.h"
 
@@ -55,5 +56,8 @@ struct ServeConfig {
 
 // Returns the process exit code.
 [[nodiscard]] int run_serve(const ServeConfig& config);
+
+// The --db value as logged: a password in a postgres:// URL is masked.
+[[nodiscard]] std::string redact_db_url(std::string_view url);
 
 }  // namespace sequencial::app

@@ -17,6 +17,7 @@
 #include <vector>
 
 #include "pg_test_database.h"
+#include "storage/postgres/pg_migrations.h"
 #include "storage/postgres/pg_pool.h"
 #include "storage/store.h"
 
@@ -433,7 +434,11 @@ TEST_F(PgStoreTest, MigrationsRunOnceEvenWhenNodesStartTogether) {
       "SELECT string_agg(version::text, ',' ORDER BY version)"
       " FROM schema_version");
   ASSERT_TRUE(versions) << why(versions);
-  EXPECT_EQ(versions->text_at(0, 0), "1,2,3,4,5");
+  std::string every_version;
+  for (const auto& migration : postgres::migrations()) {
+    every_version += (every_version.empty() ? "" : ",") + std::to_string(migration.version);
+  }
+  EXPECT_EQ(versions->text_at(0, 0), every_version);
 }
 
 TEST_F(PgStoreTest, NewerSchemaIsRefused) {
