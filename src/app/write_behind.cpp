@@ -13,44 +13,30 @@ WriteBehind::WriteBehind(Store& store, domain::Catalog& catalog,
       assignments_(assignments),
       clock_(clock),
       options_(options),
-      queues_(loops + 1) {}
+      queues_(loops),
+      thread_(
+          options_.flush_interval,
+          {.flush = [this] { return flush_and_purge(); }, .last = [this] { flush(); }, .due = {}}) {
+}
 
 WriteBehind::~WriteBehind() { stop(); }
 
 void WriteBehind::record(std::size_t loop, const Assignment& assignment) {
-  Queue& q = queues_[loop < queues_.size() ? loop : queues_.size() - 1];
-  std::lock_guard lock(q.mutex);
-  q.pending.push_back(assignment);
+  queues_.push(loop, assignment);
 }
 
 void WriteBehind::start() {
-  thread_ = std::thread([this] { run(); });
+  next_purge_ = std::chrono::steady_clock::now() + options_.purge_interval;
+  thread_.start();
 }
 
-void WriteBehind::stop() {
-  {
-    std::lock_guard lock(wake_mutex_);
-    if (stopping_ && !thread_.joinable()) return;
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (thread_.joinable()) thread_.join();
-  flush();
-}
+void WriteBehind::stop() { thread_.stop(); }
 
 void WriteBehind::flush() {
   std::lock_guard flush_lock(flush_mutex_);
   std::vector<Assignment> batch = std::move(retry_);
   retry_.clear();
-  for (auto& q : queues_) {
-    std::lock_guard lock(q.mutex);
-    if (batch.empty()) {
-      batch.swap(q.pending);
-    } else {
-      batch.insert(batch.end(), q.pending.begin(), q.pending.end());
-      q.pending.clear();
-    }
-  }
+  queues_.drain_into(batch);
   if (!batch.empty()) {
     if (auto ok = store_.save_assignments(batch); !ok) {
       // Kept for the next flush (the database may be down for a while): the
@@ -95,19 +81,13 @@ void WriteBehind::purge() {
   }
 }
 
-void WriteBehind::run() {
-  auto next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
-  std::unique_lock lock(wake_mutex_);
-  while (!stopping_) {
-    wake_.wait_for(lock, options_.flush_interval, [this] { return stopping_; });
-    lock.unlock();
-    flush();
-    if (std::chrono::steady_clock::now() >= next_purge) {
-      purge();
-      next_purge = std::chrono::steady_clock::now() + options_.purge_interval;
-    }
-    lock.lock();
+bool WriteBehind::flush_and_purge() {
+  flush();
+  if (std::chrono::steady_clock::now() >= next_purge_) {
+    purge();
+    next_purge_ = std::chrono::steady_clock::now() + options_.purge_interval;
   }
+  return false;
 }
 
 }  // namespace sequencial::app

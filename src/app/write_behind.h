@@ -11,19 +11,23 @@
 // cursor at most that stale, which costs no member more than one turn (see
 // rotation.h).
 //
+// The queues are a core/per_loop_batches.h and the thread a
+// core/flush_thread.h, the same mechanism as the click pipeline
+// (clicks/click_pipeline.h).
+//
 // Thread-safety: record() from event loop `loop` only (one queue each);
 // start/stop/flush from the controlling thread.
 #pragma once
 
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <cstdint>
 #include <mutex>
-#include <thread>
 #include <vector>
 
 #include "core/clock.h"
+#include "core/flush_thread.h"
+#include "core/per_loop_batches.h"
 #include "domain/catalog.h"
 #include "routing/assignment_table.h"
 #include "storage/store.h"
@@ -56,27 +60,22 @@ class WriteBehind {
   void purge();
 
  private:
-  void run();
+  // One step of the thread: flush, and purge when the purge interval ended.
+  bool flush_and_purge();
 
   Store& store_;
   domain::Catalog& catalog_;
   routing::AssignmentTable& assignments_;
   const Clock& clock_;
   WriteBehindOptions options_;
-  struct alignas(64) Queue {
-    std::mutex mutex;
-    std::vector<Assignment> pending;  // guarded by mutex
-  };
-  std::vector<Queue> queues_;
+  PerLoopBatches<Assignment> queues_;
   std::mutex flush_mutex_;  // one flush at a time
   // Guarded by flush_mutex_: assignments the store refused, retried next flush.
   static constexpr std::size_t kMaxRetry = 1 << 18;
   std::vector<Assignment> retry_;
   std::uint64_t failed_flushes_ = 0;
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by wake_mutex_
-  std::thread thread_;
+  std::chrono::steady_clock::time_point next_purge_{};  // the thread's own
+  FlushThread thread_;                                  // last: it runs flush() until stop()
 };
 
 }  // namespace sequencial::app

@@ -22,7 +22,21 @@ constexpr auto kReplayBudget = std::chrono::milliseconds(250);
 }  // namespace
 
 ClickPipeline::ClickPipeline(Store& store, std::size_t loops, ClickPipelineOptions options)
-    : store_(store), options_(std::move(options)), queues_(loops + 1) {
+    : store_(store),
+      options_(std::move(options)),
+      queues_(loops, options_.queue_capacity),
+      writer_(options_.flush_interval,
+              {.flush = [this] { return drain(false); },
+               .last =
+                   [this] {
+                     drain(true);
+                     spdlog::info(
+                         "event=click_pipeline_stopped written={} rejected={} spooled={} "
+                         "spool_bytes={} dropped={}",
+                         written_.load(), rejected_.load(), spooled_.load(), spool_bytes_.load(),
+                         dropped_.load());
+                   },
+               .due = [this] { return queue_full(); }}) {
   if (options_.spool_path.empty()) return;
   auto spool = ClickSpool::open(options_.spool_path);
   if (!spool) {
@@ -48,57 +62,24 @@ ClickPipeline::ClickPipeline(Store& store, std::size_t loops, ClickPipelineOptio
 ClickPipeline::~ClickPipeline() { stop(); }
 
 void ClickPipeline::push(std::size_t loop, ClickRecord&& record) {
-  Queue& q = queues_[loop < queues_.size() ? loop : queues_.size() - 1];
-  std::size_t size = 0;
-  {
-    std::lock_guard lock(q.mutex);
-    q.records.push_back(std::move(record));
-    size = q.records.size();
-    q.size.store(size, std::memory_order_relaxed);
-  }
-  // Wake the writer once per batch, and when the loop is about to pause.
-  // Taking the writer's mutex first (rarely: at these two sizes only) makes
-  // sure the writer is either waiting or will see the size when it checks
-  // before waiting, so the wake-up cannot be lost.
-  if (size == options_.flush_batch || size == options_.queue_capacity) {
-    { std::lock_guard wake_lock(wake_mutex_); }
-    wake_.notify_one();
-  }
+  const std::size_t size = queues_.push(loop, std::move(record));
+  // Wake the writer once per batch, and when the loop is about to pause
+  // (rarely: at these two sizes only).
+  if (size == options_.flush_batch || size == options_.queue_capacity) writer_.poke();
 }
 
 bool ClickPipeline::queue_full() const {
-  const std::size_t trigger = std::min(options_.flush_batch, options_.queue_capacity);
-  return std::ranges::any_of(
-      queues_, [&](const Queue& q) { return q.size.load(std::memory_order_relaxed) >= trigger; });
+  return queues_.any_at_least(std::min(options_.flush_batch, options_.queue_capacity));
 }
 
-bool ClickPipeline::has_room(std::size_t loop) const {
-  const Queue& q = queues_[loop < queues_.size() ? loop : queues_.size() - 1];
-  return q.size.load(std::memory_order_relaxed) < options_.queue_capacity;
-}
+bool ClickPipeline::has_room(std::size_t loop) const { return queues_.has_room(loop); }
 
-void ClickPipeline::start() {
-  writer_ = std::thread([this] { run(); });
-}
+void ClickPipeline::start() { writer_.start(); }
 
-void ClickPipeline::stop() {
-  {
-    std::lock_guard lock(wake_mutex_);
-    if (stopping_ && !writer_.joinable()) return;
-    stopping_ = true;
-  }
-  wake_.notify_all();
-  if (writer_.joinable()) writer_.join();
-  drain(true);
-  spdlog::info(
-      "event=click_pipeline_stopped written={} rejected={} spooled={} spool_bytes={} dropped={}",
-      written_.load(), rejected_.load(), spooled_.load(), spool_bytes_.load(), dropped_.load());
-}
+void ClickPipeline::stop() { writer_.stop(); }
 
 std::size_t ClickPipeline::depth() const {
-  std::size_t n = held_size_.load(std::memory_order_relaxed);
-  for (const auto& q : queues_) n += q.size.load(std::memory_order_relaxed);
-  return n;
+  return held_size_.load(std::memory_order_relaxed) + queues_.size();
 }
 
 void ClickPipeline::flush() { (void)drain(false); }
@@ -107,20 +88,7 @@ std::vector<ClickRecord> ClickPipeline::take_queued() {
   std::vector<ClickRecord> batch = std::move(held_);
   held_.clear();
   held_size_.store(0, std::memory_order_relaxed);
-  for (auto& q : queues_) {
-    std::vector<ClickRecord> taken;
-    {
-      std::lock_guard lock(q.mutex);
-      taken.swap(q.records);
-      q.records.reserve(std::min(taken.size(), options_.queue_capacity));
-      q.size.store(0, std::memory_order_relaxed);
-    }
-    if (batch.empty()) {
-      batch = std::move(taken);
-    } else {
-      std::move(taken.begin(), taken.end(), std::back_inserter(batch));
-    }
-  }
+  queues_.drain_into(batch);
   return batch;
 }
 
@@ -255,20 +223,6 @@ void ClickPipeline::observe_flush(std::chrono::duration<double> seconds) {
   flush_count_.fetch_add(1, std::memory_order_relaxed);
   flush_micros_.fetch_add(static_cast<std::uint64_t>(seconds.count() * 1e6),
                           std::memory_order_relaxed);
-}
-
-void ClickPipeline::run() {
-  std::unique_lock lock(wake_mutex_);
-  bool more = false;
-  while (!stopping_) {
-    // Spooled work the database can take now: go on without waiting.
-    if (!more) {
-      wake_.wait_for(lock, options_.flush_interval, [&] { return stopping_ || queue_full(); });
-    }
-    lock.unlock();
-    more = drain(false);
-    lock.lock();
-  }
 }
 
 void ClickPipeline::append_metrics(std::string& out) const {

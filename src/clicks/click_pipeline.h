@@ -26,8 +26,10 @@
 //    sooner when a queue reaches flush_batch records or its capacity: after
 //    kill -9 at most the last flush interval of clicks is missing.
 //
-// The writer thread does every database and spool write; flush() does them
-// on the calling thread, which therefore must not be an event loop.
+// The queues are a core/per_loop_batches.h, the writer a core/flush_thread.h
+// (the same mechanism as app/write_behind.h). The writer thread does every
+// database and spool write; flush() does them on the calling thread, which
+// therefore must not be an event loop.
 //
 // Thread-safety: push(loop) and has_room(loop) from event loop `loop` only;
 // the rest from any thread.
@@ -36,18 +38,18 @@
 #include <array>
 #include <atomic>
 #include <chrono>
-#include <condition_variable>
 #include <cstddef>
 #include <filesystem>
 #include <mutex>
 #include <optional>
 #include <span>
 #include <string>
-#include <thread>
 #include <vector>
 
 #include "clicks/click_spool.h"
 #include "core/click.h"
+#include "core/flush_thread.h"
+#include "core/per_loop_batches.h"
 #include "storage/store.h"
 
 namespace sequencial::clicks {
@@ -94,13 +96,6 @@ class ClickPipeline {
   void append_metrics(std::string& out) const;
 
  private:
-  struct alignas(64) Queue {
-    mutable std::mutex mutex;
-    std::vector<ClickRecord> records;  // guarded by mutex
-    std::atomic<std::size_t> size{0};  // records.size(), for has_room and depth
-  };
-
-  void run();
   // Some queue reached the batch size or its capacity (the writer must not
   // sleep through it: its loop may be paused).
   [[nodiscard]] bool queue_full() const;
@@ -124,18 +119,13 @@ class ClickPipeline {
 
   Store& store_;
   ClickPipelineOptions options_;
-  std::vector<Queue> queues_;
+  PerLoopBatches<ClickRecord> queues_;
 
   std::mutex flush_mutex_;  // one drain at a time; guards the members below
   std::optional<ClickSpool> spool_;
   std::vector<ClickRecord> held_;  // without a spool: what the database could not take
   std::chrono::steady_clock::time_point retry_at_{};
   bool unreachable_ = false;
-
-  std::mutex wake_mutex_;
-  std::condition_variable wake_;
-  bool stopping_ = false;  // guarded by wake_mutex_
-  std::thread writer_;
 
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> written_{0};
@@ -149,6 +139,8 @@ class ClickPipeline {
   std::array<std::atomic<std::uint64_t>, kFlushBuckets.size() + 1> flush_buckets_{};
   std::atomic<std::uint64_t> flush_count_{0};
   std::atomic<std::uint64_t> flush_micros_{0};
+
+  FlushThread writer_;  // last: it runs drain() until stop()
 };
 
 }  // namespace sequencial::clicks
