@@ -26,9 +26,7 @@ std::string tag(std::string_view device_id, const User& user) {
   crypto_generichash(mac.data(), mac.size(),
                      reinterpret_cast<const unsigned char*>(device_id.data()), device_id.size(),
                      key.data(), key.size());
-  std::string out(mac.size() * 2, '\0');
-  sodium_bin2hex(out.data(), out.size() + 1, mac.data(), mac.size());
-  return out;
+  return to_hex(mac.data(), mac.size());
 }
 
 }  // namespace

@@ -8,15 +8,11 @@
 #include <vector>
 
 namespace sequencial::accounts {
-namespace {
-
 std::string to_hex(const unsigned char* data, std::size_t size) {
   std::string out(size * 2, '\0');
   sodium_bin2hex(out.data(), out.size() + 1, data, size);
   return out;
 }
-
-}  // namespace
 
 std::string random_hex(std::size_t bytes) {
   if (sodium_init() < 0) std::abort();

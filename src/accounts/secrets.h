@@ -13,6 +13,8 @@
 
 namespace sequencial::accounts {
 
+// `size` bytes as 2 * size lowercase hex digits.
+[[nodiscard]] std::string to_hex(const unsigned char* data, std::size_t size);
 // `bytes` random bytes as 2 * bytes lowercase hex digits.
 [[nodiscard]] std::string random_hex(std::size_t bytes);
 // Hex BLAKE2b-256 of `text`.
