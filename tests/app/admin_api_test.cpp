@@ -3,7 +3,9 @@
 // errors, 409, 404, PATCH, DELETE), centrals (member errors, the rotation
 // live at once), tokens (a created token authenticates, a revoked one no
 // longer), settings (the public URL of links), stats (clicks served), the
-// session API (login, wrong password) and the OpenAPI document.
+// session API (login, wrong password), users (create, 409 ignoring case,
+// field errors, e-mail change, the last user kept), the form look-ups (time
+// zones, phone check) and the OpenAPI document.
 #include <gtest/gtest.h>
 
 #include <nlohmann/json.hpp>
@@ -142,6 +144,51 @@ TEST_F(AdminApiTest, TheOpenApiDocumentIsServed) {
   const json parsed = json::parse(doc.body, nullptr, false);
   ASSERT_FALSE(parsed.is_discarded());
   EXPECT_TRUE(parsed["paths"].contains("/links")) << doc.body.substr(0, 200);
+}
+
+TEST_F(AdminApiTest, UsersAreCreatedOnceAndTheLastOneIsKept) {
+  const Reply made = api("POST", "/api/v1/users",
+                         {{"email", "Dona@Loja.com.br"}, {"password", "uma senha longa"}});
+  ASSERT_EQ(made.status, 201) << made.raw.body;
+  EXPECT_FALSE(made.body.contains("password_hash")) << made.raw.body;
+  const std::string id = std::to_string(made.body["id"].get<long>());
+  expect_error(api("POST", "/api/v1/users",
+                   {{"email", "dona@LOJA.com.br"}, {"password", "outra senha longa"}}),
+               409, "email");
+  expect_error(
+      api("POST", "/api/v1/users", {{"email", "caixa@loja.com.br"}, {"password", "curta"}}), 400,
+      "password");
+  expect_error(api("POST", "/api/v1/users", {{"email", "sem-arroba"}, {"password", "0123456789"}}),
+               400, "email");
+  const Reply renamed = api("PATCH", "/api/v1/users/" + id, {{"email", "gerente@loja.com.br"}});
+  ASSERT_EQ(renamed.status, 200) << renamed.raw.body;
+  EXPECT_EQ(renamed.body["email"], "gerente@loja.com.br");
+  EXPECT_EQ(api("GET", "/api/v1/users/999").status, 404);
+  EXPECT_EQ(api("DELETE", "/api/v1/users/" + id).status, 409) << "the last user stays";
+  ASSERT_EQ(
+      api("POST", "/api/v1/users", {{"email", "caixa@loja.com.br"}, {"password", "0123456789"}})
+          .status,
+      201);
+  EXPECT_EQ(api("DELETE", "/api/v1/users/" + id).status, 204);
+  EXPECT_EQ(api("GET", "/api/v1/users").body["items"].size(), 1u);
+}
+
+TEST_F(AdminApiTest, TheFormLookupsAnswerFromTheServersRules) {
+  const Reply zones = api("GET", "/api/v1/time-zones");
+  ASSERT_EQ(zones.status, 200) << zones.raw.body;
+  bool sao_paulo = false;
+  for (const json& zone : zones.body["items"]) {
+    if (zone["zone"] == "America/Sao_Paulo") sao_paulo = zone["country"] == "BR";
+  }
+  EXPECT_TRUE(sao_paulo) << zones.raw.body.substr(0, 300);
+  const Reply valid = api("GET", "/api/v1/phone-check?phone=%2B55%2011%2099999-0001");
+  ASSERT_EQ(valid.status, 200) << valid.raw.body;
+  EXPECT_EQ(valid.body["valid"], true) << valid.raw.body;
+  EXPECT_EQ(valid.body["phone"], "5511999990001");
+  const Reply no_area_code = api("GET", "/api/v1/phone-check?phone=%2B55%2099999-1234");
+  ASSERT_EQ(no_area_code.status, 200) << no_area_code.raw.body;
+  EXPECT_EQ(no_area_code.body["valid"], false) << no_area_code.raw.body;
+  EXPECT_EQ(no_area_code.body["error"]["field"], "phone") << no_area_code.raw.body;
 }
 
 }  // namespace
