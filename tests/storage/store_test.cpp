@@ -1149,11 +1149,12 @@ TEST_P(StoreTest, ClicksRoundTripEveryField) {
   full.outcome = "rotation";
   full.browser = "instagram";
   full.referrer = "NULL";  // a plain string, not SQL NULL
-  // Quotes, backslashes, braces, commas and non-ASCII survive the batch encoding.
+  // Quotes, backslashes, braces, commas, tabs, line ends, "\." and non-ASCII
+  // survive the batch encoding.
   full.utm_source = R"(in"sta\gram{x},y)";
+  full.utm_term = " spaced tab\there\nnew line\r\n\\.\nend ";
   full.utm_medium = "";
   full.utm_campaign = "promoção 🎉";
-  full.utm_term = " spaced ";
   full.utm_content = "a'b";
   full.gclid = true;
   full.fbclid = true;

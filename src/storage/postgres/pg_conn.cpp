@@ -285,6 +285,42 @@ Result<std::vector<Result<PgResult>>> Connection::pipeline(
   return answers;
 }
 
+Result<PgResult> Connection::copy_in(std::string_view sql, std::string_view rows) {
+  PGconn* c = conn_.get();
+  if (!healthy()) return check(nullptr, "copy failed");
+  if (PQsendQuery(c, std::string(sql).c_str()) == 0) return check(nullptr, "copy failed");
+  const auto deadline = std::chrono::steady_clock::now() + timeout_;
+  if (!wait_ready(deadline)) {
+    if (broken_) return fail(timed_out());
+    return check(nullptr, "copy failed");
+  }
+  PGresult* started = PQgetResult(c);
+  if (PQresultStatus(started) != PGRES_COPY_IN) {
+    // Refused before any row (a bad column list): read up to the end.
+    while (wait_ready(deadline)) {
+      PGresult* rest = PQgetResult(c);
+      if (rest == nullptr) break;
+      PQclear(rest);
+    }
+    return check(started, "copy failed");
+  }
+  PQclear(started);
+  // PQputCopyData takes an int length; a chunk at a time.
+  constexpr std::size_t kChunk = 1 << 20;
+  for (std::size_t at = 0; at < rows.size(); at += kChunk) {
+    const std::string_view chunk = rows.substr(at, kChunk);
+    if (PQputCopyData(c, chunk.data(), static_cast<int>(chunk.size())) != 1) {
+      broken_ = true;  // half the rows sent: the connection's state is unknown
+      return check(nullptr, "copy failed");
+    }
+  }
+  if (PQputCopyEnd(c, nullptr) != 1) {
+    broken_ = true;
+    return check(nullptr, "copy failed");
+  }
+  return await("copy failed");
+}
+
 // ---- transactions ----
 
 Result<Transaction> Transaction::begin(Connection& conn, std::string_view begin_sql) {
@@ -330,6 +366,56 @@ ArrayLiteral& ArrayLiteral::add_null() {
   separate();
   body_ += "NULL";
   return *this;
+}
+
+// ---- COPY rows ----
+
+void CopyRows::separate() {
+  if (row_open_) body_ += '\t';
+  row_open_ = true;
+}
+
+CopyRows& CopyRows::add(std::int64_t value) {
+  separate();
+  char digits[24];
+  const auto [end, ec] = std::to_chars(std::begin(digits), std::end(digits), value);
+  body_.append(digits, end);
+  return *this;
+}
+
+CopyRows& CopyRows::add(bool value) {
+  separate();
+  body_ += value ? 't' : 'f';
+  return *this;
+}
+
+CopyRows& CopyRows::add(std::string_view text) {
+  separate();
+  for (const char c : text) {
+    switch (c) {
+      case '\\':
+        body_ += "\\\\";
+        break;
+      case '\t':
+        body_ += "\\t";
+        break;
+      case '\n':
+        body_ += "\\n";
+        break;
+      case '\r':
+        body_ += "\\r";
+        break;
+      default:
+        body_ += c;
+    }
+  }
+  return *this;
+}
+
+void CopyRows::end_row() {
+  body_ += '\n';
+  row_open_ = false;
+  ++rows_;
 }
 
 }  // namespace sequencial::postgres
