@@ -106,15 +106,25 @@ bool RouteLookups::available() const {
 }
 
 void RouteLookups::ask(std::shared_ptr<Question> question) {
-  question->deadline = SteadyClock::now() + options_.deadline;
   if (options_.shared && !health_.up()) {
     question->no_answer();  // down: do not even ask
     return;
   }
+  // Each thread is woken only when it may be asleep for lack of work: the
+  // lookup thread waits only on an empty queue, and the deadline thread
+  // either on an empty watch list or until the front's deadline, which is
+  // never later than this question's (every deadline is now + the same
+  // delay, taken under the lock so the watch list stays in order). A
+  // wake-up per click would cost two context switches each.
+  bool wake_lookups = false;
+  bool wake_deadlines = false;
   {
     std::lock_guard lock(mutex_);
     if (running_ && pending_.load(std::memory_order_relaxed) < options_.max_pending) {
       pending_.fetch_add(1, std::memory_order_relaxed);
+      question->deadline = SteadyClock::now() + options_.deadline;
+      wake_lookups = queue_.empty();
+      wake_deadlines = watch_.empty();
       queue_.push_back(question);
       watch_.push_back(question);
       question.reset();
@@ -124,8 +134,8 @@ void RouteLookups::ask(std::shared_ptr<Question> question) {
     question->no_answer();  // not running, or full: fall back at once
     return;
   }
-  work_.notify_one();
-  deadline_.notify_one();
+  if (wake_lookups) work_.notify_one();
+  if (wake_deadlines) deadline_.notify_one();
 }
 
 void RouteLookups::ticket(CentralId central, TicketDone done) {
