@@ -100,7 +100,7 @@ struct FirstAdmin {
 };
 
 // Creates the first admin when the database has no user.
-bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::PasswordCost cost,
+bool ensure_first_admin(AccountStore& store, const ServeConfig& config, accounts::PasswordCost cost,
                         std::optional<FirstAdmin>& first) {
   auto created =
       accounts::ensure_first_admin(store, config.admin_email, config.admin_password, cost);
@@ -216,7 +216,8 @@ int wait_for_stop(const sigset_t& signals, OnReload on_reload) {
 }
 
 // The newest assignments within the retention, up to the cache's capacity.
-bool load_assignments(Store& store, routing::AssignmentTable& assignments, Timestamp since) {
+bool load_assignments(AssignmentStore& store, routing::AssignmentTable& assignments,
+                      Timestamp since) {
   auto stored = store.load_recent_assignments(since, assignments.capacity());
   if (!stored) {
     spdlog::error("event=load_failed error=\"{}\"", stored.error().message);

@@ -48,7 +48,7 @@
 
 #include "clicks/click_spool.h"
 #include "core/click.h"
-#include "storage/store.h"
+#include "storage/click_store.h"
 
 namespace sequencial::clicks {
 
@@ -66,7 +66,7 @@ struct ClickPipelineOptions {
 
 class ClickPipeline {
  public:
-  ClickPipeline(Store& store, std::size_t loops, ClickPipelineOptions options);
+  ClickPipeline(ClickStore& store, std::size_t loops, ClickPipelineOptions options);
   ~ClickPipeline();
   ClickPipeline(const ClickPipeline&) = delete;
   ClickPipeline& operator=(const ClickPipeline&) = delete;
@@ -122,7 +122,7 @@ class ClickPipeline {
   void database_unreachable(const Error& error);
   void observe_flush(std::chrono::duration<double> seconds);
 
-  Store& store_;
+  ClickStore& store_;
   ClickPipelineOptions options_;
   std::vector<Queue> queues_;
 
