@@ -5,13 +5,15 @@
 
 #include <string>
 
+#include "storage/contract_errors.h"
 #include "storage/postgres/pg_store_private.h"
+#include "storage/stored_rows.h"
 #include "storage/stored_values.h"
 
 namespace sequencial::postgres {
 namespace {
 
-using namespace stored;  // row values and the contract's errors (stored_values.h)
+using namespace stored;  // values, rows and the contract's errors (stored_*.h, contract_errors.h)
 
 }  // namespace
 
@@ -29,7 +31,7 @@ Result<ApiToken> PgStore::insert_token(std::string_view name, std::string_view t
       params);
   if (!r) {
     if (violated(**conn, kUniqueViolation, "api_tokens_hash_key")) {
-      return fail(Error::conflict("token", "a token with this hash already exists"));
+      return fail(token_hash_taken());
     }
     return fail(std::move(r.error()));
   }
@@ -40,30 +42,20 @@ Result<ApiToken> PgStore::insert_token(std::string_view name, std::string_view t
 Result<std::optional<ApiToken>> PgStore::find_token(std::string_view token_hash) {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
-  auto r = (*conn)->exec_prepared(
-      "find_token", "SELECT id, name, created_at FROM api_tokens WHERE token_hash = $1",
-      Params().add(token_hash));
+  auto r = (*conn)->exec_prepared("find_token",
+                                  select(kTokenColumns, "FROM api_tokens WHERE token_hash = $1"),
+                                  Params().add(token_hash));
   if (!r) return fail(std::move(r.error()));
-  if (r->rows() == 0) return std::optional<ApiToken>{};
-  return ApiToken{.id = r->int_at(0, 0),
-                  .name = std::string(r->text_at(0, 1)),
-                  .created_at = timestamp_from_db(r->int_at(0, 2))};
+  return first_row<ApiToken>(*r, token_from<PgRow>);
 }
 
 Result<std::vector<ApiToken>> PgStore::load_tokens() {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
-  auto r = (*conn)->exec_prepared(
-      "load_tokens", "SELECT id, name, created_at FROM api_tokens ORDER BY id", Params());
+  auto r = (*conn)->exec_prepared("load_tokens",
+                                  select(kTokenColumns, "FROM api_tokens ORDER BY id"), Params());
   if (!r) return fail(std::move(r.error()));
-  std::vector<ApiToken> tokens;
-  tokens.reserve(static_cast<std::size_t>(r->rows()));
-  for (int i = 0; i < r->rows(); ++i) {
-    tokens.push_back(ApiToken{.id = r->int_at(i, 0),
-                              .name = std::string(r->text_at(i, 1)),
-                              .created_at = timestamp_from_db(r->int_at(i, 2))});
-  }
-  return tokens;
+  return all_rows<ApiToken>(*r, token_from<PgRow>);
 }
 
 Result<void> PgStore::delete_token(std::int64_t id) {
@@ -71,31 +63,11 @@ Result<void> PgStore::delete_token(std::int64_t id) {
   if (!conn) return fail(std::move(conn.error()));
   auto r = (*conn)->exec_prepared("delete_token", "DELETE FROM api_tokens WHERE id = $1", one(id));
   if (!r) return fail(std::move(r.error()));
-  if (r->affected() == 0) {
-    return fail(Error::not_found("token " + std::to_string(id) + " not found"));
-  }
+  if (r->affected() == 0) return fail(token_not_found(id));
   return {};
 }
 
 // ---- users, sessions, settings (admin UI) ----
-
-namespace {
-
-constexpr std::string_view kUserColumns = "SELECT id, email, password_hash, created_at FROM users";
-
-User user_at(const PgResult& r, int row) {
-  return User{.id = r.int_at(row, 0),
-              .email = std::string(r.text_at(row, 1)),
-              .password_hash = std::string(r.text_at(row, 2)),
-              .created_at = timestamp_from_db(r.int_at(row, 3))};
-}
-
-std::optional<User> first_user(const PgResult& r) {
-  if (r.rows() == 0) return std::nullopt;
-  return user_at(r, 0);
-}
-
-}  // namespace
 
 Result<User> PgStore::insert_user(std::string_view email, std::string_view password_hash) {
   auto conn = pool_.acquire();
@@ -112,7 +84,7 @@ Result<User> PgStore::insert_user(std::string_view email, std::string_view passw
       params);
   if (!r) {
     if (violated(**conn, kUniqueViolation, "users_email_key")) {
-      return fail(Error::conflict("email", "a user with this e-mail already exists"));
+      return fail(email_taken());
     }
     return fail(std::move(r.error()));
   }
@@ -123,32 +95,29 @@ Result<User> PgStore::insert_user(std::string_view email, std::string_view passw
 Result<std::vector<User>> PgStore::load_users() {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
-  auto r =
-      (*conn)->exec_prepared("load_users", std::string(kUserColumns) + " ORDER BY id", Params());
+  auto r = (*conn)->exec_prepared("load_users", select(kUserColumns, "FROM users ORDER BY id"),
+                                  Params());
   if (!r) return fail(std::move(r.error()));
-  std::vector<User> users;
-  users.reserve(static_cast<std::size_t>(r->rows()));
-  for (int i = 0; i < r->rows(); ++i) users.push_back(user_at(*r, i));
-  return users;
+  return all_rows<User>(*r, user_from<PgRow>);
 }
 
 Result<std::optional<User>> PgStore::find_user_by_email(std::string_view email) {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
   auto r = (*conn)->exec_prepared("find_user_by_email",
-                                  std::string(kUserColumns) + " WHERE lower(email) = lower($1)",
+                                  select(kUserColumns, "FROM users WHERE lower(email) = lower($1)"),
                                   Params().add(email));
   if (!r) return fail(std::move(r.error()));
-  return first_user(*r);
+  return first_row<User>(*r, user_from<PgRow>);
 }
 
 Result<std::optional<User>> PgStore::find_user(std::int64_t id) {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
-  auto r =
-      (*conn)->exec_prepared("find_user", std::string(kUserColumns) + " WHERE id = $1", one(id));
+  auto r = (*conn)->exec_prepared("find_user", select(kUserColumns, "FROM users WHERE id = $1"),
+                                  one(id));
   if (!r) return fail(std::move(r.error()));
-  return first_user(*r);
+  return first_row<User>(*r, user_from<PgRow>);
 }
 
 Result<void> PgStore::update_user_password(std::int64_t id, std::string_view password_hash,
@@ -179,7 +148,7 @@ Result<void> PgStore::update_user_email(std::int64_t id, std::string_view email)
                                   params);
   if (!r) {
     if (violated(**conn, kUniqueViolation, "users_email_key")) {
-      return fail(Error::conflict("email", "a user with this e-mail already exists"));
+      return fail(email_taken());
     }
     return fail(std::move(r.error()));
   }
@@ -213,12 +182,10 @@ Result<void> PgStore::insert_session(const StoredSession& session) {
       params);
   if (!r) {
     if (violated(**conn, kForeignKeyViolation)) {
-      Error error = user_not_found(session.user_id);
-      error.field = "user_id";
-      return fail(std::move(error));
+      return fail(session_user_not_found(session.user_id));
     }
     if (violated(**conn, kUniqueViolation)) {
-      return fail(Error::conflict("id_hash", "a session with this id already exists"));
+      return fail(session_id_taken());
     }
     return fail(std::move(r.error()));
   }
@@ -228,17 +195,12 @@ Result<void> PgStore::insert_session(const StoredSession& session) {
 Result<std::optional<StoredSession>> PgStore::find_session(std::string_view id_hash) {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
-  auto r = (*conn)->exec_prepared(
-      "find_session",
-      "SELECT user_id, csrf_token, created_at, expires_at FROM sessions WHERE id_hash = $1",
-      Params().add(id_hash));
+  auto r = (*conn)->exec_prepared("find_session",
+                                  select(kSessionColumns, "FROM sessions WHERE id_hash = $1"),
+                                  Params().add(id_hash));
   if (!r) return fail(std::move(r.error()));
-  if (r->rows() == 0) return std::optional<StoredSession>{};
-  return StoredSession{.id_hash = std::string(id_hash),
-                       .user_id = r->int_at(0, 0),
-                       .csrf_token = std::string(r->text_at(0, 1)),
-                       .created_at = timestamp_from_db(r->int_at(0, 2)),
-                       .expires_at = timestamp_from_db(r->int_at(0, 3))};
+  return first_row<StoredSession>(
+      *r, [id_hash](const PgRow& row) { return session_from(row, id_hash); });
 }
 
 Result<void> PgStore::delete_session(std::string_view id_hash) {
@@ -262,16 +224,10 @@ Result<std::int64_t> PgStore::purge_sessions(Timestamp expired_before) {
 Result<std::vector<Setting>> PgStore::load_settings() {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
-  auto r = (*conn)->exec_prepared("load_settings", "SELECT key, value FROM settings ORDER BY key",
-                                  Params());
+  auto r = (*conn)->exec_prepared("load_settings",
+                                  select(kSettingColumns, "FROM settings ORDER BY key"), Params());
   if (!r) return fail(std::move(r.error()));
-  std::vector<Setting> settings;
-  settings.reserve(static_cast<std::size_t>(r->rows()));
-  for (int i = 0; i < r->rows(); ++i) {
-    settings.push_back(
-        Setting{.key = std::string(r->text_at(i, 0)), .value = std::string(r->text_at(i, 1))});
-  }
-  return settings;
+  return all_rows<Setting>(*r, setting_from<PgRow>);
 }
 
 Result<void> PgStore::save_setting(std::string_view key, std::string_view value) {

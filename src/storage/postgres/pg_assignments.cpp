@@ -10,13 +10,15 @@
 #include <string>
 #include <utility>
 
+#include "storage/contract_errors.h"
 #include "storage/postgres/pg_store_private.h"
+#include "storage/stored_rows.h"
 #include "storage/stored_values.h"
 
 namespace sequencial::postgres {
 namespace {
 
-using namespace stored;  // row values and the contract's errors (stored_values.h)
+using namespace stored;  // values, rows and the contract's errors (stored_*.h, contract_errors.h)
 
 }  // namespace
 
@@ -199,8 +201,7 @@ Result<Assignment> PgStore::claim_assignment(const Assignment& a) {
     if (!alive) return fail(std::move(alive.error()));
     if (!alive->bool_at(0, 0)) break;
   }
-  return fail(Error::not_found("central " + std::to_string(a.central_id) + " or link " +
-                               std::to_string(a.link_id) + " not found"));
+  return fail(assignment_target_not_found(a.central_id, a.link_id));
 }
 
 namespace {

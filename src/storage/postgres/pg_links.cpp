@@ -8,14 +8,16 @@
 #include <unordered_set>
 #include <utility>
 
+#include "storage/contract_errors.h"
 #include "storage/postgres/pg_store_private.h"
 #include "storage/schedule_codec.h"
+#include "storage/stored_rows.h"
 #include "storage/stored_values.h"
 
 namespace sequencial::postgres {
 namespace {
 
-using namespace stored;  // row values and the contract's errors (stored_values.h)
+using namespace stored;  // values, rows and the contract's errors (stored_*.h, contract_errors.h)
 
 // $1..$8: the editable fields of a link (everything but id and created_at).
 Params link_fields(const Link& link) {
@@ -43,18 +45,15 @@ Result<void> check_references(Connection& c, const Central& central) {
   std::unordered_set<LinkId> existing;
   for (int i = 0; i < r->rows(); ++i) existing.insert(r->int_at(i, 0));
   if (!existing.contains(central.anchor_id)) {
-    return fail({ErrorCode::kUnprocessable,
-                 "anchor link " + std::to_string(central.anchor_id) + " does not exist", "anchor"});
+    return fail(anchor_link_missing(central.anchor_id));
   }
   std::unordered_set<LinkId> seen;
   for (const Member& member : central.members) {
     if (!seen.insert(member.link_id).second) {
-      return fail(Error::invalid(
-          "members", "link " + std::to_string(member.link_id) + " appears twice in the members"));
+      return fail(member_listed_twice(member.link_id));
     }
     if (!existing.contains(member.link_id)) {
-      return fail({ErrorCode::kUnprocessable,
-                   "member link " + std::to_string(member.link_id) + " does not exist", "members"});
+      return fail(member_link_missing(member.link_id));
     }
   }
   return {};
@@ -179,16 +178,12 @@ Result<void> PgStore::delete_link(LinkId id) {
   auto anchor = c.exec_prepared(
       "anchor_of", "SELECT id FROM centrals WHERE anchor_id = $1 ORDER BY id LIMIT 1", one(id));
   if (!anchor) return fail(std::move(anchor.error()));
-  const auto anchoring = [](const std::string& central) {
-    return Error::conflict(
-        "id", "link is the anchor of central " + central + "; delete the central first");
-  };
-  if (anchor->rows() > 0) return fail(anchoring(std::string(anchor->text_at(0, 0))));
+  if (anchor->rows() > 0) return fail(link_is_anchor(anchor->text_at(0, 0)));
   // Memberships and assignments go with the link (ON DELETE CASCADE).
   auto deleted = c.exec_prepared("delete_link", "DELETE FROM links WHERE id = $1", one(id));
   if (!deleted) {
     // A central made it its anchor since the check above.
-    if (violated(c, kForeignKeyViolation)) return fail(anchoring("(new)"));
+    if (violated(c, kForeignKeyViolation)) return fail(link_is_anchor("(new)"));
     return fail(std::move(deleted.error()));
   }
   if (deleted->affected() == 0) return fail(link_not_found(id));
@@ -232,8 +227,7 @@ Result<std::vector<Central>> PgStore::load_centrals() {
     const std::string_view when = r->text_at(i, 3);
     auto when_closed = when_closed_from_name(when);
     if (!when_closed) {
-      return fail(Error::internal("central " + std::to_string(central.id) +
-                                  " has an unknown when_closed \"" + std::string(when) + "\""));
+      return fail(unknown_central_value(central.id, "when_closed", when));
     }
     central.when_closed = *when_closed;
     central.cursor = u64_from_db(r->int_at(i, 4));
@@ -241,8 +235,7 @@ Result<std::vector<Central>> PgStore::load_centrals() {
     const std::string_view mode = r->text_at(i, 6);
     auto parsed_mode = central_mode_from_name(mode);
     if (!parsed_mode) {
-      return fail(Error::internal("central " + std::to_string(central.id) +
-                                  " has an unknown mode \"" + std::string(mode) + "\""));
+      return fail(unknown_central_value(central.id, "mode", mode));
     }
     central.mode = *parsed_mode;
     central.title = std::string(r->text_at(i, 7));

@@ -5,13 +5,15 @@
 
 #include <string>
 
+#include "storage/contract_errors.h"
 #include "storage/sqlite/sqlite_store_private.h"
+#include "storage/stored_rows.h"
 #include "storage/stored_values.h"
 
 namespace sequencial::sqlite {
 namespace {
 
-using namespace stored;  // row values and the contract's errors (stored_values.h)
+using namespace stored;  // values, rows and the contract's errors (stored_*.h, contract_errors.h)
 
 }  // namespace
 
@@ -25,7 +27,7 @@ Result<ApiToken> SqliteStore::insert_token(std::string_view name, std::string_vi
   q->bind_text(1, name).bind_text(2, token_hash).bind_int(3, to_db(token.created_at));
   if (auto done = q->run(); !done) {
     if (q->violated_unique("api_tokens.token_hash")) {
-      return fail(Error::conflict("token", "a token with this hash already exists"));
+      return fail(token_hash_taken());
     }
     return fail(std::move(done.error()));
   }
@@ -35,29 +37,17 @@ Result<ApiToken> SqliteStore::insert_token(std::string_view name, std::string_vi
 
 Result<std::optional<ApiToken>> SqliteStore::find_token(std::string_view token_hash) {
   Lock lock(mu_);
-  auto q = db_.query("SELECT id, name, created_at FROM api_tokens WHERE token_hash = ?1");
+  auto q = db_.query(select(kTokenColumns, "FROM api_tokens WHERE token_hash = ?1"));
   if (!q) return fail(std::move(q.error()));
   q->bind_text(1, token_hash);
-  auto row = q->step();
-  if (!row) return fail(std::move(row.error()));
-  if (!*row) return std::optional<ApiToken>{};
-  return ApiToken{
-      .id = q->int_at(0), .name = q->text_at(1), .created_at = timestamp_from_db(q->int_at(2))};
+  return one_row<ApiToken>(*q, token_from<SqliteRow>);
 }
 
 Result<std::vector<ApiToken>> SqliteStore::load_tokens() {
   Lock lock(mu_);
-  auto q = db_.query("SELECT id, name, created_at FROM api_tokens ORDER BY id");
+  auto q = db_.query(select(kTokenColumns, "FROM api_tokens ORDER BY id"));
   if (!q) return fail(std::move(q.error()));
-  std::vector<ApiToken> tokens;
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) break;
-    tokens.push_back(ApiToken{
-        .id = q->int_at(0), .name = q->text_at(1), .created_at = timestamp_from_db(q->int_at(2))});
-  }
-  return tokens;
+  return all_rows<ApiToken>(*q, token_from<SqliteRow>);
 }
 
 Result<void> SqliteStore::delete_token(std::int64_t id) {
@@ -65,32 +55,11 @@ Result<void> SqliteStore::delete_token(std::int64_t id) {
   if (auto done = run_with_id(db_, "DELETE FROM api_tokens WHERE id = ?1", id); !done) {
     return fail(std::move(done.error()));
   }
-  if (db_.changes() == 0)
-    return fail(Error::not_found("token " + std::to_string(id) + " not found"));
+  if (db_.changes() == 0) return fail(token_not_found(id));
   return {};
 }
 
 // ---- users, sessions, settings (admin UI) ----
-
-namespace {
-
-constexpr std::string_view kUserColumns = "SELECT id, email, password_hash, created_at FROM users";
-
-User user_from_row(const Query& q) {
-  return User{.id = q.int_at(0),
-              .email = q.text_at(1),
-              .password_hash = q.text_at(2),
-              .created_at = timestamp_from_db(q.int_at(3))};
-}
-
-Result<std::optional<User>> one_user(Query& q) {
-  auto row = q.step();
-  if (!row) return fail(std::move(row.error()));
-  if (!*row) return std::optional<User>{};
-  return user_from_row(q);
-}
-
-}  // namespace
 
 Result<User> SqliteStore::insert_user(std::string_view email, std::string_view password_hash) {
   Lock lock(mu_);
@@ -103,7 +72,7 @@ Result<User> SqliteStore::insert_user(std::string_view email, std::string_view p
   q->bind_text(1, email).bind_text(2, password_hash).bind_int(3, to_db(user.created_at));
   if (auto done = q->run(); !done) {
     if (q->violated_unique("users.email")) {
-      return fail(Error::conflict("email", "a user with this e-mail already exists"));
+      return fail(email_taken());
     }
     return fail(std::move(done.error()));
   }
@@ -113,32 +82,25 @@ Result<User> SqliteStore::insert_user(std::string_view email, std::string_view p
 
 Result<std::vector<User>> SqliteStore::load_users() {
   Lock lock(mu_);
-  auto q = db_.query(std::string(kUserColumns) + " ORDER BY id");
+  auto q = db_.query(select(kUserColumns, "FROM users ORDER BY id"));
   if (!q) return fail(std::move(q.error()));
-  std::vector<User> users;
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) break;
-    users.push_back(user_from_row(*q));
-  }
-  return users;
+  return all_rows<User>(*q, user_from<SqliteRow>);
 }
 
 Result<std::optional<User>> SqliteStore::find_user_by_email(std::string_view email) {
   Lock lock(mu_);
-  auto q = db_.query(std::string(kUserColumns) + " WHERE email = ?1");  // column is NOCASE
+  auto q = db_.query(select(kUserColumns, "FROM users WHERE email = ?1"));  // column is NOCASE
   if (!q) return fail(std::move(q.error()));
   q->bind_text(1, email);
-  return one_user(*q);
+  return one_row<User>(*q, user_from<SqliteRow>);
 }
 
 Result<std::optional<User>> SqliteStore::find_user(std::int64_t id) {
   Lock lock(mu_);
-  auto q = db_.query(std::string(kUserColumns) + " WHERE id = ?1");
+  auto q = db_.query(select(kUserColumns, "FROM users WHERE id = ?1"));
   if (!q) return fail(std::move(q.error()));
   q->bind_int(1, id);
-  return one_user(*q);
+  return one_row<User>(*q, user_from<SqliteRow>);
 }
 
 Result<void> SqliteStore::update_user_password(std::int64_t id, std::string_view password_hash,
@@ -170,7 +132,7 @@ Result<void> SqliteStore::update_user_email(std::int64_t id, std::string_view em
   q->bind_int(1, id).bind_text(2, email);
   if (auto done = q->run(); !done) {
     if (q->violated_unique("users.email")) {
-      return fail(Error::conflict("email", "a user with this e-mail already exists"));
+      return fail(email_taken());
     }
     return fail(std::move(done.error()));
   }
@@ -193,9 +155,7 @@ Result<void> SqliteStore::insert_session(const StoredSession& session) {
   auto user = exists("SELECT 1 FROM users WHERE id = ?1", session.user_id);
   if (!user) return fail(std::move(user.error()));
   if (!*user) {
-    Error error = user_not_found(session.user_id);
-    error.field = "user_id";
-    return fail(std::move(error));
+    return fail(session_user_not_found(session.user_id));
   }
   auto q = db_.query(
       "INSERT INTO sessions (id_hash, user_id, csrf_token, created_at, expires_at)"
@@ -208,7 +168,7 @@ Result<void> SqliteStore::insert_session(const StoredSession& session) {
       .bind_int(5, to_db(session.expires_at));
   if (auto done = q->run(); !done) {
     if (q->violated_unique("sessions.id_hash")) {
-      return fail(Error::conflict("id_hash", "a session with this id already exists"));
+      return fail(session_id_taken());
     }
     return fail(std::move(done.error()));
   }
@@ -217,18 +177,11 @@ Result<void> SqliteStore::insert_session(const StoredSession& session) {
 
 Result<std::optional<StoredSession>> SqliteStore::find_session(std::string_view id_hash) {
   Lock lock(mu_);
-  auto q = db_.query(
-      "SELECT user_id, csrf_token, created_at, expires_at FROM sessions WHERE id_hash = ?1");
+  auto q = db_.query(select(kSessionColumns, "FROM sessions WHERE id_hash = ?1"));
   if (!q) return fail(std::move(q.error()));
   q->bind_text(1, id_hash);
-  auto row = q->step();
-  if (!row) return fail(std::move(row.error()));
-  if (!*row) return std::optional<StoredSession>{};
-  return StoredSession{.id_hash = std::string(id_hash),
-                       .user_id = q->int_at(0),
-                       .csrf_token = q->text_at(1),
-                       .created_at = timestamp_from_db(q->int_at(2)),
-                       .expires_at = timestamp_from_db(q->int_at(3))};
+  return one_row<StoredSession>(*q,
+                                [id_hash](const SqliteRow& r) { return session_from(r, id_hash); });
 }
 
 Result<void> SqliteStore::delete_session(std::string_view id_hash) {
@@ -250,16 +203,9 @@ Result<std::int64_t> SqliteStore::purge_sessions(Timestamp expired_before) {
 
 Result<std::vector<Setting>> SqliteStore::load_settings() {
   Lock lock(mu_);
-  auto q = db_.query("SELECT key, value FROM settings ORDER BY key");
+  auto q = db_.query(select(kSettingColumns, "FROM settings ORDER BY key"));
   if (!q) return fail(std::move(q.error()));
-  std::vector<Setting> settings;
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) break;
-    settings.push_back(Setting{.key = q->text_at(0), .value = q->text_at(1)});
-  }
-  return settings;
+  return all_rows<Setting>(*q, setting_from<SqliteRow>);
 }
 
 Result<void> SqliteStore::save_setting(std::string_view key, std::string_view value) {

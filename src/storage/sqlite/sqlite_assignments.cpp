@@ -7,13 +7,15 @@
 #include <limits>
 #include <unordered_set>
 
+#include "storage/contract_errors.h"
 #include "storage/sqlite/sqlite_store_private.h"
+#include "storage/stored_rows.h"
 #include "storage/stored_values.h"
 
 namespace sequencial::sqlite {
 namespace {
 
-using namespace stored;  // row values and the contract's errors (stored_values.h)
+using namespace stored;  // values, rows and the contract's errors (stored_*.h, contract_errors.h)
 
 }  // namespace
 
@@ -172,8 +174,7 @@ Result<Assignment> SqliteStore::claim_assignment(const Assignment& a) {
     auto row = q->step();
     if (!row) return fail(std::move(row.error()));
     if (!*row) {
-      return fail(Error::not_found("central " + std::to_string(a.central_id) + " or link " +
-                                   std::to_string(a.link_id) + " not found"));
+      return fail(assignment_target_not_found(a.central_id, a.link_id));
     }
     stored.link_id = q->int_at(0);
     stored.last_seen = timestamp_from_db(q->int_at(1));

@@ -9,15 +9,17 @@
 #include <string>
 #include <utility>
 
+#include "storage/contract_errors.h"
 #include "storage/rollups.h"
 #include "storage/sqlite/sqlite_store_private.h"
+#include "storage/stored_rows.h"
 #include "storage/stored_text.h"
 #include "storage/stored_values.h"
 
 namespace sequencial::sqlite {
 namespace {
 
-using namespace stored;  // row values and the contract's errors (stored_values.h)
+using namespace stored;  // values, rows and the contract's errors (stored_*.h, contract_errors.h)
 
 // A failure of the click batch: kUnavailable when the file refuses writes
 // for now (the click writer spools and retries), else as it came (the

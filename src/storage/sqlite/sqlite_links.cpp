@@ -8,14 +8,16 @@
 #include <utility>
 
 #include "core/validation.h"
+#include "storage/contract_errors.h"
 #include "storage/schedule_codec.h"
 #include "storage/sqlite/sqlite_store_private.h"
+#include "storage/stored_rows.h"
 #include "storage/stored_values.h"
 
 namespace sequencial::sqlite {
 namespace {
 
-using namespace stored;  // row values and the contract's errors (stored_values.h)
+using namespace stored;  // values, rows and the contract's errors (stored_*.h, contract_errors.h)
 
 // Binds ?1..?9 to the editable fields of a link (everything but id and created_at).
 void bind_link_fields(Query& q, const Link& link) {
@@ -119,9 +121,7 @@ Result<void> SqliteStore::delete_link(LinkId id) {
     auto row = anchor->step();
     if (!row) return fail(std::move(row.error()));
     if (*row) {
-      return fail(Error::conflict("id", "link is the anchor of central " +
-                                            std::to_string(anchor->int_at(0)) +
-                                            "; delete the central first"));
+      return fail(link_is_anchor(std::to_string(anchor->int_at(0))));
     }
   }
   // Memberships and assignments go with the link (ON DELETE CASCADE).
@@ -170,8 +170,7 @@ Result<std::vector<Central>> SqliteStore::load_centrals() {
       const std::string when = q->text_at(3);
       auto when_closed = when_closed_from_name(when);
       if (!when_closed) {
-        return fail(Error::internal("central " + std::to_string(central.id) +
-                                    " has an unknown when_closed \"" + when + "\""));
+        return fail(unknown_central_value(central.id, "when_closed", when));
       }
       central.when_closed = *when_closed;
       central.cursor = u64_from_db(q->int_at(4));
@@ -179,8 +178,7 @@ Result<std::vector<Central>> SqliteStore::load_centrals() {
       const std::string mode = q->text_at(6);
       auto parsed_mode = central_mode_from_name(mode);
       if (!parsed_mode) {
-        return fail(Error::internal("central " + std::to_string(central.id) +
-                                    " has an unknown mode \"" + mode + "\""));
+        return fail(unknown_central_value(central.id, "mode", mode));
       }
       central.mode = *parsed_mode;
       central.title = q->text_at(7);
@@ -227,20 +225,17 @@ Result<void> SqliteStore::check_references(const Central& central) {
   auto anchor = exists("SELECT 1 FROM links WHERE id = ?1", central.anchor_id);
   if (!anchor) return fail(std::move(anchor.error()));
   if (!*anchor) {
-    return fail({ErrorCode::kUnprocessable,
-                 "anchor link " + std::to_string(central.anchor_id) + " does not exist", "anchor"});
+    return fail(anchor_link_missing(central.anchor_id));
   }
   std::unordered_set<LinkId> seen;
   for (const Member& member : central.members) {
     if (!seen.insert(member.link_id).second) {
-      return fail(Error::invalid(
-          "members", "link " + std::to_string(member.link_id) + " appears twice in the members"));
+      return fail(member_listed_twice(member.link_id));
     }
     auto found = exists("SELECT 1 FROM links WHERE id = ?1", member.link_id);
     if (!found) return fail(std::move(found.error()));
     if (!*found) {
-      return fail({ErrorCode::kUnprocessable,
-                   "member link " + std::to_string(member.link_id) + " does not exist", "members"});
+      return fail(member_link_missing(member.link_id));
     }
   }
   return {};
