@@ -36,33 +36,15 @@ Result<std::optional<std::uint64_t>> PgStore::next_rotation_ticket(CentralId cen
 
 // ---- assignments (atendimento fixo) ----
 
-namespace {
-
-std::vector<Assignment> assignments_from(const PgResult& r) {
-  std::vector<Assignment> assignments;
-  assignments.reserve(static_cast<std::size_t>(r.rows()));
-  for (int i = 0; i < r.rows(); ++i) {
-    assignments.push_back(
-        {.central_id = r.int_at(i, 0),
-         .visitor = {.hi = u64_from_db(r.int_at(i, 1)), .lo = u64_from_db(r.int_at(i, 2))},
-         .link_id = r.int_at(i, 3),
-         .last_seen = timestamp_from_db(r.int_at(i, 4))});
-  }
-  return assignments;
-}
-
-}  // namespace
-
 Result<std::vector<Assignment>> PgStore::load_assignments(Timestamp seen_since) {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
   auto r = (*conn)->exec_prepared(
       "load_assignments",
-      "SELECT central_id, visitor_hi, visitor_lo, link_id, last_seen FROM assignments"
-      " WHERE last_seen >= $1 ORDER BY last_seen",
+      select(kAssignmentColumns, "FROM assignments WHERE last_seen >= $1 ORDER BY last_seen"),
       one(to_db(seen_since)));
   if (!r) return fail(std::move(r.error()));
-  return assignments_from(*r);
+  return all_rows<Assignment>(*r, assignment_from<PgRow>);
 }
 
 Result<std::vector<Assignment>> PgStore::load_recent_assignments(Timestamp seen_since,
@@ -75,12 +57,12 @@ Result<std::vector<Assignment>> PgStore::load_recent_assignments(Timestamp seen_
           std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
   auto r = (*conn)->exec_prepared(
       "load_recent_assignments",
-      "SELECT central_id, visitor_hi, visitor_lo, link_id, last_seen FROM"
-      " (SELECT * FROM assignments WHERE last_seen >= $1 ORDER BY last_seen DESC LIMIT $2) AS r"
-      " ORDER BY last_seen",
+      select(kAssignmentColumns,
+             "FROM (SELECT * FROM assignments WHERE last_seen >= $1 ORDER BY last_seen DESC"
+             " LIMIT $2) AS r ORDER BY last_seen"),
       params);
   if (!r) return fail(std::move(r.error()));
-  return assignments_from(*r);
+  return all_rows<Assignment>(*r, assignment_from<PgRow>);
 }
 
 Result<void> PgStore::save_assignments(std::span<const Assignment> batch) {

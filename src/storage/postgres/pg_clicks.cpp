@@ -189,12 +189,7 @@ Result<std::vector<RollupRow>> PgStore::load_rollups(StatsScope scope, std::int6
                                         " GROUP BY key ORDER BY sum(count) DESC, key",
                                         params);
   if (!r) return fail(std::move(r.error()));
-  std::vector<RollupRow> rows;
-  rows.reserve(static_cast<std::size_t>(r->rows()));
-  for (int i = 0; i < r->rows(); ++i) {
-    rows.push_back({r->int_at(i, 0), std::string(r->text_at(i, 1)), r->int_at(i, 2)});
-  }
-  return rows;
+  return all_rows<RollupRow>(*r, rollup_row_from<PgRow>);
 }
 
 Result<std::vector<ClickRecord>> PgStore::load_clicks(LinkId link_id, Timestamp from, Timestamp to,
@@ -205,41 +200,12 @@ Result<std::vector<ClickRecord>> PgStore::load_clicks(LinkId link_id, Timestamp 
   params.add(link_id).add(to_db(from)).add(to_db(to)).add(static_cast<std::int64_t>(limit));
   auto r = (*conn)->exec_prepared(
       "load_clicks",
-      "SELECT at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo, new_visitor,"
-      " outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign, utm_term,"
-      " utm_content, gclid, fbclid, source, ref FROM clicks"
-      " WHERE (link_id = $1 OR (entry_link_id = $1 AND entry_link_id <> link_id)) AND at >= $2 AND "
-      "at < $3"
-      " ORDER BY at, id LIMIT $4",
+      select(kClickColumns,
+             "FROM clicks WHERE (link_id = $1 OR (entry_link_id = $1 AND"
+             " entry_link_id <> link_id)) AND at >= $2 AND at < $3 ORDER BY at, id LIMIT $4"),
       params);
   if (!r) return fail(std::move(r.error()));
-  std::vector<ClickRecord> out;
-  out.reserve(static_cast<std::size_t>(r->rows()));
-  for (int i = 0; i < r->rows(); ++i) {
-    ClickRecord k;
-    k.at = timestamp_from_db(r->int_at(i, 0));
-    k.kind = r->int_at(i, 1) == 1 ? ClickKind::kPreview : ClickKind::kClick;
-    k.central_id = r->int_at(i, 2);
-    k.entry_link_id = r->int_at(i, 3);
-    k.link_id = r->int_at(i, 4);
-    k.visitor = {u64_from_db(r->int_at(i, 5)), u64_from_db(r->int_at(i, 6))};
-    k.new_visitor = r->bool_at(i, 7);
-    k.outcome = r->text_at(i, 8);
-    k.device = r->text_at(i, 9);
-    k.browser = r->text_at(i, 10);
-    k.referrer = r->text_at(i, 11);
-    k.utm_source = r->text_at(i, 12);
-    k.utm_medium = r->text_at(i, 13);
-    k.utm_campaign = r->text_at(i, 14);
-    k.utm_term = r->text_at(i, 15);
-    k.utm_content = r->text_at(i, 16);
-    k.gclid = r->bool_at(i, 17);
-    k.fbclid = r->bool_at(i, 18);
-    k.source = r->int_at(i, 19) == 1 ? ClickSource::kQr : ClickSource::kLink;
-    k.ref = r->text_at(i, 20);
-    out.push_back(std::move(k));
-  }
-  return out;
+  return all_rows<ClickRecord>(*r, click_from<PgRow>);
 }
 
 Result<void> PgStore::reset_link_stats(LinkId link_id) {

@@ -107,27 +107,10 @@ Result<void> write_members(Connection& c, const Central& central) {
 Result<std::vector<Link>> PgStore::load_links() {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
-  auto r = (*conn)->exec_prepared(
-      "load_links",
-      "SELECT id, slug, phone, message, label, active, preview_title, preview_description,"
-      " preview_image, created_at FROM links ORDER BY id",
-      Params());
+  auto r = (*conn)->exec_prepared("load_links", select(kLinkColumns, "FROM links ORDER BY id"),
+                                  Params());
   if (!r) return fail(std::move(r.error()));
-  std::vector<Link> links(static_cast<std::size_t>(r->rows()));
-  for (int i = 0; i < r->rows(); ++i) {
-    Link& link = links[static_cast<std::size_t>(i)];
-    link.id = r->int_at(i, 0);
-    link.slug = r->text_at(i, 1);
-    link.phone = r->text_at(i, 2);
-    link.message = r->text_at(i, 3);
-    link.label = r->text_at(i, 4);
-    link.active = r->bool_at(i, 5);
-    link.preview_title = r->text_at(i, 6);
-    link.preview_description = r->text_at(i, 7);
-    link.preview_image = r->text_at(i, 8);
-    link.created_at = timestamp_from_db(r->int_at(i, 9));
-  }
-  return links;
+  return all_rows<Link>(*r, link_from<PgRow>);
 }
 
 Result<Link> PgStore::insert_link(const Link& link) {
@@ -213,62 +196,25 @@ Result<std::vector<Central>> PgStore::load_centrals() {
 
   std::vector<Central> centrals;
   std::unordered_map<CentralId, std::size_t> index;
-  auto r = c.exec_prepared(
-      "load_centrals",
-      "SELECT id, anchor_id, fixed, when_closed, cursor, created_at, mode, title, shuffle"
-      " FROM centrals ORDER BY id",
-      Params());
+  auto r = c.exec_prepared("load_centrals", select(kCentralColumns, "FROM centrals ORDER BY id"),
+                           Params());
   if (!r) return fail(std::move(r.error()));
   for (int i = 0; i < r->rows(); ++i) {
-    Central& central = centrals.emplace_back();
-    central.id = r->int_at(i, 0);
-    central.anchor_id = r->int_at(i, 1);
-    central.fixed = r->bool_at(i, 2);
-    const std::string_view when = r->text_at(i, 3);
-    auto when_closed = when_closed_from_name(when);
-    if (!when_closed) {
-      return fail(unknown_central_value(central.id, "when_closed", when));
-    }
-    central.when_closed = *when_closed;
-    central.cursor = u64_from_db(r->int_at(i, 4));
-    central.created_at = timestamp_from_db(r->int_at(i, 5));
-    const std::string_view mode = r->text_at(i, 6);
-    auto parsed_mode = central_mode_from_name(mode);
-    if (!parsed_mode) {
-      return fail(unknown_central_value(central.id, "mode", mode));
-    }
-    central.mode = *parsed_mode;
-    central.title = std::string(r->text_at(i, 7));
-    central.shuffle = r->bool_at(i, 8);
-    index.emplace(central.id, centrals.size() - 1);
+    auto central = central_from(PgRow(*r, i));
+    if (!central) return fail(std::move(central.error()));
+    centrals.push_back(std::move(*central));
+    index.emplace(centrals.back().id, centrals.size() - 1);
   }
-  auto m = c.exec_prepared("load_members",
-                           "SELECT central_id, link_id, weight, hours, title, description,"
-                           " photo_url, regions FROM central_members"
-                           " ORDER BY central_id, position",
-                           Params());
+  auto m = c.exec_prepared(
+      "load_members", select(kMemberColumns, "FROM central_members ORDER BY central_id, position"),
+      Params());
   if (!m) return fail(std::move(m.error()));
   for (int i = 0; i < m->rows(); ++i) {
     auto owner = index.find(m->int_at(i, 0));
     if (owner == index.end()) continue;  // impossible with foreign keys
-    Member member;
-    member.link_id = m->int_at(i, 1);
-    member.weight = static_cast<int>(m->int_at(i, 2));
-    if (!m->null_at(i, 3)) {
-      auto hours = storage::decode_schedule(m->text_at(i, 3));
-      if (!hours) {
-        Error error = std::move(hours.error());
-        error.message = "central " + std::to_string(owner->first) + ", member link " +
-                        std::to_string(member.link_id) + ": " + error.message;
-        return fail(std::move(error));
-      }
-      member.hours = std::move(*hours);
-    }
-    member.title = std::string(m->text_at(i, 4));
-    member.description = std::string(m->text_at(i, 5));
-    member.photo_url = std::string(m->text_at(i, 6));
-    member.regions = storage::decode_regions(m->text_at(i, 7));
-    centrals[owner->second].members.push_back(std::move(member));
+    auto member = member_from(PgRow(*m, i));
+    if (!member) return fail(std::move(member.error()));
+    centrals[owner->second].members.push_back(std::move(*member));
   }
   if (auto done = tx->commit(); !done) return fail(std::move(done.error()));
   return centrals;

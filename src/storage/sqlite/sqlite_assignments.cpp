@@ -24,48 +24,26 @@ using namespace stored;  // values, rows and the contract's errors (stored_*.h, 
 Result<std::vector<Assignment>> SqliteStore::load_assignments(Timestamp seen_since) {
   Lock lock(mu_);
   auto q = db_.query(
-      "SELECT central_id, visitor_hi, visitor_lo, link_id, last_seen FROM assignments"
-      " WHERE last_seen >= ?1 ORDER BY last_seen");
+      select(kAssignmentColumns, "FROM assignments WHERE last_seen >= ?1 ORDER BY last_seen"));
   if (!q) return fail(std::move(q.error()));
   q->bind_int(1, to_db(seen_since));
-  std::vector<Assignment> assignments;
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) break;
-    assignments.push_back(
-        {.central_id = q->int_at(0),
-         .visitor = {.hi = u64_from_db(q->int_at(1)), .lo = u64_from_db(q->int_at(2))},
-         .link_id = q->int_at(3),
-         .last_seen = timestamp_from_db(q->int_at(4))});
-  }
-  return assignments;
+  return all_rows<Assignment>(*q, assignment_from<SqliteRow>);
 }
 
 Result<std::vector<Assignment>> SqliteStore::load_recent_assignments(Timestamp seen_since,
                                                                      std::size_t limit) {
   Lock lock(mu_);
   auto q = db_.query(
-      "SELECT central_id, visitor_hi, visitor_lo, link_id, last_seen FROM"
-      " (SELECT * FROM assignments WHERE last_seen >= ?1 ORDER BY last_seen DESC LIMIT ?2)"
-      " ORDER BY last_seen");
+      select(kAssignmentColumns,
+             "FROM (SELECT * FROM assignments WHERE last_seen >= ?1 ORDER BY last_seen DESC"
+             " LIMIT ?2) ORDER BY last_seen"));
   if (!q) return fail(std::move(q.error()));
   q->bind_int(1, to_db(seen_since))
       .bind_int(2, static_cast<std::int64_t>(
                        std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
   std::vector<Assignment> assignments;
   assignments.reserve(std::min<std::size_t>(limit, 1U << 20));
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) break;
-    assignments.push_back(
-        {.central_id = q->int_at(0),
-         .visitor = {.hi = u64_from_db(q->int_at(1)), .lo = u64_from_db(q->int_at(2))},
-         .link_id = q->int_at(3),
-         .last_seen = timestamp_from_db(q->int_at(4))});
-  }
-  return assignments;
+  return all_rows<Assignment>(*q, assignment_from<SqliteRow>, std::move(assignments));
 }
 
 Result<void> SqliteStore::save_assignments(std::span<const Assignment> batch) {

@@ -145,60 +145,22 @@ Result<std::vector<RollupRow>> SqliteStore::load_rollups(StatsScope scope, std::
       .bind_text(3, dimension)
       .bind_int(4, from_hour)
       .bind_int(5, to_hour);
-  std::vector<RollupRow> rows;
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) break;
-    rows.push_back({q->int_at(0), q->text_at(1), q->int_at(2)});
-  }
-  return rows;
+  return all_rows<RollupRow>(*q, rollup_row_from<SqliteRow>);
 }
 
 Result<std::vector<ClickRecord>> SqliteStore::load_clicks(LinkId link_id, Timestamp from,
                                                           Timestamp to, std::size_t limit) {
   Lock lock(mu_);
-  auto q = db_.query(
-      "SELECT at, kind, central_id, entry_link_id, link_id, visitor_hi, visitor_lo, new_visitor,"
-      " outcome, device, browser, referrer, utm_source, utm_medium, utm_campaign, utm_term,"
-      " utm_content, gclid, fbclid, source, ref FROM clicks"
-      " WHERE (link_id = ?1 OR (entry_link_id = ?1 AND entry_link_id <> link_id)) AND at >= ?2 AND "
-      "at < ?3"
-      " ORDER BY at, id LIMIT ?4");
+  auto q = db_.query(select(kClickColumns,
+                            "FROM clicks WHERE (link_id = ?1 OR (entry_link_id = ?1 AND"
+                            " entry_link_id <> link_id)) AND at >= ?2 AND at < ?3"
+                            " ORDER BY at, id LIMIT ?4"));
   if (!q) return fail(std::move(q.error()));
   q->bind_int(1, link_id)
       .bind_int(2, to_db(from))
       .bind_int(3, to_db(to))
       .bind_int(4, static_cast<std::int64_t>(limit));
-  std::vector<ClickRecord> out;
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) break;
-    ClickRecord c;
-    c.at = timestamp_from_db(q->int_at(0));
-    c.kind = q->int_at(1) == 1 ? ClickKind::kPreview : ClickKind::kClick;
-    c.central_id = q->int_at(2);
-    c.entry_link_id = q->int_at(3);
-    c.link_id = q->int_at(4);
-    c.visitor = {u64_from_db(q->int_at(5)), u64_from_db(q->int_at(6))};
-    c.new_visitor = q->int_at(7) != 0;
-    c.outcome = q->text_at(8);
-    c.device = q->text_at(9);
-    c.browser = q->text_at(10);
-    c.referrer = q->text_at(11);
-    c.utm_source = q->text_at(12);
-    c.utm_medium = q->text_at(13);
-    c.utm_campaign = q->text_at(14);
-    c.utm_term = q->text_at(15);
-    c.utm_content = q->text_at(16);
-    c.gclid = q->int_at(17) != 0;
-    c.fbclid = q->int_at(18) != 0;
-    c.source = q->int_at(19) == 1 ? ClickSource::kQr : ClickSource::kLink;
-    c.ref = q->text_at(20);
-    out.push_back(std::move(c));
-  }
-  return out;
+  return all_rows<ClickRecord>(*q, click_from<SqliteRow>);
 }
 
 Result<void> SqliteStore::reset_link_stats(LinkId link_id) {

@@ -38,9 +38,7 @@ void bind_link_fields(Query& q, const Link& link) {
 
 Result<std::vector<Link>> SqliteStore::load_links() {
   Lock lock(mu_);
-  auto q = db_.query(
-      "SELECT id, slug, phone, message, label, active, preview_title, preview_description,"
-      " preview_image, created_at FROM links ORDER BY id");
+  auto q = db_.query(select(kLinkColumns, "FROM links ORDER BY id"));
   if (!q) return fail(std::move(q.error()));
   std::vector<Link> links;
   {
@@ -52,26 +50,12 @@ Result<std::vector<Link>> SqliteStore::load_links() {
     if (!row) return fail(std::move(row.error()));
     if (*row) links.reserve(static_cast<std::size_t>(count->int_at(0)));
   }
-  while (true) {
-    auto row = q->step();
-    if (!row) return fail(std::move(row.error()));
-    if (!*row) break;
-    Link& link = links.emplace_back();
-    link.id = q->int_at(0);
-    link.slug = q->text_at(1);
-    link.phone = q->text_at(2);
-    link.message = q->text_at(3);
-    link.label = q->text_at(4);
-    link.active = q->int_at(5) != 0;
-    link.preview_title = q->text_at(6);
-    link.preview_description = q->text_at(7);
-    link.preview_image = q->text_at(8);
-    link.created_at = timestamp_from_db(q->int_at(9));
-  }
+  auto loaded = all_rows<Link>(*q, link_from<SqliteRow>, std::move(links));
+  if (!loaded) return loaded;
   // The scan filled the page cache with the links table, which the
   // redirect path never reads again: give that memory back.
   if (auto ok = db_.exec("PRAGMA shrink_memory"); !ok) return fail(std::move(ok.error()));
-  return links;
+  return loaded;
 }
 
 Result<Link> SqliteStore::insert_link(const Link& link) {
@@ -155,41 +139,21 @@ Result<std::vector<Central>> SqliteStore::load_centrals() {
   std::vector<Central> centrals;
   std::unordered_map<CentralId, std::size_t> index;
   {
-    auto q = db_.query(
-        "SELECT id, anchor_id, fixed, when_closed, cursor, created_at, mode, title, shuffle"
-        " FROM centrals ORDER BY id");
+    auto q = db_.query(select(kCentralColumns, "FROM centrals ORDER BY id"));
     if (!q) return fail(std::move(q.error()));
     while (true) {
       auto row = q->step();
       if (!row) return fail(std::move(row.error()));
       if (!*row) break;
-      Central& central = centrals.emplace_back();
-      central.id = q->int_at(0);
-      central.anchor_id = q->int_at(1);
-      central.fixed = q->int_at(2) != 0;
-      const std::string when = q->text_at(3);
-      auto when_closed = when_closed_from_name(when);
-      if (!when_closed) {
-        return fail(unknown_central_value(central.id, "when_closed", when));
-      }
-      central.when_closed = *when_closed;
-      central.cursor = u64_from_db(q->int_at(4));
-      central.created_at = timestamp_from_db(q->int_at(5));
-      const std::string mode = q->text_at(6);
-      auto parsed_mode = central_mode_from_name(mode);
-      if (!parsed_mode) {
-        return fail(unknown_central_value(central.id, "mode", mode));
-      }
-      central.mode = *parsed_mode;
-      central.title = q->text_at(7);
-      central.shuffle = q->int_at(8) != 0;
-      index.emplace(central.id, centrals.size() - 1);
+      auto central = central_from(SqliteRow(*q));
+      if (!central) return fail(std::move(central.error()));
+      centrals.push_back(std::move(*central));
+      index.emplace(centrals.back().id, centrals.size() - 1);
     }
   }
   {
-    auto q = db_.query(
-        "SELECT central_id, link_id, weight, hours, title, description, photo_url, regions"
-        " FROM central_members ORDER BY central_id, position");
+    auto q =
+        db_.query(select(kMemberColumns, "FROM central_members ORDER BY central_id, position"));
     if (!q) return fail(std::move(q.error()));
     while (true) {
       auto row = q->step();
@@ -197,24 +161,9 @@ Result<std::vector<Central>> SqliteStore::load_centrals() {
       if (!*row) break;
       auto owner = index.find(q->int_at(0));
       if (owner == index.end()) continue;  // impossible with foreign keys on
-      Member member;
-      member.link_id = q->int_at(1);
-      member.weight = static_cast<int>(q->int_at(2));
-      if (!q->null_at(3)) {
-        auto hours = storage::decode_schedule(q->text_at(3));
-        if (!hours) {
-          Error error = std::move(hours.error());
-          error.message = "central " + std::to_string(owner->first) + ", member link " +
-                          std::to_string(member.link_id) + ": " + error.message;
-          return fail(std::move(error));
-        }
-        member.hours = std::move(*hours);
-      }
-      member.title = q->text_at(4);
-      member.description = q->text_at(5);
-      member.photo_url = q->text_at(6);
-      member.regions = storage::decode_regions(q->text_at(7));
-      centrals[owner->second].members.push_back(std::move(member));
+      auto member = member_from(SqliteRow(*q));
+      if (!member) return fail(std::move(member.error()));
+      centrals[owner->second].members.push_back(std::move(*member));
     }
   }
   if (auto done = tx->commit(); !done) return fail(std::move(done.error()));
