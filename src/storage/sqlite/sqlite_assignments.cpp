@@ -17,6 +17,15 @@ namespace {
 
 using namespace stored;  // values, rows and the contract's errors (stored_*.h, contract_errors.h)
 
+// Binds ?1..?5 to an assignment, in kAssignmentColumns order.
+void bind_assignment(Query& q, const Assignment& a) {
+  q.bind_int(1, a.central_id)
+      .bind_int(2, to_db(a.visitor.hi))
+      .bind_int(3, to_db(a.visitor.lo))
+      .bind_int(4, a.link_id)
+      .bind_int(5, to_db(a.last_seen));
+}
+
 }  // namespace
 
 // ---- assignments (atendimento fixo) ----
@@ -80,11 +89,7 @@ Result<void> SqliteStore::save_assignments(std::span<const Assignment> batch) {
         " SET link_id = excluded.link_id, last_seen = excluded.last_seen"
         " WHERE excluded.last_seen >= assignments.last_seen");
     if (!q) return fail(std::move(q.error()));
-    q->bind_int(1, a.central_id)
-        .bind_int(2, to_db(a.visitor.hi))
-        .bind_int(3, to_db(a.visitor.lo))
-        .bind_int(4, a.link_id)
-        .bind_int(5, to_db(a.last_seen));
+    bind_assignment(*q, a);
     if (auto done = q->run(); !done) return fail(std::move(done.error()));
   }
   return tx->commit();
@@ -135,11 +140,7 @@ Result<Assignment> SqliteStore::claim_assignment(const Assignment& a) {
         "   AND EXISTS (SELECT 1 FROM links WHERE id = ?4)"
         " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING");
     if (!q) return fail(std::move(q.error()));
-    q->bind_int(1, a.central_id)
-        .bind_int(2, to_db(a.visitor.hi))
-        .bind_int(3, to_db(a.visitor.lo))
-        .bind_int(4, a.link_id)
-        .bind_int(5, to_db(a.last_seen));
+    bind_assignment(*q, a);
     if (auto done = q->run(); !done) return fail(std::move(done.error()));
   }
   Assignment stored = a;
