@@ -1,7 +1,8 @@
 // The errors the storage contract (link_store.h, account_store.h,
-// assignment_store.h) names for missing or clashing rows, written once for
-// both backends (sqlite/, postgres/): the same case fails with the same code,
-// field and message whichever database is behind.
+// assignment_store.h) names for missing or clashing rows, and the check of a
+// central's links, written once for both backends (sqlite/, postgres/): the
+// same case fails with the same code, field and message whichever database
+// is behind.
 //
 // Thread-safety: pure functions.
 #pragma once
@@ -9,6 +10,7 @@
 #include <cstdint>
 #include <string>
 #include <string_view>
+#include <unordered_set>
 
 #include "core/error.h"
 #include "core/model.h"
@@ -34,8 +36,8 @@ inline Error anchor_taken() {
 // delete_link of a link that anchors `central` (its id, or "(new)" when a
 // central made it its anchor during the delete).
 inline Error link_is_anchor(std::string_view central) {
-  return Error::conflict("id", "link is the anchor of central " + std::string(central) +
-                                   "; delete the central first");
+  return Error::conflict(
+      "id", "link is the anchor of central " + std::string(central) + "; delete the central first");
 }
 // A central's anchor or member link that does not exist, or a member listed twice.
 inline Error anchor_link_missing(LinkId id) {
@@ -74,6 +76,24 @@ inline Error unknown_central_value(CentralId central, std::string_view column,
                                    std::string_view value) {
   return Error::internal("central " + std::to_string(central) + " has an unknown " +
                          std::string(column) + " \"" + std::string(value) + "\"");
+}
+
+// What insert_central and update_central check before writing: the anchor
+// exists, then each member in order is listed once and exists.
+// `link_exists(LinkId)` returns Result<bool> (the backend's look-up).
+template <class LinkExists>
+Result<void> check_central_links(const Central& central, LinkExists link_exists) {
+  auto anchor = link_exists(central.anchor_id);
+  if (!anchor) return fail(std::move(anchor.error()));
+  if (!*anchor) return fail(anchor_link_missing(central.anchor_id));
+  std::unordered_set<LinkId> seen;
+  for (const Member& member : central.members) {
+    if (!seen.insert(member.link_id).second) return fail(member_listed_twice(member.link_id));
+    auto found = link_exists(member.link_id);
+    if (!found) return fail(std::move(found.error()));
+    if (!*found) return fail(member_link_missing(member.link_id));
+  }
+  return {};
 }
 
 }  // namespace sequencial::stored

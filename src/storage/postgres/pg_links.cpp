@@ -44,19 +44,8 @@ Result<void> check_references(Connection& c, const Central& central) {
   if (!r) return fail(std::move(r.error()));
   std::unordered_set<LinkId> existing;
   for (int i = 0; i < r->rows(); ++i) existing.insert(r->int_at(i, 0));
-  if (!existing.contains(central.anchor_id)) {
-    return fail(anchor_link_missing(central.anchor_id));
-  }
-  std::unordered_set<LinkId> seen;
-  for (const Member& member : central.members) {
-    if (!seen.insert(member.link_id).second) {
-      return fail(member_listed_twice(member.link_id));
-    }
-    if (!existing.contains(member.link_id)) {
-      return fail(member_link_missing(member.link_id));
-    }
-  }
-  return {};
+  return check_central_links(
+      central, [&existing](LinkId id) -> Result<bool> { return existing.contains(id); });
 }
 
 Result<void> write_members(Connection& c, const Central& central) {

@@ -4,7 +4,6 @@
 
 #include <string>
 #include <unordered_map>
-#include <unordered_set>
 #include <utility>
 
 #include "core/validation.h"
@@ -171,23 +170,8 @@ Result<std::vector<Central>> SqliteStore::load_centrals() {
 }
 
 Result<void> SqliteStore::check_references(const Central& central) {
-  auto anchor = exists("SELECT 1 FROM links WHERE id = ?1", central.anchor_id);
-  if (!anchor) return fail(std::move(anchor.error()));
-  if (!*anchor) {
-    return fail(anchor_link_missing(central.anchor_id));
-  }
-  std::unordered_set<LinkId> seen;
-  for (const Member& member : central.members) {
-    if (!seen.insert(member.link_id).second) {
-      return fail(member_listed_twice(member.link_id));
-    }
-    auto found = exists("SELECT 1 FROM links WHERE id = ?1", member.link_id);
-    if (!found) return fail(std::move(found.error()));
-    if (!*found) {
-      return fail(member_link_missing(member.link_id));
-    }
-  }
-  return {};
+  return check_central_links(
+      central, [this](LinkId id) { return exists("SELECT 1 FROM links WHERE id = ?1", id); });
 }
 
 Result<void> SqliteStore::write_members(const Central& central) {
