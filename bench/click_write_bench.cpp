@@ -19,6 +19,7 @@
 #include <sstream>
 
 #include "clicks/click_pipeline.h"
+#include "storage/store.h"
 
 namespace sequencial::clicks {
 namespace {

@@ -588,7 +588,7 @@ std::pair<std::int64_t, std::int64_t> hours_of(std::pair<std::int64_t, std::int6
 // Just the Store::load_rollups calls a report makes (clicks, previews,
 // visitor, then the `by` dimension, or clicks per hour for day/hour),
 // without grouping by local time or JSON. Returns the rows fetched.
-std::size_t store_calls(Store& store, const Question& q,
+std::size_t store_calls(ClickStore& store, const Question& q,
                         std::pair<std::int64_t, std::int64_t> range) {
   const auto [from, to] = hours_of(range);
   std::size_t rows = 0;

@@ -16,7 +16,7 @@
 #include <string>
 #include <string_view>
 
-#include "storage/store.h"
+#include "storage/account_store.h"
 
 namespace sequencial::accounts {
 

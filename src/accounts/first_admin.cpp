@@ -5,8 +5,8 @@
 
 namespace sequencial::accounts {
 
-Result<CreatedUser> create_user(Store& store, std::string_view email, std::string_view password,
-                                PasswordCost cost) {
+Result<CreatedUser> create_user(AccountStore& store, std::string_view email,
+                                std::string_view password, PasswordCost cost) {
   if (auto ok = validate_email(email); !ok) return fail(ok.error());
   CreatedUser created;
   if (password.empty()) {
@@ -23,8 +23,8 @@ Result<CreatedUser> create_user(Store& store, std::string_view email, std::strin
   return created;
 }
 
-Result<std::string> set_password(Store& store, std::string_view email, std::string_view password,
-                                 PasswordCost cost) {
+Result<std::string> set_password(AccountStore& store, std::string_view email,
+                                 std::string_view password, PasswordCost cost) {
   if (auto ok = validate_email(email); !ok) return fail(ok.error());
   std::string generated;
   if (password.empty()) {
@@ -44,7 +44,7 @@ Result<std::string> set_password(Store& store, std::string_view email, std::stri
   return generated;
 }
 
-Result<std::optional<CreatedUser>> ensure_first_admin(Store& store, std::string_view email,
+Result<std::optional<CreatedUser>> ensure_first_admin(AccountStore& store, std::string_view email,
                                                       std::string_view password,
                                                       PasswordCost cost) {
   auto users = store.load_users();

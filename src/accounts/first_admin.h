@@ -10,7 +10,7 @@
 
 #include "accounts/password.h"
 #include "core/error.h"
-#include "storage/store.h"
+#include "storage/account_store.h"
 
 namespace sequencial::accounts {
 
@@ -21,18 +21,18 @@ struct CreatedUser {
 
 // Validates e-mail and password (generating one when `password` is empty),
 // hashes and stores the user. kConflict on "email" when it is taken.
-[[nodiscard]] Result<CreatedUser> create_user(Store& store, std::string_view email,
+[[nodiscard]] Result<CreatedUser> create_user(AccountStore& store, std::string_view email,
                                               std::string_view password, PasswordCost cost);
 
 // `sequencial user set-password`: gives the user with this e-mail (any
 // case) a new password (generated when `password` is empty) and ends all
 // their sessions. kNotFound on "email" for an unknown e-mail; kInvalid for a
 // bad e-mail or password. Returns the generated password ("" when given).
-[[nodiscard]] Result<std::string> set_password(Store& store, std::string_view email,
+[[nodiscard]] Result<std::string> set_password(AccountStore& store, std::string_view email,
                                                std::string_view password, PasswordCost cost);
 
 // Creates the first user when there is none; nullopt when users exist.
-[[nodiscard]] Result<std::optional<CreatedUser>> ensure_first_admin(Store& store,
+[[nodiscard]] Result<std::optional<CreatedUser>> ensure_first_admin(AccountStore& store,
                                                                     std::string_view email,
                                                                     std::string_view password,
                                                                     PasswordCost cost);

@@ -18,7 +18,7 @@
 
 #include "core/clock.h"
 #include "core/error.h"
-#include "storage/store.h"
+#include "storage/account_store.h"
 
 namespace sequencial::accounts {
 
@@ -39,7 +39,8 @@ struct ActiveSession {
 
 class SessionManager {
  public:
-  SessionManager(Store& store, const Clock& clock, std::chrono::seconds lifetime = kSessionLifetime)
+  SessionManager(AccountStore& store, const Clock& clock,
+                 std::chrono::seconds lifetime = kSessionLifetime)
       : store_(store), clock_(clock), lifetime_(lifetime) {}
 
   [[nodiscard]] Result<NewSession> create(std::int64_t user_id);
@@ -52,7 +53,7 @@ class SessionManager {
   [[nodiscard]] std::chrono::seconds lifetime() const { return lifetime_; }
 
  private:
-  Store& store_;
+  AccountStore& store_;
   const Clock& clock_;
   std::chrono::seconds lifetime_;
   std::atomic<std::int64_t> last_purge_{0};  // unix seconds

@@ -9,7 +9,7 @@
 
 #include "core/error.h"
 #include "http/message.h"
-#include "storage/store.h"
+#include "storage/account_store.h"
 
 namespace sequencial::api {
 

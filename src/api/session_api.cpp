@@ -12,7 +12,7 @@ namespace sequencial::api {
 
 using nlohmann::json;
 
-SessionApi::SessionApi(Store& store, accounts::SessionManager& sessions,
+SessionApi::SessionApi(AccountStore& store, accounts::SessionManager& sessions,
                        accounts::LoginRateLimiter& limiter, ApiAuth& auth,
                        const domain::PublicUrl& public_url, accounts::PasswordCost cost,
                        const http::TrustedProxies& proxies)

@@ -21,14 +21,15 @@
 #include "domain/public_url.h"
 #include "http/client_address.h"
 #include "http/message.h"
-#include "storage/store.h"
+#include "storage/account_store.h"
 
 namespace sequencial::api {
 
 class SessionApi {
  public:
-  SessionApi(Store& store, accounts::SessionManager& sessions, accounts::LoginRateLimiter& limiter,
-             ApiAuth& auth, const domain::PublicUrl& public_url, accounts::PasswordCost cost,
+  SessionApi(AccountStore& store, accounts::SessionManager& sessions,
+             accounts::LoginRateLimiter& limiter, ApiAuth& auth,
+             const domain::PublicUrl& public_url, accounts::PasswordCost cost,
              const http::TrustedProxies& proxies);
 
   void handle(const http::HttpRequest& request, http::HttpResponse& response);
@@ -38,7 +39,7 @@ class SessionApi {
   void logout(const http::HttpRequest& request, http::HttpResponse& response);
   [[nodiscard]] bool secure() const;
 
-  Store& store_;
+  AccountStore& store_;
   accounts::SessionManager& sessions_;
   accounts::LoginRateLimiter& limiter_;
   ApiAuth& auth_;

@@ -17,7 +17,7 @@
 #include "core/clock.h"
 #include "core/error.h"
 #include "http/message.h"
-#include "storage/store.h"
+#include "storage/click_store.h"
 
 namespace sequencial::api {
 
@@ -26,7 +26,7 @@ class StatsApi {
   // `flush_clicks` writes the clicks still queued (so a reset also covers
   // them); `slug_of` names links in reports; `default_tz` is called for every
   // report without ?tz= (the zone may change at run time, app/settings.h).
-  StatsApi(Store& store, std::function<std::string()> default_tz, const Clock& clock,
+  StatsApi(ClickStore& store, std::function<std::string()> default_tz, const Clock& clock,
            std::function<std::string(LinkId)> slug_of, std::function<void()> flush_clicks)
       : store_(store),
         default_tz_(std::move(default_tz)),
@@ -34,7 +34,7 @@ class StatsApi {
         slug_of_(std::move(slug_of)),
         flush_clicks_(std::move(flush_clicks)) {}
   // With a fixed default zone.
-  StatsApi(Store& store, std::string default_tz, const Clock& clock,
+  StatsApi(ClickStore& store, std::string default_tz, const Clock& clock,
            std::function<std::string(LinkId)> slug_of, std::function<void()> flush_clicks)
       : StatsApi(
             store, [zone = std::move(default_tz)] { return zone; }, clock, std::move(slug_of),
@@ -55,7 +55,7 @@ class StatsApi {
   [[nodiscard]] Result<void> reset(LinkId id);
 
  private:
-  Store& store_;
+  ClickStore& store_;
   std::function<std::string()> default_tz_;
   const Clock& clock_;
   std::function<std::string(LinkId)> slug_of_;

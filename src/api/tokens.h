@@ -12,7 +12,7 @@
 #include <unordered_map>
 
 #include "core/error.h"
-#include "storage/store.h"
+#include "storage/account_store.h"
 
 namespace sequencial::api {
 
@@ -26,7 +26,7 @@ namespace sequencial::api {
 // while the server runs). Thread-safety: safe for concurrent use.
 class TokenAuthenticator {
  public:
-  explicit TokenAuthenticator(Store& store) : store_(store) {}
+  explicit TokenAuthenticator(AccountStore& store) : store_(store) {}
   [[nodiscard]] Result<void> check(std::string_view authorization_header);
   // Forgets a revoked token at once (call after Store::delete_token).
   void revoke(std::int64_t token_id);
@@ -35,7 +35,7 @@ class TokenAuthenticator {
   void forget_all();
 
  private:
-  Store& store_;
+  AccountStore& store_;
   std::mutex mutex_;
   std::unordered_map<std::string, std::int64_t> known_;  // hash -> token id; guarded by mutex_
   // Bumped by revoke() and forget_all(), so a store lookup racing with them

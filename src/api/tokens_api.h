@@ -11,20 +11,20 @@
 #include "api/api_reply.h"
 #include "api/tokens.h"
 #include "http/message.h"
-#include "storage/store.h"
+#include "storage/account_store.h"
 
 namespace sequencial::api {
 
 class TokensApi {
  public:
-  TokensApi(Store& store, TokenAuthenticator& tokens) : store_(store), tokens_(tokens) {}
+  TokensApi(AccountStore& store, TokenAuthenticator& tokens) : store_(store), tokens_(tokens) {}
 
   // `parts` is the path after /api/v1 ("tokens", optional id).
   void handle(const http::HttpRequest& request, http::HttpResponse& response,
               std::span<const std::string_view> parts);
 
  private:
-  Store& store_;
+  AccountStore& store_;
   TokenAuthenticator& tokens_;
 };
 

@@ -18,13 +18,13 @@
 #include "api/api_reply.h"
 #include "http/client_address.h"
 #include "http/message.h"
-#include "storage/store.h"
+#include "storage/account_store.h"
 
 namespace sequencial::api {
 
 class UsersApi {
  public:
-  UsersApi(Store& store, accounts::PasswordCost cost, accounts::LoginRateLimiter& limiter,
+  UsersApi(AccountStore& store, accounts::PasswordCost cost, accounts::LoginRateLimiter& limiter,
            const http::TrustedProxies& proxies)
       : store_(store), cost_(cost), limiter_(limiter), proxies_(proxies) {}
 
@@ -41,7 +41,7 @@ class UsersApi {
                        std::int64_t id, const Caller& caller);
   void remove(http::HttpResponse& response, std::int64_t id, const Caller& caller);
 
-  Store& store_;
+  AccountStore& store_;
   accounts::PasswordCost cost_;
   accounts::LoginRateLimiter& limiter_;
   const http::TrustedProxies& proxies_;

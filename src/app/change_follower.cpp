@@ -7,7 +7,7 @@
 
 namespace sequencial::app {
 
-ChangeFollower::ChangeFollower(Store& store, domain::Catalog& catalog, DatabaseHealth& health,
+ChangeFollower::ChangeFollower(ChangeFeed& store, domain::Catalog& catalog, DatabaseHealth& health,
                                std::function<void(const std::string&)> on_other,
                                ChangeFollowerOptions options)
     : store_(store),

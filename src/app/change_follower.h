@@ -25,7 +25,7 @@
 
 #include "app/database_health.h"
 #include "domain/catalog.h"
-#include "storage/store.h"
+#include "storage/change_feed.h"
 
 namespace sequencial::app {
 
@@ -37,7 +37,7 @@ struct ChangeFollowerOptions {
 
 class ChangeFollower {
  public:
-  ChangeFollower(Store& store, domain::Catalog& catalog, DatabaseHealth& health,
+  ChangeFollower(ChangeFeed& store, domain::Catalog& catalog, DatabaseHealth& health,
                  std::function<void(const std::string&)> on_other, ChangeFollowerOptions options);
   ~ChangeFollower();
   ChangeFollower(const ChangeFollower&) = delete;
@@ -58,7 +58,7 @@ class ChangeFollower {
   // True when stop() was called during the wait.
   bool sleep_for(std::chrono::milliseconds duration);
 
-  Store& store_;
+  ChangeFeed& store_;
   domain::Catalog& catalog_;
   DatabaseHealth& health_;
   std::function<void(const std::string&)> on_other_;

@@ -54,7 +54,8 @@ struct RouteLookups::Question {
   }
 };
 
-RouteLookups::RouteLookups(Store& store, DatabaseHealth& health, RouteLookupsOptions options)
+RouteLookups::RouteLookups(AssignmentStore& store, DatabaseHealth& health,
+                           RouteLookupsOptions options)
     : store_(store), health_(health), options_(options) {}
 
 RouteLookups::~RouteLookups() { stop(); }

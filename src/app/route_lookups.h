@@ -40,7 +40,7 @@
 
 #include "app/database_health.h"
 #include "core/model.h"
-#include "storage/store.h"
+#include "storage/assignment_store.h"
 
 namespace sequencial::app {
 
@@ -65,7 +65,7 @@ class RouteLookups {
   // nullopt: no answer; else the assignment stored (the winner).
   using ClaimDone = std::function<void(std::optional<Assignment>)>;
 
-  RouteLookups(Store& store, DatabaseHealth& health, RouteLookupsOptions options);
+  RouteLookups(AssignmentStore& store, DatabaseHealth& health, RouteLookupsOptions options);
   ~RouteLookups();
   RouteLookups(const RouteLookups&) = delete;
   RouteLookups& operator=(const RouteLookups&) = delete;
@@ -108,7 +108,7 @@ class RouteLookups {
   void run_deadlines();
   void answer(std::vector<std::shared_ptr<Question>>& batch);
 
-  Store& store_;
+  AssignmentStore& store_;
   DatabaseHealth& health_;
   const RouteLookupsOptions options_;
 

@@ -66,7 +66,7 @@ struct FirstAdmin {
 };
 
 // Creates the first admin when the database has no user.
-bool ensure_first_admin(Store& store, const ServeConfig& config, accounts::PasswordCost cost,
+bool ensure_first_admin(AccountStore& store, const ServeConfig& config, accounts::PasswordCost cost,
                         std::optional<FirstAdmin>& first) {
   auto created =
       accounts::ensure_first_admin(store, config.admin_email, config.admin_password, cost);

@@ -21,7 +21,7 @@ constexpr auto kReplayBudget = std::chrono::milliseconds(250);
 
 }  // namespace
 
-ClickPipeline::ClickPipeline(Store& store, std::size_t loops, ClickPipelineOptions options)
+ClickPipeline::ClickPipeline(ClickStore& store, std::size_t loops, ClickPipelineOptions options)
     : store_(store),
       options_(std::move(options)),
       queues_(loops, options_.queue_capacity),

@@ -50,7 +50,7 @@
 #include "core/click.h"
 #include "core/flush_thread.h"
 #include "core/per_loop_batches.h"
-#include "storage/store.h"
+#include "storage/click_store.h"
 
 namespace sequencial::clicks {
 
@@ -68,7 +68,7 @@ struct ClickPipelineOptions {
 
 class ClickPipeline {
  public:
-  ClickPipeline(Store& store, std::size_t loops, ClickPipelineOptions options);
+  ClickPipeline(ClickStore& store, std::size_t loops, ClickPipelineOptions options);
   ~ClickPipeline();
   ClickPipeline(const ClickPipeline&) = delete;
   ClickPipeline& operator=(const ClickPipeline&) = delete;
@@ -117,7 +117,7 @@ class ClickPipeline {
   void database_unreachable(const Error& error);
   void observe_flush(std::chrono::duration<double> seconds);
 
-  Store& store_;
+  ClickStore& store_;
   ClickPipelineOptions options_;
   PerLoopBatches<ClickRecord> queues_;
 

@@ -54,7 +54,7 @@ Result<void> apply_link_input(Link& link, const LinkInput& in) {
 
 }  // namespace
 
-Catalog::Catalog(Store& store, routing::RoutingTableHolder& tables,
+Catalog::Catalog(LinkStore& store, routing::RoutingTableHolder& tables,
                  routing::AssignmentTable& assignments, const Clock& clock)
     : store_(store), tables_(tables), assignments_(assignments), clock_(clock) {}
 

@@ -25,7 +25,7 @@
 #include "routing/assignment_table.h"
 #include "routing/central_router.h"
 #include "routing/routing_table.h"
-#include "storage/store.h"
+#include "storage/link_store.h"
 
 namespace sequencial::domain {
 
@@ -57,8 +57,8 @@ struct CentralInput {
 
 class Catalog {
  public:
-  Catalog(Store& store, routing::RoutingTableHolder& tables, routing::AssignmentTable& assignments,
-          const Clock& clock);
+  Catalog(LinkStore& store, routing::RoutingTableHolder& tables,
+          routing::AssignmentTable& assignments, const Clock& clock);
 
   // Loads links and centrals from the store and publishes the first table.
   [[nodiscard]] Result<void> load();
@@ -112,7 +112,7 @@ class Catalog {
   [[nodiscard]] Result<void> check_no_cycle_locked(const Central& central) const;
   void publish_locked();
 
-  Store& store_;
+  LinkStore& store_;
   routing::RoutingTableHolder& tables_;
   routing::AssignmentTable& assignments_;
   const Clock& clock_;

@@ -63,7 +63,7 @@ std::string without_trailing_slashes(std::string url) {
 }
 }  // namespace
 
-Settings::Settings(Store& store, DefaultZone& default_zone, PublicUrl& public_url)
+Settings::Settings(SettingStore& store, DefaultZone& default_zone, PublicUrl& public_url)
     : store_(store), default_zone_(default_zone), public_url_(public_url) {
   default_tz_entry_.server = default_zone_.get();
   public_url_entry_.server = public_url_.get();

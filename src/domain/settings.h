@@ -22,7 +22,7 @@
 #include "domain/public_profile.h"
 #include "domain/public_url.h"
 #include "domain/setting_source.h"
-#include "storage/store.h"
+#include "storage/setting_store.h"
 
 namespace sequencial::domain {
 
@@ -71,7 +71,7 @@ struct SettingState {
 class Settings {
  public:
   // The live values at construction are the server's own.
-  Settings(Store& store, DefaultZone& default_zone, PublicUrl& public_url);
+  Settings(SettingStore& store, DefaultZone& default_zone, PublicUrl& public_url);
 
   void set_server_sources(SettingSource default_tz, SettingSource public_url);
   // The server's own public URL once known (the bound address when none was
@@ -110,7 +110,7 @@ class Settings {
   void apply_locked();
   [[nodiscard]] std::optional<std::string>& profile_saved(std::string_view key);
 
-  Store& store_;
+  SettingStore& store_;
   DefaultZone& default_zone_;
   PublicUrl& public_url_;
   std::mutex write_mutex_;    // serialises load/update/reset (held across store writes)

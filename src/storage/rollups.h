@@ -25,7 +25,7 @@
 #include <string_view>
 #include <vector>
 
-#include "storage/store.h"
+#include "storage/click_store.h"
 
 namespace sequencial {
 

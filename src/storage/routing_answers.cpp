@@ -1,12 +1,12 @@
-// Store::answer_routing's default: each query asked on its own, in order
+// AssignmentStore::answer_routing's default: each query asked on its own, in order
 // (the SQLite backend; it shares no rotation counter, so its tickets are
 // never asked in practice).
-#include "storage/store.h"
+#include "storage/assignment_store.h"
 
 namespace sequencial {
 
-RoutingAnswers Store::answer_routing(const RoutingQueries& queries,
-                                     std::chrono::milliseconds /*timeout*/) {
+RoutingAnswers AssignmentStore::answer_routing(const RoutingQueries& queries,
+                                               std::chrono::milliseconds /*timeout*/) {
   RoutingAnswers answers;
   answers.tickets.reserve(queries.tickets.size());
   for (const auto& wanted : queries.tickets) {

@@ -7,6 +7,7 @@
 #include "accounts/first_admin.h"
 #include "accounts/secrets.h"
 #include "manual_clock.h"
+#include "storage/store.h"
 #include "temp_dir.h"
 
 namespace sequencial::accounts {

@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 
 #include "storage/sqlite/sqlite_db.h"
+#include "storage/store.h"
 #include "temp_dir.h"
 
 namespace sequencial::api {

@@ -1,6 +1,7 @@
 // Tests of the catalog's admin rules against a real SQLite store in a temp
 // directory, and of the routing tables it publishes.
 #include "domain/catalog.h"
+#include "storage/store.h"
 
 #include <gtest/gtest.h>
 

@@ -33,6 +33,7 @@
 #include "domain/default_zone.h"
 #include "domain/settings.h"
 #include "http/client_address.h"
+#include "storage/store.h"
 
 namespace sequencial::app::test_node {
 

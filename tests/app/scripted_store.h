@@ -68,7 +68,7 @@ class ScriptedStore final : public test_support::ForwardingStore {
       ++routing_batches_;
       cv_.wait(lock, [&] { return !frozen_; });
     }
-    return Store::answer_routing(queries, timeout);
+    return AssignmentStore::answer_routing(queries, timeout);
   }
   Result<std::unique_ptr<ChangeListener>> open_change_listener() override {
     std::lock_guard lock(mu_);

@@ -5,6 +5,7 @@
 
 #include <gtest/gtest.h>
 
+#include "storage/store.h"
 #include "temp_dir.h"
 
 namespace sequencial::domain {

@@ -8,6 +8,7 @@
 
 #include "../storage/pg_test_database.h"
 #include "clicks/click_pipeline.h"
+#include "storage/store.h"
 
 namespace sequencial::clicks {
 namespace {

@@ -1,6 +1,7 @@
 // Tests of the device/browser/referrer buckets against User-Agent strings
 // that real browsers and in-app web views send.
 #include "clicks/visitor_agent.h"
+#include "storage/store.h"
 
 #include <gtest/gtest.h>
 

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "storage/postgres/pg_conn.h"
+#include "storage/store.h"
 
 namespace sequencial::test_support {
 

@@ -7,6 +7,7 @@
 #include <map>
 #include <random>
 
+#include "storage/store.h"
 #include "temp_dir.h"
 
 namespace sequencial {

@@ -3,7 +3,9 @@
 // outage, a refused batch, a frozen database), so a new Store method needs
 // one line here instead of one in every double. A double that plays an
 // outage overrides refusal(): every forwarded call then fails with its error
-// (as every call to an unreachable database does).
+// (as every call to an unreachable database does). A double is a whole
+// Store (the union of the storage roles, storage/store.h), so it can be
+// handed to any consumer, whichever role that consumer takes.
 //
 // Thread-safety: as the inner store's.
 #pragma once

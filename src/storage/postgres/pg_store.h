@@ -39,6 +39,7 @@ class PgStore final : public Store {
   PgStore& operator=(const PgStore&) = delete;
   ~PgStore() override = default;
 
+  // ---- LinkStore (pg_links.cpp) ----
   [[nodiscard]] Result<std::vector<Link>> load_links() override;
   [[nodiscard]] Result<Link> insert_link(const Link& link) override;
   [[nodiscard]] Result<void> update_link(const Link& link) override;
@@ -50,6 +51,7 @@ class PgStore final : public Store {
   [[nodiscard]] Result<void> delete_central(CentralId id) override;
   [[nodiscard]] Result<void> save_cursors(std::span<const CursorUpdate> cursors) override;
 
+  // ---- AccountStore (pg_accounts.cpp) ----
   [[nodiscard]] Result<ApiToken> insert_token(std::string_view name,
                                               std::string_view token_hash) override;
   [[nodiscard]] Result<std::optional<ApiToken>> find_token(std::string_view token_hash) override;
@@ -72,10 +74,12 @@ class PgStore final : public Store {
   [[nodiscard]] Result<void> delete_session(std::string_view id_hash) override;
   [[nodiscard]] Result<std::int64_t> purge_sessions(Timestamp expired_before) override;
 
+  // ---- SettingStore (pg_accounts.cpp) ----
   [[nodiscard]] Result<std::vector<Setting>> load_settings() override;
   [[nodiscard]] Result<void> save_setting(std::string_view key, std::string_view value) override;
   [[nodiscard]] Result<void> delete_setting(std::string_view key) override;
 
+  // ---- AssignmentStore (pg_assignments.cpp) ----
   [[nodiscard]] Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) override;
   [[nodiscard]] Result<std::vector<Assignment>> load_recent_assignments(Timestamp seen_since,
                                                                         std::size_t limit) override;
@@ -88,8 +92,10 @@ class PgStore final : public Store {
       CentralId central) override;
   [[nodiscard]] RoutingAnswers answer_routing(const RoutingQueries& queries,
                                               std::chrono::milliseconds timeout) override;
+  // ---- ChangeFeed (pg_store.cpp) ----
   [[nodiscard]] Result<std::unique_ptr<ChangeListener>> open_change_listener() override;
 
+  // ---- ClickStore (pg_clicks.cpp) ----
   [[nodiscard]] Result<void> insert_clicks(std::span<const ClickRecord> batch,
                                            std::span<const RollupDelta> rollups) override;
   [[nodiscard]] Result<std::vector<RollupRow>> load_rollups(StatsScope scope, std::int64_t scope_id,

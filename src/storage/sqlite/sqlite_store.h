@@ -33,6 +33,7 @@ class SqliteStore final : public Store {
   SqliteStore& operator=(const SqliteStore&) = delete;
   ~SqliteStore() override = default;
 
+  // ---- LinkStore (sqlite_links.cpp) ----
   [[nodiscard]] Result<std::vector<Link>> load_links() override;
   [[nodiscard]] Result<Link> insert_link(const Link& link) override;
   [[nodiscard]] Result<void> update_link(const Link& link) override;
@@ -45,6 +46,7 @@ class SqliteStore final : public Store {
   // Cursors of centrals that no longer exist are skipped.
   [[nodiscard]] Result<void> save_cursors(std::span<const CursorUpdate> cursors) override;
 
+  // ---- AccountStore (sqlite_accounts.cpp) ----
   [[nodiscard]] Result<ApiToken> insert_token(std::string_view name,
                                               std::string_view token_hash) override;
   [[nodiscard]] Result<std::optional<ApiToken>> find_token(std::string_view token_hash) override;
@@ -67,10 +69,12 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<void> delete_session(std::string_view id_hash) override;
   [[nodiscard]] Result<std::int64_t> purge_sessions(Timestamp expired_before) override;
 
+  // ---- SettingStore (sqlite_accounts.cpp) ----
   [[nodiscard]] Result<std::vector<Setting>> load_settings() override;
   [[nodiscard]] Result<void> save_setting(std::string_view key, std::string_view value) override;
   [[nodiscard]] Result<void> delete_setting(std::string_view key) override;
 
+  // ---- AssignmentStore (sqlite_assignments.cpp) ----
   [[nodiscard]] Result<std::vector<Assignment>> load_assignments(Timestamp seen_since) override;
   [[nodiscard]] Result<std::vector<Assignment>> load_recent_assignments(Timestamp seen_since,
                                                                         std::size_t limit) override;
@@ -83,9 +87,11 @@ class SqliteStore final : public Store {
   // Always nullopt: one node's in-memory cursor is exact.
   [[nodiscard]] Result<std::optional<std::uint64_t>> next_rotation_ticket(
       CentralId central) override;
+  // ---- ChangeFeed (sqlite_store.cpp) ----
   // Always nullptr: one node, nothing to hear.
   [[nodiscard]] Result<std::unique_ptr<ChangeListener>> open_change_listener() override;
 
+  // ---- ClickStore (sqlite_clicks.cpp) ----
   [[nodiscard]] Result<void> insert_clicks(std::span<const ClickRecord> batch,
                                            std::span<const RollupDelta> rollups) override;
   [[nodiscard]] Result<std::vector<RollupRow>> load_rollups(StatsScope scope, std::int64_t scope_id,

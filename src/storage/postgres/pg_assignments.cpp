@@ -1,0 +1,429 @@
+// PgStore's AssignmentStore role (storage/assignment_store.h): atendimento
+// fixo, shared rotation tickets (a sequence per central), and answer_routing,
+// which sends a whole batch of the redirect path's questions in one pipeline.
+#include "storage/postgres/pg_store.h"
+
+#include <algorithm>
+#include <chrono>
+#include <limits>
+#include <set>
+#include <string>
+#include <utility>
+
+#include "storage/contract_errors.h"
+#include "storage/postgres/pg_store_private.h"
+#include "storage/stored_rows.h"
+#include "storage/stored_values.h"
+
+namespace sequencial::postgres {
+namespace {
+
+using namespace stored;  // values, rows and the contract's errors (stored_*.h, contract_errors.h)
+
+}  // namespace
+
+Result<std::optional<std::uint64_t>> PgStore::next_rotation_ticket(CentralId central) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared("next_ticket", "SELECT nextval($1::regclass)",
+                                  Params().add(ticket_sequence(central)));
+  if (!r) {
+    if (violated(**conn, kUndefinedTable)) return fail(central_not_found(central));
+    return fail(std::move(r.error()));
+  }
+  return std::optional<std::uint64_t>(static_cast<std::uint64_t>(r->int_at(0, 0)));
+}
+
+// ---- assignments (atendimento fixo) ----
+
+Result<std::vector<Assignment>> PgStore::load_assignments(Timestamp seen_since) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared(
+      "load_assignments",
+      select(kAssignmentColumns, "FROM assignments WHERE last_seen >= $1 ORDER BY last_seen"),
+      one(to_db(seen_since)));
+  if (!r) return fail(std::move(r.error()));
+  return all_rows<Assignment>(*r, assignment_from<PgRow>);
+}
+
+Result<std::vector<Assignment>> PgStore::load_recent_assignments(Timestamp seen_since,
+                                                                 std::size_t limit) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Params params;
+  params.add(to_db(seen_since))
+      .add(static_cast<std::int64_t>(
+          std::min<std::size_t>(limit, std::numeric_limits<std::int64_t>::max())));
+  auto r = (*conn)->exec_prepared(
+      "load_recent_assignments",
+      select(kAssignmentColumns,
+             "FROM (SELECT * FROM assignments WHERE last_seen >= $1 ORDER BY last_seen DESC"
+             " LIMIT $2) AS r ORDER BY last_seen"),
+      params);
+  if (!r) return fail(std::move(r.error()));
+  return all_rows<Assignment>(*r, assignment_from<PgRow>);
+}
+
+Result<void> PgStore::save_assignments(std::span<const Assignment> batch) {
+  if (batch.empty()) return {};
+  ArrayLiteral centrals;
+  ArrayLiteral his;
+  ArrayLiteral los;
+  ArrayLiteral links;
+  ArrayLiteral seen;
+  for (const Assignment& a : batch) {
+    centrals.add(a.central_id);
+    his.add(to_db(a.visitor.hi));
+    los.add(to_db(a.visitor.lo));
+    links.add(a.link_id);
+    seen.add(to_db(a.last_seen));
+  }
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Params params;
+  params.add(centrals.str()).add(his.str()).add(los.str()).add(links.str()).add(seen.str());
+  // Skips rows whose central or link was deleted meanwhile; one row per
+  // visitor (the newest sighting, the later one on a tie), and an older
+  // sighting (another node's late flush) never overwrites a newer one.
+  auto r = (*conn)->exec_prepared(
+      "save_assignments",
+      "INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+      " SELECT DISTINCT ON (b.central_id, b.visitor_hi, b.visitor_lo)"
+      "   b.central_id, b.visitor_hi, b.visitor_lo, b.link_id, b.last_seen"
+      " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])"
+      "   WITH ORDINALITY AS b(central_id, visitor_hi, visitor_lo, link_id, last_seen, ord)"
+      " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = b.central_id)"
+      "   AND EXISTS (SELECT 1 FROM links WHERE id = b.link_id)"
+      " ORDER BY b.central_id, b.visitor_hi, b.visitor_lo, b.last_seen DESC, b.ord DESC"
+      " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO UPDATE"
+      " SET link_id = excluded.link_id, last_seen = excluded.last_seen"
+      " WHERE excluded.last_seen >= assignments.last_seen",
+      params);
+  if (!r) return fail(std::move(r.error()));
+  return {};
+}
+
+Result<std::int64_t> PgStore::purge_assignments(Timestamp seen_before) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r = (*conn)->exec_prepared(
+      "purge_assignments", "DELETE FROM assignments WHERE last_seen < $1", one(to_db(seen_before)));
+  if (!r) return fail(std::move(r.error()));
+  return r->affected();
+}
+
+namespace {
+
+Params visitor_key(CentralId central, const VisitorId& visitor) {
+  Params p;
+  p.add(central).add(to_db(visitor.hi)).add(to_db(visitor.lo));
+  return p;
+}
+
+constexpr std::string_view kFindAssignment =
+    "SELECT link_id, last_seen FROM assignments"
+    " WHERE central_id = $1 AND visitor_hi = $2 AND visitor_lo = $3";
+
+}  // namespace
+
+Result<std::optional<Assignment>> PgStore::find_assignment(CentralId central,
+                                                           const VisitorId& visitor) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  auto r =
+      (*conn)->exec_prepared("find_assignment", kFindAssignment, visitor_key(central, visitor));
+  if (!r) return fail(std::move(r.error()));
+  if (r->rows() == 0) return std::optional<Assignment>{};
+  return Assignment{.central_id = central,
+                    .visitor = visitor,
+                    .link_id = r->int_at(0, 0),
+                    .last_seen = timestamp_from_db(r->int_at(0, 1))};
+}
+
+Result<Assignment> PgStore::claim_assignment(const Assignment& a) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  Params params = visitor_key(a.central_id, a.visitor);
+  params.add(a.link_id).add(to_db(a.last_seen));
+  // The usual case is one round trip: the row is new and RETURNING gives it.
+  // On a conflict the winner's row is read by a second statement, whose
+  // fresh snapshot (READ COMMITTED) sees it even if it committed after the
+  // INSERT began. A purge may delete it in between: then claim again.
+  for (int attempt = 0; attempt < 3; ++attempt) {
+    auto inserted = c.exec_prepared(
+        "claim_assignment",
+        "INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+        " SELECT $1, $2, $3, $4, $5"
+        " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $1)"
+        "   AND EXISTS (SELECT 1 FROM links WHERE id = $4)"
+        " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING RETURNING link_id",
+        params);
+    if (!inserted) {
+      if (violated(c, kForeignKeyViolation)) break;  // deleted meanwhile
+      return fail(std::move(inserted.error()));
+    }
+    if (inserted->rows() == 1) return a;
+    auto stored =
+        c.exec_prepared("find_assignment", kFindAssignment, visitor_key(a.central_id, a.visitor));
+    if (!stored) return fail(std::move(stored.error()));
+    if (stored->rows() == 1) {
+      return Assignment{.central_id = a.central_id,
+                        .visitor = a.visitor,
+                        .link_id = stored->int_at(0, 0),
+                        .last_seen = timestamp_from_db(stored->int_at(0, 1))};
+    }
+    // Neither inserted nor found: the central or link is gone, or a purge
+    // raced us; the EXISTS checks on the next attempt tell which.
+    auto alive = c.exec_prepared("claim_refs_exist",
+                                 "SELECT EXISTS (SELECT 1 FROM centrals WHERE id = $1)"
+                                 " AND EXISTS (SELECT 1 FROM links WHERE id = $2)",
+                                 Params().add(a.central_id).add(a.link_id));
+    if (!alive) return fail(std::move(alive.error()));
+    if (!alive->bool_at(0, 0)) break;
+  }
+  return fail(assignment_target_not_found(a.central_id, a.link_id));
+}
+
+namespace {
+
+constexpr std::string_view kTicketsSql = "SELECT nextval($1::regclass) FROM generate_series(1, $2)";
+// Every claim of the batch in one statement; the rows it returns are the
+// claims that won (their 1-based position in the batch).
+constexpr std::string_view kClaimManySql =
+    "INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+    " SELECT f.c, f.hi, f.lo, f.l, f.s"
+    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[], $4::bigint[], $5::bigint[])"
+    "   WITH ORDINALITY AS f(c, hi, lo, l, s, i)"
+    " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = f.c)"
+    "   AND EXISTS (SELECT 1 FROM links WHERE id = f.l)"
+    " ORDER BY f.i"
+    " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING"
+    " RETURNING central_id, visitor_hi, visitor_lo";
+// New visitors of one fixed central: each takes a ticket and is stored (if
+// absent) as assigned to the slot that ticket serves (RoutingQueries::
+// ClaimedTickets). `t` is materialised (nextval is volatile), so the ticket
+// inserted is the ticket returned.
+constexpr std::string_view kClaimedTicketsSql =
+    "WITH t AS MATERIALIZED ("
+    "  SELECT f.i, f.hi, f.lo, nextval($1::regclass) AS ticket"
+    "  FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS f(hi, lo, i)),"
+    " chosen AS MATERIALIZED ("
+    "  SELECT t.hi, t.lo, ($4::bigint[])[(t.ticket % cardinality($4::bigint[]))::int + 1] AS link"
+    "  FROM t),"
+    " ins AS ("
+    "  INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+    "  SELECT $5, c.hi, c.lo, c.link, $6 FROM chosen c"
+    "  WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $5)"
+    "    AND EXISTS (SELECT 1 FROM links WHERE id = c.link)"
+    "  ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING)"
+    " SELECT t.ticket FROM t ORDER BY t.i";
+// Stored assignments of several visitors; `i` is the 1-based position asked.
+constexpr std::string_view kFindManySql =
+    "SELECT f.i, a.link_id, a.last_seen"
+    " FROM unnest($1::bigint[], $2::bigint[], $3::bigint[]) WITH ORDINALITY AS f(c, hi, lo, i)"
+    " JOIN assignments a ON a.central_id = f.c AND a.visitor_hi = f.hi AND a.visitor_lo = f.lo";
+
+// kFindManySql's parameters for (central, visitor) pairs.
+template <class Keys, class CentralOf, class VisitorOf>
+Params find_many_params(const Keys& keys, CentralOf central_of, VisitorOf visitor_of) {
+  ArrayLiteral centrals;
+  ArrayLiteral his;
+  ArrayLiteral los;
+  for (const auto& key : keys) {
+    centrals.add(central_of(key));
+    his.add(to_db(visitor_of(key).hi));
+    los.add(to_db(visitor_of(key).lo));
+  }
+  Params params;
+  params.add(centrals.str()).add(his.str()).add(los.str());
+  return params;
+}
+
+// kFindManySql's rows by position asked (0-based).
+std::vector<std::optional<std::pair<LinkId, Timestamp>>> found_by_position(const PgResult& rows,
+                                                                           std::size_t asked) {
+  std::vector<std::optional<std::pair<LinkId, Timestamp>>> out(asked);
+  for (int row = 0; row < rows.rows(); ++row) {
+    const auto i = static_cast<std::size_t>(rows.int_at(row, 0) - 1);
+    if (i < asked) out[i] = std::pair(rows.int_at(row, 1), timestamp_from_db(rows.int_at(row, 2)));
+  }
+  return out;
+}
+
+}  // namespace
+
+// Every query of the batch in one pipeline: a ticket query per central, one
+// query for all the visitors looked up, one insert-if-absent for all the
+// claims, and one read of the claimed visitors' stored rows (which, run
+// after the insert on the same connection, sees each winner).
+RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
+                                       std::chrono::milliseconds timeout) {
+  RoutingAnswers answers;
+  std::lock_guard lock(routing_mutex_);
+  auto fail_all = [&](const Error& error) {
+    answers.tickets.assign(queries.tickets.size(), fail(error));
+    answers.finds.assign(queries.finds.size(), fail(error));
+    answers.claims.assign(queries.claims.size(), fail(error));
+    answers.claimed_tickets.assign(queries.claimed_tickets.size(), fail(error));
+    return answers;
+  };
+  if (!routing_conn_ || !routing_conn_->healthy()) {
+    routing_conn_.reset();
+    auto opened = Connection::open(pool_.conninfo());
+    if (!opened) return fail_all(opened.error());
+    routing_conn_ = std::make_unique<Connection>(std::move(*opened));
+  }
+  routing_conn_->set_timeout(timeout);
+  if (queries.empty()) return answers;  // connected: nothing else asked
+
+  std::vector<Params> params;  // stable addresses: reserve before taking any
+  params.reserve(queries.tickets.size() + queries.claims.size() + queries.claimed_tickets.size() +
+                 2);
+  std::vector<PipelinedQuery> sent;
+  for (const auto& wanted : queries.tickets) {
+    params.push_back(
+        Params().add(ticket_sequence(wanted.central)).add(static_cast<std::int64_t>(wanted.count)));
+    sent.push_back({kTicketsSql, &params.back()});
+  }
+  if (!queries.finds.empty()) {
+    params.push_back(find_many_params(
+        queries.finds, [](const RoutingQueries::Find& f) { return f.central; },
+        [](const RoutingQueries::Find& f) -> const VisitorId& { return f.visitor; }));
+    sent.push_back({kFindManySql, &params.back()});
+  }
+  if (!queries.claims.empty()) {
+    ArrayLiteral centrals;
+    ArrayLiteral his;
+    ArrayLiteral los;
+    ArrayLiteral links;
+    ArrayLiteral seen;
+    for (const Assignment& a : queries.claims) {
+      centrals.add(a.central_id);
+      his.add(to_db(a.visitor.hi));
+      los.add(to_db(a.visitor.lo));
+      links.add(a.link_id);
+      seen.add(to_db(a.last_seen));
+    }
+    params.push_back(Params()
+                         .add(centrals.str())
+                         .add(his.str())
+                         .add(los.str())
+                         .add(links.str())
+                         .add(seen.str()));
+    sent.push_back({kClaimManySql, &params.back()});
+    params.push_back(find_many_params(
+        queries.claims, [](const Assignment& a) { return a.central_id; },
+        [](const Assignment& a) -> const VisitorId& { return a.visitor; }));
+    sent.push_back({kFindManySql, &params.back()});
+  }
+  for (const auto& group : queries.claimed_tickets) {
+    ArrayLiteral his;
+    ArrayLiteral los;
+    ArrayLiteral slots;
+    for (const VisitorId& v : group.visitors) {
+      his.add(to_db(v.hi));
+      los.add(to_db(v.lo));
+    }
+    for (const LinkId link : group.slots) slots.add(link);
+    params.push_back(Params()
+                         .add(ticket_sequence(group.central))
+                         .add(his.str())
+                         .add(los.str())
+                         .add(slots.str())
+                         .add(group.central)
+                         .add(to_db(group.at)));
+    sent.push_back({kClaimedTicketsSql, &params.back()});
+  }
+
+  auto results = routing_conn_->pipeline(sent);
+  if (!results) {
+    routing_conn_.reset();
+    return fail_all(results.error());
+  }
+  std::size_t next = 0;
+  for (const auto& wanted : queries.tickets) {
+    auto& r = (*results)[next++];
+    if (!r) {
+      answers.tickets.push_back(fail(std::move(r.error())));
+      continue;
+    }
+    std::vector<std::uint64_t> tickets;
+    tickets.reserve(wanted.count);
+    for (int row = 0; row < r->rows(); ++row) {
+      tickets.push_back(static_cast<std::uint64_t>(r->int_at(row, 0)));
+    }
+    answers.tickets.push_back(std::move(tickets));
+  }
+  if (!queries.finds.empty()) {
+    auto& r = (*results)[next++];
+    if (!r) {
+      answers.finds.assign(queries.finds.size(), fail(r.error()));
+    } else {
+      const auto found = found_by_position(*r, queries.finds.size());
+      for (std::size_t i = 0; i < queries.finds.size(); ++i) {
+        if (!found[i]) {
+          answers.finds.push_back(std::optional<Assignment>());
+          continue;
+        }
+        answers.finds.push_back(
+            std::optional<Assignment>(Assignment{.central_id = queries.finds[i].central,
+                                                 .visitor = queries.finds[i].visitor,
+                                                 .link_id = found[i]->first,
+                                                 .last_seen = found[i]->second}));
+      }
+    }
+  }
+  if (!queries.claims.empty()) {
+    auto& inserted = (*results)[next];
+    auto& winners_result = (*results)[next + 1];
+    std::vector<std::optional<std::pair<LinkId, Timestamp>>> winners;
+    if (winners_result) winners = found_by_position(*winners_result, queries.claims.size());
+    // The claims that inserted their row, by key (a visitor claimed twice in
+    // one batch inserts once: the first wins, the second reads it back).
+    std::set<std::tuple<std::int64_t, std::int64_t, std::int64_t>> won;
+    if (inserted) {
+      for (int row = 0; row < inserted->rows(); ++row) {
+        won.emplace(inserted->int_at(row, 0), inserted->int_at(row, 1), inserted->int_at(row, 2));
+      }
+    }
+    for (std::size_t i = 0; i < queries.claims.size(); ++i) {
+      const Assignment& a = queries.claims[i];
+      const auto key = std::tuple(a.central_id, to_db(a.visitor.hi), to_db(a.visitor.lo));
+      if (!inserted) {
+        answers.claims.push_back(fail(inserted.error()));
+      } else if (won.erase(key) == 1) {
+        answers.claims.push_back(a);
+      } else if (winners_result && winners[i]) {
+        answers.claims.push_back(Assignment{.central_id = a.central_id,
+                                            .visitor = a.visitor,
+                                            .link_id = winners[i]->first,
+                                            .last_seen = winners[i]->second});
+      } else if (!winners_result) {
+        answers.claims.push_back(fail(winners_result.error()));
+      } else {
+        answers.claims.push_back(
+            fail(Error::not_found("central " + std::to_string(a.central_id) + " or link " +
+                                  std::to_string(a.link_id) + " not found")));
+      }
+    }
+    next += 2;
+  }
+  for (std::size_t g = 0; g < queries.claimed_tickets.size(); ++g) {
+    auto& r = (*results)[next++];
+    if (!r) {
+      answers.claimed_tickets.push_back(fail(std::move(r.error())));
+      continue;
+    }
+    std::vector<std::uint64_t> tickets;
+    tickets.reserve(static_cast<std::size_t>(r->rows()));
+    for (int row = 0; row < r->rows(); ++row) {
+      tickets.push_back(static_cast<std::uint64_t>(r->int_at(row, 0)));
+    }
+    answers.claimed_tickets.push_back(std::move(tickets));
+  }
+  return answers;
+}
+
+}  // namespace sequencial::postgres
