@@ -234,7 +234,11 @@ mkdir -p "$here/results"
   echo
   echo "PostgreSQL node: rotation fallbacks $(metric pg sequencial_rotation_fallback_total)," \
     "lookup batches $(metric pg sequencial_route_lookup_batches_total)," \
-    "late answers $(metric pg sequencial_route_lookup_late_total)."
+    "late answers $(metric pg sequencial_route_lookup_late_total);" \
+    "mean batch $(awk -v q="$(metric pg sequencial_route_lookup_questions_total)" \
+      -v b="$(metric pg sequencial_route_lookup_batches_total)" 'BEGIN {printf "%.0f", (b > 0 ? q / b : 0)}')" \
+    "questions in $(awk -v t="$(metric pg sequencial_route_lookup_milliseconds_total)" \
+      -v b="$(metric pg sequencial_route_lookup_batches_total)" 'BEGIN {printf "%.2f", (b > 0 ? t / b : 0)}') ms."
   echo
   echo "| redirects on the SQLite node (wrk -c64, /rotate) | req/s | p50 | p99 |"
   echo "| --- | ---: | ---: | ---: |"

@@ -14,6 +14,11 @@
 namespace sequencial::app {
 namespace {
 
+// Several nodes: batches of the redirect path's questions in flight at once
+// (PgStore has four connections for them). bench/never_wait.sh, 1 ms each
+// way: 1, 2, 3 and 4 threads rotate 46k, 53k, 56-58k and 53k req/s.
+constexpr std::size_t kSharedLookupThreads = 3;
+
 std::size_t event_loops(const ServeConfig& config) {
   return config.threads > 0 ? config.threads : std::max(1u, std::thread::hardware_concurrency());
 }
@@ -36,9 +41,11 @@ clicks::ClickPipelineOptions click_options(const ServeConfig& config) {
 
 RouteLookupsOptions lookup_options(const ServeConfig& config, bool shared) {
   const auto deadline = std::chrono::milliseconds(config.db_deadline_ms);
+  const std::size_t threads = shared ? kSharedLookupThreads : 1;
   return {.deadline = deadline,
           .query_timeout = std::max(std::chrono::milliseconds(1'000), deadline * 20),
-          .shared = shared};
+          .shared = shared,
+          .threads = threads};
 }
 
 WorkerPoolOptions admin_pool_options(const ServeConfig& config) {

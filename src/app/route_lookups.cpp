@@ -56,7 +56,11 @@ struct RouteLookups::Question {
 
 RouteLookups::RouteLookups(AssignmentStore& store, DatabaseHealth& health,
                            RouteLookupsOptions options)
-    : store_(store), health_(health), options_(options) {}
+    : store_(store),
+      health_(health),
+      options_(options),
+      batch_started_(std::make_unique<std::atomic<std::int64_t>[]>(
+          std::max<std::size_t>(1, options.threads))) {}
 
 RouteLookups::~RouteLookups() { stop(); }
 
@@ -66,10 +70,12 @@ void RouteLookups::start() {
     if (running_) return;
     running_ = true;
   }
-  lookup_thread_ = std::thread([this] {
-    pthread_setname_np(pthread_self(), "sq-lookups");
-    run_lookups();
-  });
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
+    lookup_threads_.emplace_back([this, i] {
+      pthread_setname_np(pthread_self(), "sq-lookups");
+      run_lookups(i);
+    });
+  }
   deadline_thread_ = std::thread([this] {
     pthread_setname_np(pthread_self(), "sq-deadlines");
     run_deadlines();
@@ -83,7 +89,8 @@ void RouteLookups::stop() {
   }
   work_.notify_all();
   deadline_.notify_all();
-  if (lookup_thread_.joinable()) lookup_thread_.join();
+  for (std::thread& thread : lookup_threads_) thread.join();
+  lookup_threads_.clear();
   if (deadline_thread_.joinable()) deadline_thread_.join();
   std::vector<std::shared_ptr<Question>> left;
   {
@@ -98,9 +105,12 @@ void RouteLookups::stop() {
 bool RouteLookups::available() const {
   if (options_.shared && !health_.up()) return false;
   if (pending_.load(std::memory_order_relaxed) >= options_.max_pending) return false;
-  const std::int64_t started = batch_started_.load(std::memory_order_relaxed);
-  if (started != 0 && steady_ns() - started > std::chrono::nanoseconds(options_.deadline).count()) {
-    return false;  // the database is not answering in time right now
+  const std::int64_t now = steady_ns();
+  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
+    const std::int64_t started = batch_started_[i].load(std::memory_order_relaxed);
+    if (started != 0 && now - started > std::chrono::nanoseconds(options_.deadline).count()) {
+      return false;  // the database is not answering in time right now
+    }
   }
   std::lock_guard lock(mutex_);
   return running_;
@@ -177,13 +187,14 @@ void RouteLookups::claimed_ticket(CentralId central, const VisitorId& visitor,
   ask(std::move(q));
 }
 
-void RouteLookups::run_lookups() {
+void RouteLookups::run_lookups(std::size_t index) {
+  std::atomic<std::int64_t>& started = batch_started_[index];
   // Connect before the first click needs it: connecting takes longer than a
   // deadline, and the first burst would otherwise fall back whole.
-  if (options_.shared) {
-    batch_started_.store(steady_ns(), std::memory_order_relaxed);  // a stuck connect counts too
+  if (options_.shared && index == 0) {
+    started.store(steady_ns(), std::memory_order_relaxed);  // a stuck connect counts too
     (void)store_.answer_routing({}, options_.query_timeout);
-    batch_started_.store(0, std::memory_order_relaxed);
+    started.store(0, std::memory_order_relaxed);
   }
   std::vector<std::shared_ptr<Question>> batch;
   for (;;) {
@@ -198,7 +209,11 @@ void RouteLookups::run_lookups() {
       pending_.fetch_sub(n, std::memory_order_relaxed);
     }
     std::erase_if(batch, [](const auto& q) { return q->done.load(std::memory_order_relaxed); });
-    if (!batch.empty()) answer(batch);
+    if (!batch.empty()) {
+      started.store(steady_ns(), std::memory_order_relaxed);
+      answer(batch);
+      started.store(0, std::memory_order_relaxed);
+    }
     batch.clear();
   }
 }
@@ -239,9 +254,10 @@ void RouteLookups::answer(std::vector<std::shared_ptr<Question>>& batch) {
     for (const Question* q : askers) group.visitors.push_back(q->visitor);
     queries.claimed_tickets.push_back(std::move(group));
   }
-  batch_started_.store(steady_ns(), std::memory_order_relaxed);
+  const std::int64_t sent = steady_ns();
   RoutingAnswers answers = store_.answer_routing(queries, options_.query_timeout);
-  batch_started_.store(0, std::memory_order_relaxed);
+  batch_ns_.fetch_add(static_cast<std::uint64_t>(steady_ns() - sent), std::memory_order_relaxed);
+  batch_questions_.fetch_add(batch.size(), std::memory_order_relaxed);
   batches_.fetch_add(1, std::memory_order_relaxed);
 
   bool reported = false;
@@ -334,6 +350,12 @@ void RouteLookups::append_metrics(std::string& out) const {
                  claim_fallbacks_.load());
   append_counter(out, "sequencial_route_lookup_batches_total",
                  "Round trips of the redirect path's database questions.", batches_.load());
+  append_counter(out, "sequencial_route_lookup_questions_total",
+                 "Questions those round trips answered (divided by the batches: the batch size).",
+                 batch_questions_.load());
+  append_counter(out, "sequencial_route_lookup_milliseconds_total",
+                 "Time spent waiting for those round trips (divided by the batches: the mean).",
+                 batch_ns_.load() / 1'000'000);
   append_counter(out, "sequencial_route_lookup_late_total",
                  "Database answers that came after their deadline (the fallback had answered).",
                  answered_late_.load());

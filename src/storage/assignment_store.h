@@ -1,7 +1,7 @@
 // AssignmentStore: the storage role of atendimento fixo (which attendant a
 // returning visitor keeps) and of the rotation tickets several nodes share.
 // The redirect path's questions come in batches (answer_routing), asked by
-// one background thread (app/route_lookups.h) whose answers the event loops
+// a few background threads (app/route_lookups.h) whose answers the event loops
 // wait for with a deadline; app/write_behind.h saves and purges in the
 // background. Part of Store (storage/store.h).
 //
@@ -107,8 +107,9 @@ class AssignmentStore {
 
   // Everything in `queries` at once. The default asks the methods above
   // one by one; PostgreSQL sends them in one pipeline (one round trip) on
-  // a connection of its own that waits at most `timeout` (asked nothing,
-  // it only opens that connection).
+  // a connection of its own (one per concurrent caller, up to four) that
+  // waits at most `timeout` (asked nothing, it only opens those
+  // connections). Several callers may each have a batch in flight.
   [[nodiscard]] virtual RoutingAnswers answer_routing(const RoutingQueries& queries,
                                                       std::chrono::milliseconds timeout);
 };

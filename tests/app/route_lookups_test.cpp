@@ -94,6 +94,30 @@ TEST_F(RouteLookupsTest, ManyTicketsShareFewRoundTripsAndAreAllDistinct) {
   lookups.stop();
 }
 
+// With several lookup threads, a batch stuck on its round trip does not hold
+// the next one: each thread sends what was asked meanwhile.
+TEST_F(RouteLookupsTest, SeveralThreadsKeepSeveralBatchesInFlight) {
+  RouteLookups lookups(*store_, health_, {.deadline = 5s, .shared = true, .threads = 3});
+  lookups.start();
+  ASSERT_TRUE(eventually([&] { return store_->routing_batches() >= 1; }));  // the connect
+  store_->set_frozen(true);
+  const int before = store_->routing_batches();
+  Answers answers;
+  int sent = 0;
+  for (int i = 1; i <= 3; ++i) {
+    lookups.ticket(1, [&](auto t) { answers.add(t); });
+    if (!eventually([&] { return store_->routing_batches() == before + i; })) break;
+    sent = i;
+  }
+  store_->set_frozen(false);  // before any assertion, so a failure cannot hang the test
+  EXPECT_EQ(sent, 3) << "a batch was not sent while the others waited";
+  ASSERT_TRUE(answers.wait_for(3, 5s));
+  EXPECT_EQ(answers.misses(), 0u);
+  const auto tickets = answers.tickets();
+  EXPECT_EQ(std::set<std::uint64_t>(tickets.begin(), tickets.end()).size(), 3u);
+  lookups.stop();
+}
+
 TEST_F(RouteLookupsTest, AFrozenDatabaseAnswersEveryQuestionByItsDeadline) {
   RouteLookups lookups(*store_, health_, {.deadline = 50ms, .shared = true});
   lookups.start();

@@ -261,7 +261,6 @@ std::vector<std::optional<std::pair<LinkId, Timestamp>>> found_by_position(const
 RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
                                        std::chrono::milliseconds timeout) {
   RoutingAnswers answers;
-  std::lock_guard lock(routing_mutex_);
   auto fail_all = [&](const Error& error) {
     answers.tickets.assign(queries.tickets.size(), fail(error));
     answers.finds.assign(queries.finds.size(), fail(error));
@@ -269,14 +268,40 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     answers.claimed_tickets.assign(queries.claimed_tickets.size(), fail(error));
     return answers;
   };
-  if (!routing_conn_ || !routing_conn_->healthy()) {
-    routing_conn_.reset();
-    auto opened = Connection::open(pool_.conninfo());
-    if (!opened) return fail_all(opened.error());
-    routing_conn_ = std::make_unique<Connection>(std::move(*opened));
+  // A lane's connection, (re)opened when missing or lost.
+  auto open = [&](RoutingLane& lane) -> Result<void> {
+    if (!lane.conn || !lane.conn->healthy()) {
+      lane.conn.reset();
+      auto opened = Connection::open(pool_.conninfo());
+      if (!opened) return fail(std::move(opened.error()));
+      lane.conn = std::make_unique<Connection>(std::move(*opened));
+    }
+    lane.conn->set_timeout(timeout);
+    return {};
+  };
+  if (queries.empty()) {  // asked nothing: open every lane before clicks need one
+    for (RoutingLane& lane : routing_lanes_) {
+      std::lock_guard lock(lane.mutex);
+      if (auto ok = open(lane); !ok) return answers;
+    }
+    return answers;
   }
-  routing_conn_->set_timeout(timeout);
-  if (queries.empty()) return answers;  // connected: nothing else asked
+  // The first free lane; each lookup thread holds at most one.
+  std::unique_lock<std::mutex> lock;
+  RoutingLane* lane = nullptr;
+  for (RoutingLane& candidate : routing_lanes_) {
+    lock = std::unique_lock(candidate.mutex, std::try_to_lock);
+    if (lock.owns_lock()) {
+      lane = &candidate;
+      break;
+    }
+  }
+  if (lane == nullptr) {
+    lane = &routing_lanes_.front();
+    lock = std::unique_lock(lane->mutex);
+  }
+  if (auto ok = open(*lane); !ok) return fail_all(ok.error());
+  Connection& conn = *lane->conn;
 
   std::vector<Params> params;  // stable addresses: reserve before taking any
   params.reserve(queries.tickets.size() + queries.claims.size() + queries.claimed_tickets.size() +
@@ -337,9 +362,9 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     sent.push_back({kClaimedTicketsSql, &params.back()});
   }
 
-  auto results = routing_conn_->pipeline(sent);
+  auto results = conn.pipeline(sent);
   if (!results) {
-    routing_conn_.reset();
+    lane->conn.reset();
     return fail_all(results.error());
   }
   std::size_t next = 0;

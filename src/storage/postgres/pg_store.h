@@ -19,6 +19,7 @@
 // connection for its duration.
 #pragma once
 
+#include <array>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -113,10 +114,16 @@ class PgStore final : public Store {
   explicit PgStore(PoolUrl url) : pool_(std::move(url)) {}
 
   Pool pool_;
-  // answer_routing's own connection, so that the redirect path never waits
-  // behind admin calls for a pooled one. Used by one thread at a time.
-  std::mutex routing_mutex_;
-  std::unique_ptr<Connection> routing_conn_;  // guarded by routing_mutex_
+  // answer_routing's own connections, so that the redirect path never waits
+  // behind admin calls for a pooled one, and several batches (one per
+  // lookup thread) can be in flight at once. Each lane is used by one
+  // thread at a time.
+  static constexpr std::size_t kRoutingLanes = 4;
+  struct RoutingLane {
+    std::mutex mutex;
+    std::unique_ptr<Connection> conn;  // guarded by mutex
+  };
+  std::array<RoutingLane, kRoutingLanes> routing_lanes_;
 };
 
 }  // namespace sequencial::postgres
