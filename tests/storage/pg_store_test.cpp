@@ -5,18 +5,22 @@
 // for a server that is not there. Each test gets a fresh database on the
 // server of SEQUENCIAL_TEST_PG_URL (pg_test_database.h).
 #include <gtest/gtest.h>
+#include <signal.h>
 
 #include <algorithm>
 #include <atomic>
 #include <barrier>
 #include <chrono>
 #include <cstdlib>
+#include <cstring>
+#include <future>
 #include <set>
 #include <string>
 #include <thread>
 #include <vector>
 
 #include "pg_test_database.h"
+#include "storage/postgres/pg_conn.h"
 #include "storage/postgres/pg_migrations.h"
 #include "storage/postgres/pg_pool.h"
 #include "storage/store.h"
@@ -439,6 +443,37 @@ TEST_F(PgStoreTest, MigrationsRunOnceEvenWhenNodesStartTogether) {
     every_version += (every_version.empty() ? "" : ",") + std::to_string(migration.version);
   }
   EXPECT_EQ(versions->text_at(0, 0), every_version);
+}
+
+// A frozen server (its backend stopped: the socket stays open, nothing is
+// read) cannot hold a thread past the statement's timeout, however much the
+// statement has to send: the connection never blocks on a full socket.
+TEST_F(PgStoreTest, AFrozenServerCannotHoldALargeSendPastTheTimeout) {
+  auto conn = db_->admin();
+  ASSERT_TRUE(conn) << why(conn);
+  auto pid = conn->exec("SELECT pg_backend_pid()");
+  ASSERT_TRUE(pid) << why(pid);
+  const auto backend = static_cast<pid_t>(pid->int_at(0, 0));
+  if (kill(backend, SIGSTOP) != 0) {
+    const std::string reason = std::string("cannot stop the backend: ") + std::strerror(errno);
+    if (test_support::running_in_ci()) FAIL() << reason;
+    GTEST_SKIP() << reason;
+  }
+  conn->set_timeout(1s);
+  const std::string big(32 << 20, 'x');  // far more than a socket buffers
+  auto sent = std::async(std::launch::async, [&] {
+    const auto started = std::chrono::steady_clock::now();
+    auto r = conn->exec("SELECT length($1)", postgres::Params().add(big));
+    return std::pair(std::move(r), std::chrono::steady_clock::now() - started);
+  });
+  const bool returned = sent.wait_for(10s) == std::future_status::ready;
+  kill(backend, SIGCONT);  // before any assertion: a failure must not leave it stopped
+  ASSERT_TRUE(returned) << "the send blocked on the frozen server";
+  auto [result, took] = sent.get();
+  ASSERT_FALSE(result);
+  EXPECT_EQ(result.error().code, ErrorCode::kUnavailable) << why(result);
+  EXPECT_LT(took, 3s);
+  EXPECT_FALSE(conn->healthy());
 }
 
 TEST_F(PgStoreTest, NewerSchemaIsRefused) {

@@ -116,6 +116,13 @@ Result<Connection> Connection::open(const std::string& conninfo) {
     return fail({ErrorCode::kUnavailable,
                  "cannot connect to PostgreSQL: " + trimmed(PQerrorMessage(raw)), "db"});
   }
+  // Sends never block either: what does not fit the socket stays in
+  // libpq's buffer and is flushed within the statement's timeout
+  // (flush_until), so a frozen server cannot hold a thread past it.
+  if (PQsetnonblocking(raw, 1) != 0) {
+    return fail(
+        {ErrorCode::kUnavailable, "cannot use PostgreSQL: " + trimmed(PQerrorMessage(raw)), "db"});
+  }
   return conn;
 }
 
@@ -127,12 +134,11 @@ Error Connection::timed_out() const {
           {}};
 }
 
-bool Connection::wait_ready(std::chrono::steady_clock::time_point deadline) {
+bool Connection::flush_until(std::chrono::steady_clock::time_point deadline) {
   PGconn* c = conn_.get();
-  // Whatever is still unsent first (a large batch may not fit the socket).
   for (;;) {
     const int flushed = PQflush(c);
-    if (flushed == 0) break;
+    if (flushed == 0) return true;
     if (flushed < 0) return false;
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -143,6 +149,12 @@ bool Connection::wait_ready(std::chrono::steady_clock::time_point deadline) {
     }
     if ((fd.revents & POLLIN) != 0 && PQconsumeInput(c) == 0) return false;
   }
+}
+
+bool Connection::wait_ready(std::chrono::steady_clock::time_point deadline) {
+  PGconn* c = conn_.get();
+  // Whatever is still unsent first (a large batch may not fit the socket).
+  if (!flush_until(deadline)) return false;
   while (PQisBusy(c) != 0) {
     const auto left = std::chrono::duration_cast<std::chrono::milliseconds>(
         deadline - std::chrono::steady_clock::now());
@@ -305,18 +317,29 @@ Result<PgResult> Connection::copy_in(std::string_view sql, std::string_view rows
     return check(started, "copy failed");
   }
   PQclear(started);
-  // PQputCopyData takes an int length; a chunk at a time.
+  // PQputCopyData takes an int length; a chunk at a time. A full buffer
+  // (0: the connection is non-blocking) is flushed, then the chunk retried.
   constexpr std::size_t kChunk = 1 << 20;
   for (std::size_t at = 0; at < rows.size(); at += kChunk) {
     const std::string_view chunk = rows.substr(at, kChunk);
-    if (PQputCopyData(c, chunk.data(), static_cast<int>(chunk.size())) != 1) {
-      broken_ = true;  // half the rows sent: the connection's state is unknown
-      return check(nullptr, "copy failed");
+    int queued = 0;
+    while ((queued = PQputCopyData(c, chunk.data(), static_cast<int>(chunk.size()))) == 0) {
+      if (!flush_until(deadline)) break;
+    }
+    if (queued != 1) {
+      const bool late = broken_;  // flush_until marks a timeout
+      broken_ = true;             // half the rows sent: the connection's state is unknown
+      return late ? fail(timed_out()) : check(nullptr, "copy failed");
     }
   }
-  if (PQputCopyEnd(c, nullptr) != 1) {
+  int ended = 0;
+  while ((ended = PQputCopyEnd(c, nullptr)) == 0) {
+    if (!flush_until(deadline)) break;
+  }
+  if (ended != 1) {
+    const bool late = broken_;
     broken_ = true;
-    return check(nullptr, "copy failed");
+    return late ? fail(timed_out()) : check(nullptr, "copy failed");
   }
   return await("copy failed");
 }

@@ -144,6 +144,9 @@ class Connection {
   // After a PQsend* call succeeded: waits for the statement's results
   // (keeping the first error, else the last result) within the timeout.
   [[nodiscard]] Result<PgResult> await(std::string_view what);
+  // Sends what libpq still holds (the connection is non-blocking) until
+  // `deadline`; false (connection marked broken) on timeout or failure.
+  [[nodiscard]] bool flush_until(std::chrono::steady_clock::time_point deadline);
   // Waits until libpq has a whole result to give, reading the socket, until
   // `deadline`; false (connection marked broken) on timeout or failure.
   [[nodiscard]] bool wait_ready(std::chrono::steady_clock::time_point deadline);
