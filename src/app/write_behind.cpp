@@ -5,10 +5,10 @@
 
 namespace sequencial::app {
 
-WriteBehind::WriteBehind(Store& store, domain::Catalog& catalog,
+WriteBehind::WriteBehind(WriteBehindStores stores, domain::Catalog& catalog,
                          routing::AssignmentTable& assignments, const Clock& clock,
                          std::size_t loops, WriteBehindOptions options)
-    : store_(store),
+    : stores_(stores),
       catalog_(catalog),
       assignments_(assignments),
       clock_(clock),
@@ -38,7 +38,7 @@ void WriteBehind::flush() {
   retry_.clear();
   queues_.drain_into(batch);
   if (!batch.empty()) {
-    if (auto ok = store_.save_assignments(batch); !ok) {
+    if (auto ok = stores_.assignments.save_assignments(batch); !ok) {
       // Kept for the next flush (the database may be down for a while): the
       // newest are kept when the backlog outgrows kMaxRetry.
       if (failed_flushes_++ % 100 == 0) {
@@ -58,7 +58,7 @@ void WriteBehind::flush() {
     if (auto cursor = router->take_dirty_cursor()) cursors.push_back({router->id(), *cursor});
   }
   if (!cursors.empty()) {
-    if (auto ok = store_.save_cursors(cursors); !ok) {
+    if (auto ok = stores_.cursors.save_cursors(cursors); !ok) {
       spdlog::error("event=cursors_write_failed error=\"{}\"", ok.error().message);
     }
   }
@@ -67,13 +67,13 @@ void WriteBehind::flush() {
 void WriteBehind::purge() {
   const Timestamp cutoff = clock_.now() - options_.assignment_retention;
   const std::size_t in_memory = assignments_.erase_older_than(cutoff);
-  auto purged = store_.purge_assignments(cutoff);
+  auto purged = stores_.assignments.purge_assignments(cutoff);
   if (!purged) {
     spdlog::error("event=assignments_purge_failed error=\"{}\"", purged.error().message);
   } else if (*purged > 0 || in_memory > 0) {
     spdlog::info("event=assignments_purged stored={} cached={}", *purged, in_memory);
   }
-  auto clicks = store_.purge_clicks(clock_.now() - options_.click_retention);
+  auto clicks = stores_.clicks.purge_clicks(clock_.now() - options_.click_retention);
   if (!clicks) {
     spdlog::error("event=clicks_purge_failed error=\"{}\"", clicks.error().message);
   } else if (*clicks > 0) {

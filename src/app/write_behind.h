@@ -30,7 +30,9 @@
 #include "core/per_loop_batches.h"
 #include "domain/catalog.h"
 #include "routing/assignment_table.h"
-#include "storage/store.h"
+#include "storage/assignment_store.h"
+#include "storage/click_store.h"
+#include "storage/link_store.h"
 
 namespace sequencial::app {
 
@@ -41,10 +43,18 @@ struct WriteBehindOptions {
   std::chrono::minutes purge_interval{60};
 };
 
+// The storage roles write-behind writes to (one Store is all three).
+struct WriteBehindStores {
+  AssignmentStore& assignments;  // saved in batches, purged past their retention
+  LinkStore& cursors;            // the rotation cursors that moved
+  ClickStore& clicks;            // raw clicks purged past their retention
+};
+
 class WriteBehind {
  public:
-  WriteBehind(Store& store, domain::Catalog& catalog, routing::AssignmentTable& assignments,
-              const Clock& clock, std::size_t loops, WriteBehindOptions options);
+  WriteBehind(WriteBehindStores stores, domain::Catalog& catalog,
+              routing::AssignmentTable& assignments, const Clock& clock, std::size_t loops,
+              WriteBehindOptions options);
   ~WriteBehind();
   WriteBehind(const WriteBehind&) = delete;
   WriteBehind& operator=(const WriteBehind&) = delete;
@@ -63,7 +73,7 @@ class WriteBehind {
   // One step of the thread: flush, and purge when the purge interval ended.
   bool flush_and_purge();
 
-  Store& store_;
+  WriteBehindStores stores_;
   domain::Catalog& catalog_;
   routing::AssignmentTable& assignments_;
   const Clock& clock_;

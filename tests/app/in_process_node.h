@@ -110,8 +110,9 @@ class InProcessNode : public ::testing::Test {
     settings_ = std::make_unique<domain::Settings>(*store_, zone_, public_url_);
     ASSERT_TRUE(settings_->load());
     lookups_ = std::make_unique<RouteLookups>(*store_, health_, RouteLookupsOptions{});
-    write_behind_ = std::make_unique<WriteBehind>(*store_, *catalog_, assignments_, clock_, 1,
-                                                  WriteBehindOptions{});
+    write_behind_ =
+        std::make_unique<WriteBehind>(WriteBehindStores{*store_, *store_, *store_}, *catalog_,
+                                      assignments_, clock_, 1, WriteBehindOptions{});
     clicks_ = std::make_unique<clicks::ClickPipeline>(*store_, 1, clicks::ClickPipelineOptions{});
     redirects_ = std::make_unique<RedirectHandler>(
         RedirectOptions{},

@@ -157,8 +157,8 @@ TEST_F(NodeSyncTest, FollowerReconnectsAfterAnOutageAndReloadsInFull) {
 TEST_F(NodeSyncTest, AssignmentsMadeDuringAnOutageAreWrittenWhenTheDatabaseReturns) {
   const CentralId id = make_central();
   ASSERT_TRUE(b_->catalog.reload());
-  WriteBehind write_behind(*store_b_, b_->catalog, b_->assignments, b_->clock, 1,
-                           WriteBehindOptions{});
+  WriteBehind write_behind({*store_b_, *store_b_, *store_b_}, b_->catalog, b_->assignments,
+                           b_->clock, 1, WriteBehindOptions{});
   const LinkId m2 = *b_->catalog.find_link("m2");
   const Assignment a{id, VisitorId{7, 8}, m2, b_->clock.now()};
   store_b_->set_down(true);

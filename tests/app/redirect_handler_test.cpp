@@ -96,8 +96,9 @@ class RedirectHandlerTest : public ::testing::Test {
     lookups_ = std::make_unique<RouteLookups>(
         *store_, health_, RouteLookupsOptions{.deadline = 5s, .shared = shared});
     lookups_->start();
-    write_behind_ = std::make_unique<WriteBehind>(*store_, *catalog_, assignments_, clock_, 1,
-                                                  WriteBehindOptions{});
+    write_behind_ =
+        std::make_unique<WriteBehind>(WriteBehindStores{*store_, *store_, *store_}, *catalog_,
+                                      assignments_, clock_, 1, WriteBehindOptions{});
     clicks_ = std::make_unique<clicks::ClickPipeline>(*store_, 1, clicks::ClickPipelineOptions{});
     handler_ = std::make_unique<RedirectHandler>(
         RedirectOptions{.default_tz = "America/Sao_Paulo", .secure_cookie = true},
