@@ -59,8 +59,8 @@ RouteLookups::RouteLookups(AssignmentStore& store, DatabaseHealth& health,
     : store_(store),
       health_(health),
       options_(options),
-      batch_started_(std::make_unique<std::atomic<std::int64_t>[]>(
-          std::max<std::size_t>(1, options.threads))) {}
+      threads_(std::max<std::size_t>(1, options.threads)),
+      batch_started_(std::make_unique<std::atomic<std::int64_t>[]>(threads_)) {}
 
 RouteLookups::~RouteLookups() { stop(); }
 
@@ -70,7 +70,7 @@ void RouteLookups::start() {
     if (running_) return;
     running_ = true;
   }
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
+  for (std::size_t i = 0; i < threads_; ++i) {
     lookup_threads_.emplace_back([this, i] {
       pthread_setname_np(pthread_self(), "sq-lookups");
       run_lookups(i);
@@ -106,7 +106,7 @@ bool RouteLookups::available() const {
   if (options_.shared && !health_.up()) return false;
   if (pending_.load(std::memory_order_relaxed) >= options_.max_pending) return false;
   const std::int64_t now = steady_ns();
-  for (std::size_t i = 0; i < std::max<std::size_t>(1, options_.threads); ++i) {
+  for (std::size_t i = 0; i < threads_; ++i) {
     const std::int64_t started = batch_started_[i].load(std::memory_order_relaxed);
     if (started != 0 && now - started > std::chrono::nanoseconds(options_.deadline).count()) {
       return false;  // the database is not answering in time right now

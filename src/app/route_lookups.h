@@ -116,6 +116,7 @@ class RouteLookups {
   AssignmentStore& store_;
   DatabaseHealth& health_;
   const RouteLookupsOptions options_;
+  const std::size_t threads_;  // lookup threads: options_.threads, at least one
 
   mutable std::mutex mutex_;
   std::condition_variable work_;                  // a question was queued, or stopping

@@ -317,6 +317,12 @@ Result<PgResult> Connection::copy_in(std::string_view sql, std::string_view rows
     return check(started, "copy failed");
   }
   PQclear(started);
+  // Rows half sent: the connection's state is unknown, and it is dropped.
+  auto abandon = [&]() -> Result<PgResult> {
+    const bool late = broken_;  // flush_until marks a timeout
+    broken_ = true;
+    return late ? fail(timed_out()) : check(nullptr, "copy failed");
+  };
   // PQputCopyData takes an int length; a chunk at a time. A full buffer
   // (0: the connection is non-blocking) is flushed, then the chunk retried.
   constexpr std::size_t kChunk = 1 << 20;
@@ -326,21 +332,13 @@ Result<PgResult> Connection::copy_in(std::string_view sql, std::string_view rows
     while ((queued = PQputCopyData(c, chunk.data(), static_cast<int>(chunk.size()))) == 0) {
       if (!flush_until(deadline)) break;
     }
-    if (queued != 1) {
-      const bool late = broken_;  // flush_until marks a timeout
-      broken_ = true;             // half the rows sent: the connection's state is unknown
-      return late ? fail(timed_out()) : check(nullptr, "copy failed");
-    }
+    if (queued != 1) return abandon();
   }
   int ended = 0;
   while ((ended = PQputCopyEnd(c, nullptr)) == 0) {
     if (!flush_until(deadline)) break;
   }
-  if (ended != 1) {
-    const bool late = broken_;
-    broken_ = true;
-    return late ? fail(timed_out()) : check(nullptr, "copy failed");
-  }
+  if (ended != 1) return abandon();
   return await("copy failed");
 }
 
