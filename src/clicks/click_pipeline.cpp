@@ -30,6 +30,7 @@ ClickPipeline::ClickPipeline(ClickStore& store, std::size_t loops, ClickPipeline
                .last =
                    [this] {
                      drain(true);
+                     log_in_doubt_left();
                      spdlog::info(
                          "event=click_pipeline_stopped written={} rejected={} spooled={} "
                          "spool_bytes={} dropped={}",
@@ -37,6 +38,12 @@ ClickPipeline::ClickPipeline(ClickStore& store, std::size_t loops, ClickPipeline
                          dropped_.load());
                    },
                .due = [this] { return queue_full(); }}) {
+  // Markers of every node share click_batches: seeded from more than 32
+  // bits, so that two nodes do not draw the same sequence.
+  std::random_device device;
+  std::seed_seq seed{device(), device(), device(), device(),
+                     device(), device(), device(), device()};
+  markers_.seed(seed);
   if (options_.spool_path.empty()) return;
   auto spool = ClickSpool::open(options_.spool_path);
   if (!spool) {
@@ -107,10 +114,26 @@ bool ClickPipeline::drain(bool final) {
     set_aside(batch);
     return false;
   }
+  std::span<const ClickRecord> to_write(batch);
+  if (in_doubt_) {
+    // Without a spool: the records in doubt were held first, so they lead
+    // `batch` (take_queued puts held_ first).
+    const auto stored = ask_in_doubt();
+    if (!stored) {
+      set_aside(batch);
+      return false;
+    }
+    if (*stored) {
+      const std::size_t skip = std::min(in_doubt_->count, batch.size());
+      written_.fetch_add(skip, std::memory_order_relaxed);
+      to_write = to_write.subspan(skip);
+    }
+    in_doubt_.reset();
+  }
   const auto started = SteadyClock::now();
-  const std::size_t done = write(batch);
-  if (done < batch.size()) {
-    set_aside(std::span<const ClickRecord>(batch).subspan(done));
+  const std::size_t done = write(to_write);
+  if (done < to_write.size()) {
+    if (!set_aside(to_write.subspan(done))) in_doubt_.reset();  // dropped: nothing to ask
     return false;
   }
   observe_flush(SteadyClock::now() - started);
@@ -123,12 +146,17 @@ bool ClickPipeline::drain(bool final) {
 
 std::size_t ClickPipeline::write(std::span<const ClickRecord> batch, bool top) {
   if (batch.empty()) return 0;
-  const auto ok = store_.insert_clicks(batch, rollups_of(batch));
+  const std::uint64_t marker = markers_();
+  const auto ok = store_.insert_marked_clicks(batch, rollups_of(batch), marker);
   if (ok) {
     written_.fetch_add(batch.size(), std::memory_order_relaxed);
     return batch.size();
   }
   if (ok.error().code == ErrorCode::kUnavailable) {
+    // Maybe committed all the same (the acknowledgement lost): the caller
+    // sets these records aside first, and the next write asks first.
+    in_doubt_ = InDoubt{marker, batch.size()};
+    in_doubt_batches_.fetch_add(1, std::memory_order_relaxed);
     database_unreachable(ok.error());
     return 0;
   }
@@ -155,8 +183,57 @@ std::size_t ClickPipeline::write(std::span<const ClickRecord> batch, bool top) {
   return half + write(batch.subspan(half), false);
 }
 
+std::optional<bool> ClickPipeline::ask_in_doubt() {
+  const auto stored = store_.clicks_marked(in_doubt_->marker);
+  if (stored) {
+    spdlog::info("event=clicks_in_doubt_resolved marker={} count={} stored={}", in_doubt_->marker,
+                 in_doubt_->count, *stored);
+    return *stored;
+  }
+  if (stored.error().code == ErrorCode::kUnavailable) {
+    database_unreachable(stored.error());
+    return std::nullopt;
+  }
+  // The question itself refused (not an outage): write the batch again, as
+  // without markers; a duplicate is better than a lost click.
+  spdlog::error("event=clicks_in_doubt_unresolved marker={} count={} action=rewrite error=\"{}\"",
+                in_doubt_->marker, in_doubt_->count, stored.error().message);
+  return false;
+}
+
+void ClickPipeline::log_in_doubt_left() {
+  std::lock_guard flush_lock(flush_mutex_);
+  if (!in_doubt_) return;
+  spdlog::warn("event=clicks_in_doubt_left marker={} count={} spool=\"{}\"", in_doubt_->marker,
+               in_doubt_->count, spool_ ? spool_->path().string() : std::string("(memory)"));
+}
+
+bool ClickPipeline::skip_in_doubt() {
+  const auto stored = ask_in_doubt();
+  if (!stored) return false;
+  if (*stored) {
+    // Already in the database: the records at the spool's head are
+    // committed as replayed, without writing them.
+    auto chunk = spool_->read(in_doubt_->count);
+    if (!chunk) {
+      spdlog::error("event=click_spool_read_failed error=\"{}\"", chunk.error().message);
+      return false;
+    }
+    if (!chunk->records.empty()) {
+      written_.fetch_add(chunk->records.size(), std::memory_order_relaxed);
+      if (auto ok = spool_->commit(chunk->ends.back()); !ok) {
+        spdlog::error("event=click_spool_offset_failed error=\"{}\"", ok.error().message);
+      }
+      spool_bytes_.store(spool_->pending_bytes());
+    }
+  }
+  in_doubt_.reset();
+  return true;
+}
+
 bool ClickPipeline::replay(bool final) {
   const auto deadline = SteadyClock::now() + kReplayBudget;
+  if (in_doubt_ && !skip_in_doubt()) return false;
   std::uint64_t replayed = 0;
   while (!spool_->empty()) {
     auto chunk = spool_->read(options_.flush_batch);
@@ -189,21 +266,22 @@ bool ClickPipeline::replay(bool final) {
   return replayed > 0;
 }
 
-void ClickPipeline::set_aside(std::span<const ClickRecord> records) {
-  if (records.empty()) return;
+bool ClickPipeline::set_aside(std::span<const ClickRecord> records) {
+  if (records.empty()) return true;
   if (!spool_) {
     held_.insert(held_.end(), records.begin(), records.end());
     held_size_.store(held_.size(), std::memory_order_relaxed);
-    return;
+    return true;
   }
   if (auto ok = spool_->append(records); !ok) {
     dropped_.fetch_add(records.size(), std::memory_order_relaxed);
     spdlog::error("event=clicks_dropped count={} reason=spool_refused path=\"{}\" error=\"{}\"",
                   records.size(), spool_->path().string(), ok.error().message);
-    return;
+    return false;
   }
   spooled_.fetch_add(records.size(), std::memory_order_relaxed);
   spool_bytes_.store(spool_->pending_bytes());
+  return true;
 }
 
 void ClickPipeline::database_unreachable(const Error& error) {
@@ -240,6 +318,10 @@ void ClickPipeline::append_metrics(std::string& out) const {
                spool_bytes_.load());
   append_counter(out, "sequencial_click_flush_failures_total",
                  "Batches the database refused (split or spooled).", failed_flushes_.load());
+  append_counter(out, "sequencial_click_batches_in_doubt_total",
+                 "Batches whose write failed as unreachable and may have been committed all the "
+                 "same (asked by marker before writing them again).",
+                 in_doubt_batches_.load());
   append_gauge(out, "sequencial_click_queue_depth",
                "Click records waiting in memory to be written.", depth());
   append_metric_header(out, "histogram", "sequencial_click_flush_seconds",

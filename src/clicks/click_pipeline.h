@@ -16,6 +16,19 @@
 //    answers again the spool is replayed in order, each record once, and
 //    removed. Only a spool the local disk refuses loses clicks: they are
 //    counted in clicks_dropped_total and logged at error level;
+//  - each record stored once, even when the database committed a batch but
+//    the acknowledgement was lost (PostgreSQL stopped during the COMMIT):
+//    every insert carries a fresh random batch marker stored in its
+//    transaction (storage/click_store.h). The writer remembers the marker
+//    and size of the batch that failed with kUnavailable (those records are
+//    the first ones set aside: the head of the spool, or of the records held
+//    in memory) and, before its next write, asks the database whether that
+//    marker is stored: yes, the records are skipped and counted as written;
+//    no, they are written again; no answer, the writer keeps resting. Only
+//    a double fault can still store a batch twice: a stop while a batch is
+//    in doubt and the database still unreachable leaves its records in the
+//    spool (logged as clicks_in_doubt_left), and the next run, which no
+//    longer knows the marker, replays them;
 //  - a batch the database rejects for another reason (a value it cannot
 //    store, a constraint) is split in halves until the bad rows are alone:
 //    the good rows are written, each bad one is logged with the reason and
@@ -29,7 +42,8 @@
 // The queues are a core/per_loop_batches.h, the writer a core/flush_thread.h
 // (the same mechanism as app/write_behind.h). The writer thread does every
 // database and spool write; flush() does them on the calling thread, which
-// therefore must not be an event loop.
+// therefore must not be an event loop. Either way under the flush mutex,
+// which also guards the marker generator and the batch in doubt.
 //
 // Thread-safety: push(loop) and has_room(loop) from event loop `loop` only;
 // the rest from any thread.
@@ -42,6 +56,7 @@
 #include <filesystem>
 #include <mutex>
 #include <optional>
+#include <random>
 #include <span>
 #include <string>
 #include <vector>
@@ -108,12 +123,19 @@ class ClickPipeline {
   // records from the front were written or rejected (fewer than all when
   // the database became unreachable). `top`: a whole batch, not a half.
   std::size_t write(std::span<const ClickRecord> batch, bool top = true);
+  // Asks the database about the batch in doubt. nullopt: no answer (the
+  // writer rests); otherwise whether it is stored. Leaves in_doubt_ set.
+  std::optional<bool> ask_in_doubt();
+  // Resolves the batch in doubt at the spool's head before a replay: skips
+  // its records when stored. False when the database did not answer.
+  bool skip_in_doubt();
+  void log_in_doubt_left();
   // Replays the spool until it is empty, the database fails or the budget
   // ends; true when some records were replayed.
   bool replay(bool final);
   // Keeps records the database cannot take now: in the spool, or in memory
-  // without one.
-  void set_aside(std::span<const ClickRecord> records);
+  // without one. False when the spool refused them (dropped, counted).
+  bool set_aside(std::span<const ClickRecord> records);
   void database_unreachable(const Error& error);
   void observe_flush(std::chrono::duration<double> seconds);
 
@@ -126,6 +148,14 @@ class ClickPipeline {
   std::vector<ClickRecord> held_;  // without a spool: what the database could not take
   std::chrono::steady_clock::time_point retry_at_{};
   bool unreachable_ = false;
+  std::mt19937_64 markers_;  // seeded from std::random_device (256 bits)
+  // The last batch that failed with kUnavailable: it may have been committed
+  // all the same. Its records are the first `count` set aside.
+  struct InDoubt {
+    std::uint64_t marker = 0;
+    std::size_t count = 0;
+  };
+  std::optional<InDoubt> in_doubt_;
 
   std::atomic<std::uint64_t> dropped_{0};
   std::atomic<std::uint64_t> written_{0};
@@ -134,6 +164,7 @@ class ClickPipeline {
   std::atomic<std::uint64_t> spool_bytes_{0};
   std::atomic<std::size_t> held_size_{0};
   std::atomic<std::uint64_t> failed_flushes_{0};
+  std::atomic<std::uint64_t> in_doubt_batches_{0};
   static constexpr std::array<double, 9> kFlushBuckets = {0.001, 0.0025, 0.005, 0.01, 0.025,
                                                           0.05,  0.1,    0.25,  1.0};
   std::array<std::atomic<std::uint64_t>, kFlushBuckets.size() + 1> flush_buckets_{};

@@ -58,6 +58,32 @@ class ClickStore {
   // a row the database refuses.
   [[nodiscard]] virtual Result<void> insert_clicks(std::span<const ClickRecord> batch,
                                                    std::span<const RollupDelta> rollups) = 0;
+  // Batch markers: exactly once across a lost acknowledgement. A database
+  // across a network can commit a batch and then lose the connection before
+  // its "committed" reaches the writer, which then sees kUnavailable and
+  // would write the batch again when the database is back (every click and
+  // rollup counted twice). So the writer gives each batch a random marker:
+  // insert_marked_clicks is insert_clicks that also leaves `marker` in the
+  // database, in the same transaction (stored with the batch or not at all),
+  // and after a kUnavailable the writer asks clicks_marked(marker) before
+  // writing the batch again: true means it was stored. Markers are forgotten
+  // by purge_clicks, with the raw clicks written before `before`. A marker
+  // already stored (a random collision) makes the batch fail like a refused
+  // row (not kUnavailable). The defaults suit a backend whose commit cannot
+  // lose its acknowledgement (an in-process database): no marker is kept
+  // and clicks_marked says "not stored", so the batch is written again.
+  [[nodiscard]] virtual Result<void> insert_marked_clicks(std::span<const ClickRecord> batch,
+                                                          std::span<const RollupDelta> rollups,
+                                                          std::uint64_t marker) {
+    (void)marker;
+    return insert_clicks(batch, rollups);
+  }
+  // Whether a batch written with `marker` is stored; kUnavailable when the
+  // database cannot answer for now.
+  [[nodiscard]] virtual Result<bool> clicks_marked(std::uint64_t marker) {
+    (void)marker;
+    return false;
+  }
   // Sums of one dimension over hours [from_hour, to_hour): one row per key,
   // or per (hour, key) when `per_hour`. Reads aggregates only, never raw
   // clicks, so its cost does not grow with the number of clicks stored.
@@ -71,7 +97,8 @@ class ClickStore {
                                                                      std::size_t limit) = 0;
   // Forgets a link's statistics: its rollups and the raw clicks it served.
   [[nodiscard]] virtual Result<void> reset_link_stats(LinkId link_id) = 0;
-  // Deletes raw clicks older than `before` (rollups are kept); returns the count.
+  // Deletes raw clicks older than `before` (rollups are kept), and the batch
+  // markers written before it; returns the count of clicks.
   [[nodiscard]] virtual Result<std::int64_t> purge_clicks(Timestamp before) = 0;
 };
 

@@ -102,6 +102,11 @@ TEST_F(ScriptedStoreTest, AnOutageFailsEveryMethod) {
        [&] {
          return code_of(s.insert_clicks({&click, 1}, {&rollup, 1}));
        }},
+      {"insert_marked_clicks",
+       [&] {
+         return code_of(s.insert_marked_clicks({&click, 1}, {&rollup, 1}, 7));
+       }},
+      {"clicks_marked", [&] { return code_of(s.clicks_marked(7)); }},
       {"load_rollups",
        [&] { return code_of(s.load_rollups(StatsScope::kLink, 1, "source", 0, 1, false)); }},
       {"load_clicks", [&] { return code_of(s.load_clicks(1, t, t, 10)); }},

@@ -1,8 +1,9 @@
 // Tests of the click pipeline's guarantees against a real SQLite store:
 // drain on stop, periodic flush, a full queue keeps every record and says
 // so through has_room(), the spool while the database is unreachable (and
-// its replay, once), a rejected row split out of its batch, and a spool the
-// disk refuses (the only drop).
+// its replay, once), a batch whose acknowledgement was lost stored once, a
+// rejected row split out of its batch, and a spool the disk refuses (the
+// only drop).
 #include "clicks/click_pipeline.h"
 
 #include <gtest/gtest.h>
@@ -33,6 +34,12 @@ class ClickPipelineTest : public ::testing::Test {
     auto rows = store_->load_rollups(StatsScope::kLink, link, "clicks", 0, 1'000'000'000, false);
     return rows && !rows->empty() ? (*rows)[0].count : 0;
   }
+  // Raw click rows of `link` (stored() counts its rollups).
+  std::size_t rows(LinkId link) {
+    auto clicks =
+        store_->load_clicks(link, Timestamp{}, Timestamp(std::chrono::hours(600'000)), 1'000'000);
+    return clicks ? clicks->size() : 0;
+  }
   static ClickRecord click(LinkId link) {
     ClickRecord c;
     c.at = Timestamp(std::chrono::hours(500'000));
@@ -48,6 +55,12 @@ class ClickPipelineTest : public ::testing::Test {
     options.queue_capacity = capacity;
     options.flush_batch = batch;
     options.flush_interval = interval;
+    return options;
+  }
+  // No spool, and no rest after an outage (as spooled()).
+  static ClickPipelineOptions held() {
+    ClickPipelineOptions options = in_memory(1000, 1000, std::chrono::hours(1));
+    options.retry_delay = std::chrono::milliseconds(0);
     return options;
   }
   ClickPipelineOptions spooled(std::size_t capacity = 1000) const {
@@ -158,6 +171,91 @@ TEST_F(ClickPipelineTest, StopWhileUnreachableSpoolsAndTheNextRunReplays) {
   next.stop();
   EXPECT_EQ(stored(5), 301);
   EXPECT_FALSE(std::filesystem::exists(dir_ / "clicks.spool"));
+}
+
+// PostgreSQL stopped during the COMMIT: the batch is stored but the writer
+// hears kUnavailable. Once the database answers, the marker says it is
+// stored: neither its rows nor its rollups are written again.
+TEST_F(ClickPipelineTest, ABatchWhoseAcknowledgementWasLostIsStoredOnceWithASpool) {
+  ClickPipeline pipeline(*store_, 1, spooled());
+  flaky_->lose_ack = true;
+  for (int i = 0; i < 100; ++i) pipeline.push(0, click(9));
+  pipeline.flush();
+  EXPECT_EQ(rows(9), 100u) << "committed";
+  EXPECT_EQ(pipeline.spooled(), 100u) << "but set aside, in doubt";
+  flaky_->lose_ack = false;
+  flaky_->down = true;  // the question cannot be answered yet either
+  pipeline.flush();
+  EXPECT_GT(pipeline.spool_bytes(), 0u);
+  flaky_->down = false;
+  for (int i = 0; i < 7; ++i) pipeline.push(0, click(9));
+  pipeline.flush();
+  EXPECT_EQ(rows(9), 107u);
+  EXPECT_EQ(stored(9), 107);
+  EXPECT_EQ(pipeline.written(), 107u);
+  EXPECT_EQ(pipeline.spool_bytes(), 0u);
+  EXPECT_FALSE(std::filesystem::exists(dir_ / "clicks.spool"));
+  std::string metrics;
+  pipeline.append_metrics(metrics);
+  EXPECT_NE(metrics.find("sequencial_click_batches_in_doubt_total 1"), std::string::npos)
+      << metrics;
+}
+
+TEST_F(ClickPipelineTest, ABatchWhoseAcknowledgementWasLostIsStoredOnceInMemory) {
+  ClickPipeline pipeline(*store_, 1, held());
+  flaky_->lose_ack = true;
+  for (int i = 0; i < 100; ++i) pipeline.push(0, click(10));
+  pipeline.flush();
+  EXPECT_EQ(rows(10), 100u);
+  EXPECT_EQ(pipeline.depth(), 100u) << "held in memory, in doubt";
+  flaky_->lose_ack = false;
+  for (int i = 0; i < 7; ++i) pipeline.push(0, click(10));
+  pipeline.flush();
+  EXPECT_EQ(pipeline.depth(), 0u);
+  EXPECT_EQ(rows(10), 107u);
+  EXPECT_EQ(stored(10), 107);
+  EXPECT_EQ(pipeline.written(), 107u);
+}
+
+// The acknowledgement of a replayed chunk lost: that chunk, at the spool's
+// head, is skipped; the rest of the spool is replayed.
+TEST_F(ClickPipelineTest, AReplayedChunkWhoseAcknowledgementWasLostIsStoredOnce) {
+  ClickPipelineOptions options = spooled();
+  options.flush_batch = 10;  // replayed ten at a time
+  ClickPipeline pipeline(*store_, 1, options);
+  flaky_->down = true;
+  for (int i = 0; i < 35; ++i) pipeline.push(0, click(11));
+  pipeline.flush();
+  EXPECT_EQ(rows(11), 0u);
+  flaky_->down = false;
+  flaky_->lose_ack = true;
+  pipeline.flush();
+  EXPECT_EQ(rows(11), 10u) << "the first chunk committed, unacknowledged";
+  flaky_->lose_ack = false;
+  pipeline.flush();
+  EXPECT_EQ(rows(11), 35u);
+  EXPECT_EQ(stored(11), 35);
+  EXPECT_EQ(pipeline.written(), 35u);
+  EXPECT_EQ(pipeline.spool_bytes(), 0u);
+}
+
+// A batch that really failed (never reached the database) is written again,
+// once, with or without a spool.
+TEST_F(ClickPipelineTest, ABatchThatReallyFailedIsWrittenAgainOnce) {
+  for (const bool with_spool : {true, false}) {
+    const LinkId link = with_spool ? 12 : 13;
+    ClickPipeline pipeline(*store_, 1, with_spool ? spooled() : held());
+    flaky_->down = true;
+    for (int i = 0; i < 50; ++i) pipeline.push(0, click(link));
+    pipeline.flush();
+    EXPECT_EQ(rows(link), 0u);
+    flaky_->down = false;
+    pipeline.flush();
+    EXPECT_EQ(rows(link), 50u) << "spool: " << with_spool;
+    EXPECT_EQ(stored(link), 50) << "spool: " << with_spool;
+    EXPECT_EQ(pipeline.written(), 50u);
+    EXPECT_EQ(pipeline.depth(), 0u);
+  }
 }
 
 TEST_F(ClickPipelineTest, ARejectedRowIsSplitOutAndNeverBlocksTheRest) {

@@ -1,9 +1,9 @@
 // What only the PostgreSQL backend has (storage/postgres/): the shared
 // rotation ticket sequence, claim races between nodes, the NOTIFY change
 // feed and its listener, the connection pool healing after killed
-// connections, migrations under concurrent starts, and quick kUnavailable
-// for a server that is not there. Each test gets a fresh database on the
-// server of SEQUENCIAL_TEST_PG_URL (pg_test_database.h).
+// connections, migrations under concurrent starts, quick kUnavailable
+// for a server that is not there, and the click writer's batch markers. Each test gets a fresh
+// database on the server of SEQUENCIAL_TEST_PG_URL (pg_test_database.h).
 #include <gtest/gtest.h>
 #include <signal.h>
 
@@ -23,6 +23,7 @@
 #include "storage/postgres/pg_conn.h"
 #include "storage/postgres/pg_migrations.h"
 #include "storage/postgres/pg_pool.h"
+#include "storage/rollups.h"
 #include "storage/store.h"
 
 namespace sequencial {
@@ -399,6 +400,9 @@ TEST_F(PgStoreTest, OutageIsUnavailableUntilTheDatabaseReturns) {
   auto clicks = store_->insert_clicks(std::span(&click, 1), {});
   ASSERT_FALSE(clicks);
   EXPECT_EQ(clicks.error().code, ErrorCode::kUnavailable);
+  auto marked = store_->clicks_marked(1);
+  ASSERT_FALSE(marked);
+  EXPECT_EQ(marked.error().code, ErrorCode::kUnavailable) << marked.error().message;
   auto ticket = store_->next_rotation_ticket(1);
   ASSERT_FALSE(ticket);
   EXPECT_EQ(ticket.error().code, ErrorCode::kUnavailable);
@@ -411,6 +415,63 @@ TEST_F(PgStoreTest, OutageIsUnavailableUntilTheDatabaseReturns) {
   ASSERT_TRUE(links) << why(links);
   EXPECT_EQ(links->size(), 1u);
   EXPECT_TRUE(store_->insert_clicks(std::span(&click, 1), {}));
+}
+
+ClickRecord click_at(std::int64_t at, LinkId link) {
+  ClickRecord c;
+  c.at = Timestamp{std::chrono::seconds{at}};
+  c.entry_link_id = link;
+  c.link_id = link;
+  c.outcome = "link";
+  return c;
+}
+
+// The marker a batch leaves in its transaction is what the click writer
+// asks about after a lost acknowledgement (storage/click_store.h).
+TEST_F(PgStoreTest, AMarkedBatchLeavesItsMarkerAndARefusedOneDoesNot) {
+  const std::vector<ClickRecord> batch = {click_at(7200, 5), click_at(7201, 5)};
+  const std::uint64_t marker = 0xF00D'0000'0000'0001ull;  // above INT64_MAX: bit-cast
+  ASSERT_TRUE(store_->insert_marked_clicks(batch, rollups_of(batch), marker));
+  auto found = store_->clicks_marked(marker);
+  ASSERT_TRUE(found) << why(found);
+  EXPECT_TRUE(*found);
+  auto unknown = store_->clicks_marked(42);
+  ASSERT_TRUE(unknown) << why(unknown);
+  EXPECT_FALSE(*unknown);
+
+  ClickRecord bad = click_at(7200, 6);
+  bad.kind = static_cast<ClickKind>(7);  // CHECK (kind IN (0, 1))
+  const std::vector<ClickRecord> refused_batch = {click_at(7200, 6), bad};
+  const auto refused = store_->insert_marked_clicks(refused_batch, rollups_of(refused_batch), 43);
+  ASSERT_FALSE(refused);
+  auto left = store_->clicks_marked(43);
+  ASSERT_TRUE(left) << why(left);
+  EXPECT_FALSE(*left) << "rolled back with its batch";
+
+  // The same marker twice: refused like a bad row, not as an outage (the
+  // writer splits and draws new markers).
+  const auto again = store_->insert_marked_clicks(batch, rollups_of(batch), marker);
+  ASSERT_FALSE(again);
+  EXPECT_NE(again.error().code, ErrorCode::kUnavailable) << again.error().message;
+  auto loaded = store_->load_clicks(5, Timestamp{0s}, Timestamp{100000s}, 100);
+  ASSERT_TRUE(loaded) << why(loaded);
+  EXPECT_EQ(loaded->size(), 2u);
+}
+
+TEST_F(PgStoreTest, PurgeClicksForgetsTheMarkersWrittenBeforeIt) {
+  const Timestamp now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const std::vector<ClickRecord> batch = {click_at(now.time_since_epoch().count(), 5)};
+  ASSERT_TRUE(store_->insert_marked_clicks(batch, rollups_of(batch), 1));
+  ASSERT_TRUE(store_->purge_clicks(now - 1h));
+  auto kept = store_->clicks_marked(1);
+  ASSERT_TRUE(kept) << why(kept);
+  EXPECT_TRUE(*kept) << "written after the purge's bound";
+  auto purged = store_->purge_clicks(now + 1h);
+  ASSERT_TRUE(purged) << why(purged);
+  EXPECT_EQ(*purged, 1) << "the count is of clicks";
+  auto gone = store_->clicks_marked(1);
+  ASSERT_TRUE(gone) << why(gone);
+  EXPECT_FALSE(*gone);
 }
 
 TEST_F(PgStoreTest, MigrationsRunOnceEvenWhenNodesStartTogether) {

@@ -168,6 +168,16 @@ class ForwardingStore : public Store {
     if (auto refused = refusal()) return fail(std::move(*refused));
     return inner_->insert_clicks(batch, rollups);
   }
+  Result<void> insert_marked_clicks(std::span<const ClickRecord> batch,
+                                    std::span<const RollupDelta> rollups,
+                                    std::uint64_t marker) override {
+    if (auto refused = refusal()) return fail(std::move(*refused));
+    return inner_->insert_marked_clicks(batch, rollups, marker);
+  }
+  Result<bool> clicks_marked(std::uint64_t marker) override {
+    if (auto refused = refusal()) return fail(std::move(*refused));
+    return inner_->clicks_marked(marker);
+  }
   Result<std::vector<RollupRow>> load_rollups(StatsScope scope, std::int64_t id,
                                               std::string_view dimension, std::int64_t from,
                                               std::int64_t to, bool per_hour) override {

@@ -1,10 +1,12 @@
 // PgStore's ClickStore role (storage/click_store.h): click batches with
-// their rollups in one transaction, reports from the rollups, CSV export.
+// their rollups (and their batch marker) in one transaction, reports from
+// the rollups, CSV export.
 #include "storage/postgres/pg_store.h"
 
 #include <algorithm>
 #include <array>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <utility>
@@ -45,7 +47,29 @@ Error click_write_error(const Connection& conn, Error error) {
 
 Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
                                     std::span<const RollupDelta> rollups) {
-  if (batch.empty() && rollups.empty()) return {};
+  return write_clicks(batch, rollups, std::nullopt);
+}
+
+Result<void> PgStore::insert_marked_clicks(std::span<const ClickRecord> batch,
+                                           std::span<const RollupDelta> rollups,
+                                           std::uint64_t marker) {
+  return write_clicks(batch, rollups, marker);
+}
+
+Result<bool> PgStore::clicks_marked(std::uint64_t marker) {
+  auto conn = pool_.acquire();
+  if (!conn) return fail(std::move(conn.error()));
+  Connection& c = **conn;
+  auto r = c.exec_prepared("clicks_marked", "SELECT 1 FROM click_batches WHERE marker = $1",
+                           one(to_db(marker)));
+  if (!r) return fail(click_write_error(c, std::move(r.error())));
+  return r->rows() > 0;
+}
+
+Result<void> PgStore::write_clicks(std::span<const ClickRecord> batch,
+                                   std::span<const RollupDelta> rollups,
+                                   std::optional<std::uint64_t> marker) {
+  if (batch.empty() && rollups.empty() && !marker) return {};
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
   Connection& c = **conn;
@@ -150,6 +174,15 @@ Result<void> PgStore::insert_clicks(std::span<const ClickRecord> batch,
         params);
     if (!r) return fail(click_write_error(c, std::move(r.error())));
   }
+  if (marker) {
+    // In the batch's transaction: the marker is stored if and only if the
+    // batch is (storage/click_store.h).
+    Params params;
+    params.add(to_db(*marker)).add(to_db(now()));
+    auto r = c.exec_prepared(
+        "mark_clicks", "INSERT INTO click_batches (marker, written_at) VALUES ($1, $2)", params);
+    if (!r) return fail(click_write_error(c, std::move(r.error())));
+  }
   if (auto done = tx->commit(); !done) return fail(click_write_error(c, std::move(done.error())));
   return {};
 }
@@ -220,8 +253,13 @@ Result<void> PgStore::reset_link_stats(LinkId link_id) {
 Result<std::int64_t> PgStore::purge_clicks(Timestamp before) {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
-  auto r = (*conn)->exec_prepared("purge_clicks", "DELETE FROM clicks WHERE at < $1",
-                                  one(to_db(before)));
+  // The markers of batches written before `before` go in the same
+  // statement: the writer only ever asks about its last batch.
+  auto r =
+      (*conn)->exec_prepared("purge_clicks",
+                             "WITH markers AS (DELETE FROM click_batches WHERE written_at < $1)"
+                             " DELETE FROM clicks WHERE at < $1",
+                             one(to_db(before)));
   if (!r) return fail(std::move(r.error()));
   return r->affected();
 }

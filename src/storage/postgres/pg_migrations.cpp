@@ -229,8 +229,20 @@ CREATE TRIGGER centrals_forget_assignments AFTER DELETE ON centrals
   FOR EACH ROW EXECUTE FUNCTION sequencial_forget_assignments();
 )sql";
 
+// Version 7: the click writer's batch markers (storage/click_store.h): one
+// row per batch, written in the batch's transaction, so that a writer that
+// lost the acknowledgement of its COMMIT can ask whether the batch is stored
+// instead of writing it twice. purge_clicks forgets them by written_at.
+constexpr std::string_view kVersion7 = R"sql(
+CREATE TABLE click_batches (
+  marker     BIGINT PRIMARY KEY,  -- random uint64, bit-cast
+  written_at BIGINT NOT NULL
+);
+)sql";
+
 constexpr Migration kMigrations[] = {
-    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4}, {5, kVersion5}, {6, kVersion6},
+    {1, kVersion1}, {2, kVersion2}, {3, kVersion3}, {4, kVersion4},
+    {5, kVersion5}, {6, kVersion6}, {7, kVersion7},
 };
 
 // The highest applied version; 0 for a new database.

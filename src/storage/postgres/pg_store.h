@@ -22,6 +22,7 @@
 #include <array>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <string>
 
 #include "storage/postgres/pg_pool.h"
@@ -99,6 +100,11 @@ class PgStore final : public Store {
   // ---- ClickStore (pg_clicks.cpp) ----
   [[nodiscard]] Result<void> insert_clicks(std::span<const ClickRecord> batch,
                                            std::span<const RollupDelta> rollups) override;
+  // The marker goes into click_batches in the batch's transaction.
+  [[nodiscard]] Result<void> insert_marked_clicks(std::span<const ClickRecord> batch,
+                                                  std::span<const RollupDelta> rollups,
+                                                  std::uint64_t marker) override;
+  [[nodiscard]] Result<bool> clicks_marked(std::uint64_t marker) override;
   [[nodiscard]] Result<std::vector<RollupRow>> load_rollups(StatsScope scope, std::int64_t scope_id,
                                                             std::string_view dimension,
                                                             std::int64_t from_hour,
@@ -112,6 +118,12 @@ class PgStore final : public Store {
 
  private:
   explicit PgStore(PoolUrl url) : pool_(std::move(url)) {}
+
+  // insert_clicks and insert_marked_clicks: one transaction, the marker
+  // row (when given) in it.
+  [[nodiscard]] Result<void> write_clicks(std::span<const ClickRecord> batch,
+                                          std::span<const RollupDelta> rollups,
+                                          std::optional<std::uint64_t> marker);
 
   Pool pool_;
   // answer_routing's own connections, so that the redirect path never waits

@@ -92,6 +92,9 @@ class SqliteStore final : public Store {
   [[nodiscard]] Result<std::unique_ptr<ChangeListener>> open_change_listener() override;
 
   // ---- ClickStore (sqlite_clicks.cpp) ----
+  // insert_marked_clicks and clicks_marked keep ClickStore's defaults: the
+  // commit is an in-process call, so its acknowledgement cannot be lost
+  // after the database committed, and a batch that failed is never stored.
   [[nodiscard]] Result<void> insert_clicks(std::span<const ClickRecord> batch,
                                            std::span<const RollupDelta> rollups) override;
   [[nodiscard]] Result<std::vector<RollupRow>> load_rollups(StatsScope scope, std::int64_t scope_id,
