@@ -86,7 +86,9 @@ TEST_F(MigrateTest, TwoNodesOnTheCopyServeTheSameShopAndTheRotationContinues) {
   for (int i = 0; i < 2; ++i) {
     std::string error;
     nodes.push_back(
-        ServerProcess::start(sequencial_binary(), {"--db", db.url(), "--threads", "1"},
+        ServerProcess::start(sequencial_binary(),
+                             {"--db", db.url(), "--threads", "1", "--click-spool",
+                              sandbox_->dir().file("pg-node-" + std::to_string(i) + ".spool")},
                              sandbox_->dir().file("pg-node-" + std::to_string(i) + ".log"), error));
     ASSERT_TRUE(nodes.back()) << error;
     apis.push_back(std::make_unique<AdminClient>(nodes.back()->port(), sandbox_->token()));

@@ -73,11 +73,15 @@ class MultiNodeTest : public ::testing::Test {
   }
   void start_node() {
     std::string error;
-    std::vector<std::string> args = {"--db", db_->url(), "--threads", "2"};
+    const std::string name = "node-" + std::to_string(nodes_.size());
+    // Each node's spool in this test's directory: the default, in the
+    // working directory, would hand what one test left (a node stopped
+    // after its database proxy) to the next test's node, into another
+    // database.
+    const std::string spool = dir_.file(name + ".spool");
+    std::vector<std::string> args = {"--db", db_->url(), "--threads", "2", "--click-spool", spool};
     args.insert(args.end(), node_args_.begin(), node_args_.end());
-    auto node =
-        ServerProcess::start(sequencial_binary(), args,
-                             dir_.file("node-" + std::to_string(nodes_.size()) + ".log"), error);
+    auto node = ServerProcess::start(sequencial_binary(), args, dir_.file(name + ".log"), error);
     ASSERT_TRUE(node) << error;
     api_.push_back(std::make_unique<AdminClient>(node->port(), token_));
     nodes_.push_back(std::move(node));

@@ -51,8 +51,9 @@ constexpr const char* kPgRows[] = {
 // served, and that the schema is now the latest.
 void expect_served_after_upgrade(const std::string& db, const TempDir& dir) {
   std::string error;
-  auto server =
-      ServerProcess::start(sequencial_binary(), {"--db", db}, dir.file("serve.log"), error);
+  auto server = ServerProcess::start(sequencial_binary(),
+                                     {"--db", db, "--click-spool", dir.file("clicks.spool")},
+                                     dir.file("serve.log"), error);
   ASSERT_TRUE(server) << error;
   HttpClient http(server->port());
   EXPECT_EQ(wa_number(http.get("/a2").header_or_empty("Location")), "5511999990002")
