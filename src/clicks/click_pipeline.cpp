@@ -188,6 +188,10 @@ std::optional<bool> ClickPipeline::ask_in_doubt() {
   if (stored) {
     spdlog::info("event=clicks_in_doubt_resolved marker={} count={} stored={}", in_doubt_->marker,
                  in_doubt_->count, *stored);
+    if (unreachable_) {
+      unreachable_ = false;
+      spdlog::info("event=clicks_database_back");
+    }
     return *stored;
   }
   if (stored.error().code == ErrorCode::kUnavailable) {
@@ -208,19 +212,21 @@ void ClickPipeline::log_in_doubt_left() {
                in_doubt_->count, spool_ ? spool_->path().string() : std::string("(memory)"));
 }
 
-bool ClickPipeline::skip_in_doubt() {
+std::optional<std::size_t> ClickPipeline::skip_in_doubt() {
   const auto stored = ask_in_doubt();
-  if (!stored) return false;
+  if (!stored) return std::nullopt;
+  std::size_t skipped = 0;
   if (*stored) {
     // Already in the database: the records at the spool's head are
     // committed as replayed, without writing them.
     auto chunk = spool_->read(in_doubt_->count);
     if (!chunk) {
       spdlog::error("event=click_spool_read_failed error=\"{}\"", chunk.error().message);
-      return false;
+      return std::nullopt;
     }
-    if (!chunk->records.empty()) {
-      written_.fetch_add(chunk->records.size(), std::memory_order_relaxed);
+    skipped = chunk->records.size();
+    if (skipped > 0) {
+      written_.fetch_add(skipped, std::memory_order_relaxed);
       if (auto ok = spool_->commit(chunk->ends.back()); !ok) {
         spdlog::error("event=click_spool_offset_failed error=\"{}\"", ok.error().message);
       }
@@ -228,12 +234,17 @@ bool ClickPipeline::skip_in_doubt() {
     }
   }
   in_doubt_.reset();
-  return true;
+  return skipped;
 }
 
 bool ClickPipeline::replay(bool final) {
   const auto deadline = SteadyClock::now() + kReplayBudget;
-  if (in_doubt_ && !skip_in_doubt()) return false;
+  std::size_t skipped = 0;
+  if (in_doubt_) {
+    const auto resolved = skip_in_doubt();
+    if (!resolved) return false;
+    skipped = *resolved;
+  }
   std::uint64_t replayed = 0;
   while (!spool_->empty()) {
     auto chunk = spool_->read(options_.flush_batch);
@@ -263,7 +274,7 @@ bool ClickPipeline::replay(bool final) {
     spdlog::info("event=click_spool_replayed count={} bytes_left={}", replayed,
                  spool_->pending_bytes());
   }
-  return replayed > 0;
+  return replayed > 0 || skipped > 0;
 }
 
 bool ClickPipeline::set_aside(std::span<const ClickRecord> records) {

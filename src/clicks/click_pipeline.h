@@ -127,11 +127,13 @@ class ClickPipeline {
   // writer rests); otherwise whether it is stored. Leaves in_doubt_ set.
   std::optional<bool> ask_in_doubt();
   // Resolves the batch in doubt at the spool's head before a replay: skips
-  // its records when stored. False when the database did not answer.
-  bool skip_in_doubt();
+  // its records when stored. Returns how many were skipped; nullopt when
+  // the database (or the spool) did not answer, and the batch stays in doubt.
+  std::optional<std::size_t> skip_in_doubt();
   void log_in_doubt_left();
-  // Replays the spool until it is empty, the database fails or the budget
-  // ends; true when some records were replayed.
+  // Resolves the batch in doubt, then replays the spool until it is empty,
+  // the database fails or the budget ends; true when some records were
+  // replayed or skipped.
   bool replay(bool final);
   // Keeps records the database cannot take now: in the spool, or in memory
   // without one. False when the spool refused them (dropped, counted).
