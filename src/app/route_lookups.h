@@ -89,12 +89,16 @@ class RouteLookups {
   void find(CentralId central, const VisitorId& visitor, FindDone done);
   void claim(const Assignment& assignment, ClaimDone done);
   // A new visitor of a fixed central: the central's next ticket, with the
-  // visitor stored in the same statement as assigned to the member that
+  // visitor stored in the same round trip as assigned to the member that
   // ticket serves among `slots` (CentralRouter::open_slot_links). `done`
-  // gets the ticket, or nullopt (no answer: nothing was stored by us).
+  // gets the ticket as soon as it is known, or nullopt (no answer: the
+  // caller claims instead). The row is written right after, while the
+  // ticket travels back; if that write fails, `unstored` runs (after
+  // `done`, on the same thread), and the caller writes the row behind.
+  using Unstored = std::function<void()>;
   void claimed_ticket(CentralId central, const VisitorId& visitor,
                       std::shared_ptr<const std::vector<LinkId>> slots, Timestamp at,
-                      TicketDone done);
+                      TicketDone done, Unstored unstored);
 
   // Counted for /metrics by the caller's outcome: a rotation served by the
   // local cursor, a returning visitor routed without their stored
