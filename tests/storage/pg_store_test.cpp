@@ -302,6 +302,38 @@ TEST_F(PgStoreTest, ClaimedTicketsAreAnsweredFirstAndNeverStoredWithAnotherBatch
   EXPECT_FALSE(orphan->has_value()) << "stored with another batch's ticket";
 }
 
+// A batch whose tickets went out before its rows were written holds their
+// buckets until the rows are in; a find waits for them, then reads the row.
+// (Here a plain connection plays that batch: it holds every bucket.)
+TEST_F(PgStoreTest, AFindWaitsForRowsWhoseTicketsWentOut) {
+  const Central central = make_central("loja");
+  const LinkId a = central.members[0].link_id;
+  auto writer = db_->admin();
+  ASSERT_TRUE(writer) << why(writer);
+  ASSERT_TRUE(writer->exec(
+      "SELECT count(pg_advisory_lock_shared(21329, b)) FROM generate_series(0, 63) AS b"));
+  std::atomic<bool> answered{false};
+  RoutingAnswers answers;
+  std::thread finder([&] {
+    RoutingQueries queries;
+    queries.finds.push_back({central.id, {.hi = 6, .lo = 1}});
+    answers = store_->routing_answers(queries, 5s);
+    answered = true;
+  });
+  std::this_thread::sleep_for(300ms);
+  EXPECT_FALSE(answered) << "the find did not wait for the pending row";
+  ASSERT_TRUE(
+      writer->exec("INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id,"
+                   " last_seen) VALUES (" +
+                   std::to_string(central.id) + ", 6, 1, " + std::to_string(a) + ", 0)"));
+  ASSERT_TRUE(writer->exec("SELECT pg_advisory_unlock_all()"));
+  finder.join();
+  ASSERT_EQ(answers.finds.size(), 1u);
+  ASSERT_TRUE(answers.finds[0]) << why(answers.finds[0]);
+  ASSERT_TRUE(answers.finds[0]->has_value()) << "the find read before the row was in";
+  EXPECT_EQ((*answers.finds[0])->link_id, a);
+}
+
 // ---- change feed ----
 
 // Collects payloads until every one of `wanted` arrived or 3 s passed.

@@ -6,6 +6,7 @@
 #include <algorithm>
 #include <charconv>
 #include <chrono>
+#include <functional>
 #include <limits>
 #include <set>
 #include <string>
@@ -210,9 +211,20 @@ constexpr std::string_view kClaimManySql =
 // as assigned to the slot their ticket serves (RoutingQueries::
 // ClaimedTickets) — only when the setting carries this batch's nonce, so a
 // first statement that failed never lends it an older batch's tickets.
+//
+// Until those rows are in, nobody may look for them: a visitor answered on
+// their ticket can click again on another node at once. So the first
+// statement also takes, before its answer leaves, a shared session lock on
+// the bucket of each of its visitors ($5: pending_row_buckets), released
+// after the rows are written (kReleasePendingRowsSql); a find first takes
+// its visitors' buckets exclusively (kAwaitPendingRowsSql), which waits for
+// every such batch in flight, and only then reads. 21329 ("SQ") is the
+// lock class of these buckets (the two-key space of advisory locks, apart
+// from the one-key locks the click writer takes).
 constexpr std::string_view kClaimedTicketsSql =
     "SELECT set_config($1, $2 || ',' || array_to_string(ARRAY("
-    "  SELECT nextval($3::regclass) FROM generate_series(1, $4)), ','), false)";
+    "  SELECT nextval($3::regclass) FROM generate_series(1, $4)), ','), false),"
+    " (SELECT count(pg_advisory_lock_shared(21329, b)) FROM unnest($5::int[]) AS b)";
 constexpr std::string_view kStoreClaimedSql =
     "WITH got AS (SELECT string_to_array(current_setting($1, true), ',')::bigint[] AS a),"
     " chosen AS ("
@@ -224,6 +236,27 @@ constexpr std::string_view kStoreClaimedSql =
     " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $6)"
     "   AND c.link = ANY (ARRAY(SELECT id FROM links WHERE id = ANY ($5::bigint[])))"
     " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING";
+constexpr std::string_view kReleasePendingRowsSql = "SELECT pg_advisory_unlock_all()";
+// Waits until no batch has rows pending in buckets $1 (then lets go at once:
+// the lock lasts this statement's transaction).
+constexpr std::string_view kAwaitPendingRowsSql =
+    "SELECT count(pg_advisory_xact_lock(21329, b)) FROM unnest($1::int[]) AS b";
+// Buckets of pending rows: few, so that a batch holds few locks.
+constexpr std::uint64_t kPendingRowBuckets = 64;
+
+// The distinct buckets of `visitors`, in order (locks are always taken in
+// one order, so two batches cannot deadlock), as an int[] literal.
+template <class Visitors, class VisitorOf>
+std::string pending_row_buckets(const Visitors& visitors, VisitorOf visitor_of) {
+  std::set<std::int64_t> buckets;
+  for (const auto& v : visitors) {
+    const VisitorId& id = visitor_of(v);
+    buckets.insert(static_cast<std::int64_t>((id.hi ^ id.lo) % kPendingRowBuckets));
+  }
+  ArrayLiteral literal;
+  for (const std::int64_t b : buckets) literal.add(b);
+  return literal.str();
+}
 // Stored assignments of several visitors; `i` is the 1-based position asked.
 constexpr std::string_view kFindManySql =
     "SELECT f.i, a.link_id, a.last_seen"
@@ -292,8 +325,13 @@ RoutingAnswers answers_from(const RoutingQueries& queries, std::span<Result<PgRe
     answers.tickets.push_back(std::move(tickets));
   }
   if (!queries.finds.empty()) {
+    // Read only once no rows were pending: an await that failed leaves
+    // the read unreliable.
+    auto& awaited = results[next++];
     auto& r = results[next++];
-    if (!r) {
+    if (!awaited) {
+      answers.finds.assign(queries.finds.size(), fail(awaited.error()));
+    } else if (!r) {
       answers.finds.assign(queries.finds.size(), fail(r.error()));
     } else {
       const auto found = found_by_position(*r, queries.finds.size());
@@ -359,11 +397,12 @@ RoutingAnswers answers_from(const RoutingQueries& queries, std::span<Result<PgRe
 }  // namespace
 
 // Every query of the batch in one pipeline: a ticket query per central, one
-// query for all the visitors looked up, one insert-if-absent for all the
-// claims, one read of the claimed visitors' stored rows (which, run after
-// the insert on the same connection, sees each winner), and per group of
-// claimed tickets the tickets; then, after everything the redirect waits
-// for, the claimed tickets' rows.
+// read for all the visitors looked up (once no rows are pending in their
+// buckets), one insert-if-absent for all the claims, one read of the
+// claimed visitors' stored rows (which, run after the insert on the same
+// connection, sees each winner), and per group of claimed tickets the
+// tickets; then, after everything the redirect waits for, the claimed
+// tickets' rows, and the release of their buckets.
 std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
                                                   std::chrono::milliseconds timeout,
                                                   const RoutingAnswered& answered) {
@@ -414,7 +453,7 @@ std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
   Connection& conn = *lane->conn;
 
   std::vector<Params> params;  // stable addresses: reserve before taking any
-  params.reserve(queries.tickets.size() + 3 + 2 * groups);
+  params.reserve(queries.tickets.size() + 4 + 2 * groups);
   std::vector<PipelinedQuery> sent;
   for (const auto& wanted : queries.tickets) {
     params.push_back(
@@ -422,9 +461,11 @@ std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
     sent.push_back({kTicketsSql, &params.back()});
   }
   if (!queries.finds.empty()) {
+    auto visitor_of = [](const RoutingQueries::Find& f) -> const VisitorId& { return f.visitor; };
+    params.push_back(Params().add(pending_row_buckets(queries.finds, visitor_of)));
+    sent.push_back({kAwaitPendingRowsSql, &params.back()});
     params.push_back(find_many_params(
-        queries.finds, [](const RoutingQueries::Find& f) { return f.central; },
-        [](const RoutingQueries::Find& f) -> const VisitorId& { return f.visitor; }));
+        queries.finds, [](const RoutingQueries::Find& f) { return f.central; }, visitor_of));
     sent.push_back({kFindManySql, &params.back()});
   }
   if (!queries.claims.empty()) {
@@ -464,7 +505,8 @@ std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
                          .add(settings.back())
                          .add(nonce)
                          .add(ticket_sequence(group.central))
-                         .add(static_cast<std::int64_t>(group.visitors.size())));
+                         .add(static_cast<std::int64_t>(group.visitors.size()))
+                         .add(pending_row_buckets(group.visitors, std::identity())));
     sent.push_back({kClaimedTicketsSql, &params.back()});
   }
   const std::size_t answering = sent.size();
@@ -488,6 +530,8 @@ std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
                          .add(to_db(group.at)));
     sent.push_back({kStoreClaimedSql, &params.back()});
   }
+  const Params none;
+  if (groups > 0) sent.push_back({kReleasePendingRowsSql, &none});
 
   bool told = false;
   auto tell = [&](std::span<Result<PgResult>> results) {
