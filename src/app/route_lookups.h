@@ -1,7 +1,7 @@
 // What the redirect path asks the database, asked without waiting: rotation
 // tickets shared by several nodes, the stored assignment of a returning
 // visitor missing from memory, first-assignment claims, and a new visitor's
-// ticket and assignment in one statement. An event loop
+// ticket and assignment in one round trip. An event loop
 // calls ticket(), find() or claim() and goes on serving; one background
 // thread (or a few, each with a batch in flight) gathers everything asked
 // meanwhile into one batch

@@ -112,7 +112,9 @@ class AssignmentStore {
   // stored (an error when they may not be: the caller writes them behind).
   // On PostgreSQL those rows are stored by a statement that runs after the
   // tickets were sent back, in the same round trip, so a new fixed visitor
-  // waits for a ticket, not for a write; `answered` has run by then.
+  // waits for a ticket, not for a write; `answered` has run by then. A find
+  // (here or on another node) of a visitor whose row is still to be written
+  // waits for it, so a row is never missed once its ticket is out.
   //
   // The default asks the methods above one by one; PostgreSQL sends
   // everything in one pipeline (one round trip) on a connection of its own
