@@ -311,7 +311,7 @@ TEST_F(PgStoreTest, AFindWaitsForRowsWhoseTicketsWentOut) {
   auto writer = db_->admin();
   ASSERT_TRUE(writer) << why(writer);
   ASSERT_TRUE(writer->exec(
-      "SELECT count(pg_advisory_lock_shared(21329, b)) FROM generate_series(0, 63) AS b"));
+      "SELECT count(pg_advisory_lock_shared(21329, b)) FROM generate_series(0, 15) AS b"));
   std::atomic<bool> answered{false};
   RoutingAnswers answers;
   std::thread finder([&] {

@@ -241,8 +241,10 @@ constexpr std::string_view kReleasePendingRowsSql = "SELECT pg_advisory_unlock_a
 // the lock lasts this statement's transaction).
 constexpr std::string_view kAwaitPendingRowsSql =
     "SELECT count(pg_advisory_xact_lock(21329, b)) FROM unnest($1::int[]) AS b";
-// Buckets of pending rows: few, so that a batch holds few locks.
-constexpr std::uint64_t kPendingRowBuckets = 64;
+// Buckets of pending rows: few, so that a batch holds at most 16 locks (the
+// lock table is shared by every node); a find may then wait for a batch
+// of other visitors, for as long as that batch takes to write its rows.
+constexpr std::uint64_t kPendingRowBuckets = 16;
 
 // The distinct buckets of `visitors`, in order (locks are always taken in
 // one order, so two batches cannot deadlock), as an int[] literal.
