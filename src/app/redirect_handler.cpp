@@ -79,6 +79,10 @@ struct RedirectHandler::ParkedClick {
   bool may_race = false;  // a returning visitor the database has no attendant for
   Origin origin;
   std::shared_ptr<http::PendingResponse> pending;
+  std::size_t loop = 0;
+  // A new fixed visitor's attendant, left for the database to store with
+  // their claimed ticket (written behind if that write fails).
+  std::optional<Assignment> stored_by_database;
 };
 
 RedirectHandler::RedirectHandler(RedirectOptions options, RedirectPorts ports,
@@ -214,10 +218,12 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
   click->now = now;
   click->kept = kept;
   click->origin = origin;
+  click->loop = request.loop_index;
   // A new visitor's id can reach another node (the visitor's next click)
   // before a write-behind flush: on several nodes their first assignment is
-  // stored before answering, by the same statement that hands out their
-  // ticket (one round trip, batched with the other clicks').
+  // stored in the round trip that hands out their ticket (batched with the
+  // other clicks'), by a statement the database runs while the ticket
+  // travels back, so the row is in before the visitor can click again.
   auto slots = central.fixed() && new_visitor ? central.open_slot_links(now) : nullptr;
   click->may_race = lookups.shared() && new_visitor && !slots;
   click->pending = request.defer();
@@ -225,10 +231,16 @@ void RedirectHandler::handle(const http::HttpRequest& request, std::string_view 
   if (look_up) {
     lookups.find(central.id(), *visitor, [this, click](auto stored) { after_find(click, stored); });
   } else if (slots) {
-    lookups.claimed_ticket(central.id(), *visitor, slots, now,
-                           [this, click, slots](std::optional<std::uint64_t> ticket) {
-                             decide_claimed(click, *slots, ticket);
-                           });
+    lookups.claimed_ticket(
+        central.id(), *visitor, slots, now,
+        [this, click, slots](std::optional<std::uint64_t> ticket) {
+          decide_claimed(click, *slots, ticket);
+        },
+        [this, click] {
+          if (click->stored_by_database) {
+            ports_.write_behind.record(click->loop, *click->stored_by_database);
+          }
+        });
   } else {
     lookups.ticket(central.id(), [this, click](std::optional<std::uint64_t> ticket) {
       if (!ticket) ports_.lookups.count_ticket_fallback();
@@ -295,10 +307,12 @@ void RedirectHandler::decide_claimed(const std::shared_ptr<ParkedClick>& click,
   }
   auto plan = routing::plan_click(central, click->now, click->visitor, std::nullopt, ticket, false);
   if (!plan.remember) return finish(click, plan);
-  // The database stored the member this ticket serves among `slots`; the
+  // The database stores the member this ticket serves among `slots`; the
   // router chose the same one unless a member's state changed meanwhile.
   const Assignment stored{central.id(), click->visitor, slots[*ticket % slots.size()], click->now};
-  finish(click, routing::settle_claim(central, click->now, std::move(plan), stored));
+  plan = routing::settle_claim(central, click->now, std::move(plan), stored);
+  if (!plan.persist) click->stored_by_database = plan.remember;
+  finish(click, plan);
 }
 
 void RedirectHandler::finish(const std::shared_ptr<ParkedClick>& click,

@@ -34,6 +34,8 @@ struct RouteLookups::Question {
   TicketDone on_ticket;
   FindDone on_find;
   ClaimDone on_claim;
+  Unstored on_unstored;   // kClaimedTicket
+  bool ticketed = false;  // kClaimedTicket: on_ticket got a ticket (lookup thread only)
 
   // Exactly one of the calls below runs a callback; the others do nothing.
   bool take() { return !done.exchange(true); }
@@ -176,7 +178,7 @@ void RouteLookups::claim(const Assignment& assignment, ClaimDone done) {
 
 void RouteLookups::claimed_ticket(CentralId central, const VisitorId& visitor,
                                   std::shared_ptr<const std::vector<LinkId>> slots, Timestamp at,
-                                  TicketDone done) {
+                                  TicketDone done, Unstored unstored) {
   auto q = std::make_shared<Question>();
   q->kind = Question::Kind::kClaimedTicket;
   q->central = central;
@@ -184,6 +186,7 @@ void RouteLookups::claimed_ticket(CentralId central, const VisitorId& visitor,
   q->slots = std::move(slots);
   q->at = at;
   q->on_ticket = std::move(done);
+  q->on_unstored = std::move(unstored);
   ask(std::move(q));
 }
 
@@ -193,7 +196,7 @@ void RouteLookups::run_lookups(std::size_t index) {
   // deadline, and the first burst would otherwise fall back whole.
   if (options_.shared && index == 0) {
     started.store(steady_ns(), std::memory_order_relaxed);  // a stuck connect counts too
-    (void)store_.answer_routing({}, options_.query_timeout);
+    (void)store_.answer_routing({}, options_.query_timeout, [](RoutingAnswers&) {});
     started.store(0, std::memory_order_relaxed);
   }
   std::vector<std::shared_ptr<Question>> batch;
@@ -254,12 +257,6 @@ void RouteLookups::answer(std::vector<std::shared_ptr<Question>>& batch) {
     for (const Question* q : askers) group.visitors.push_back(q->visitor);
     queries.claimed_tickets.push_back(std::move(group));
   }
-  const std::int64_t sent = steady_ns();
-  RoutingAnswers answers = store_.answer_routing(queries, options_.query_timeout);
-  batch_ns_.fetch_add(static_cast<std::uint64_t>(steady_ns() - sent), std::memory_order_relaxed);
-  batch_questions_.fetch_add(batch.size(), std::memory_order_relaxed);
-  batches_.fetch_add(1, std::memory_order_relaxed);
-
   bool reported = false;
   auto report = [&](const Error& error) {
     if (reported) return;
@@ -280,31 +277,50 @@ void RouteLookups::answer(std::vector<std::shared_ptr<Question>>& batch) {
       if (!got || i >= got->size()) {
         askers[i]->no_answer();
       } else if (!late(*askers[i])) {
+        askers[i]->ticketed = true;
         askers[i]->on_ticket((*got)[i]);
       }
     }
   };
-  std::size_t t = 0;
-  for (const auto& [central, askers] : ticket_askers) hand_out(answers.tickets[t++], askers);
-  std::size_t c = 0;
-  for (const auto& [key, askers] : claimed_askers) hand_out(answers.claimed_tickets[c++], askers);
-  for (std::size_t i = 0; i < finders.size(); ++i) {
-    auto& got = answers.finds[i];
-    if (!got) {
-      report(got.error());
-      finders[i]->no_answer();
-    } else if (!late(*finders[i])) {
-      finders[i]->on_find(*got);
+  const std::int64_t sent = steady_ns();
+  auto answered = [&](RoutingAnswers& answers) {
+    batch_ns_.fetch_add(static_cast<std::uint64_t>(steady_ns() - sent), std::memory_order_relaxed);
+    batch_questions_.fetch_add(batch.size(), std::memory_order_relaxed);
+    batches_.fetch_add(1, std::memory_order_relaxed);
+    std::size_t t = 0;
+    for (const auto& [central, askers] : ticket_askers) hand_out(answers.tickets[t++], askers);
+    std::size_t c = 0;
+    for (const auto& [key, askers] : claimed_askers) hand_out(answers.claimed_tickets[c++], askers);
+    for (std::size_t i = 0; i < finders.size(); ++i) {
+      auto& got = answers.finds[i];
+      if (!got) {
+        report(got.error());
+        finders[i]->no_answer();
+      } else if (!late(*finders[i])) {
+        finders[i]->on_find(*got);
+      }
     }
-  }
-  for (std::size_t i = 0; i < claimers.size(); ++i) {
-    auto& got = answers.claims[i];
-    if (!got) {
-      if (got.error().code != ErrorCode::kNotFound) report(got.error());
-      claimers[i]->no_answer();
-    } else if (!late(*claimers[i])) {
-      claimers[i]->on_claim(*got);
+    for (std::size_t i = 0; i < claimers.size(); ++i) {
+      auto& got = answers.claims[i];
+      if (!got) {
+        if (got.error().code != ErrorCode::kNotFound) report(got.error());
+        claimers[i]->no_answer();
+      } else if (!late(*claimers[i])) {
+        claimers[i]->on_claim(*got);
+      }
     }
+  };
+  const auto stored = store_.answer_routing(queries, options_.query_timeout, answered);
+  // Claimed tickets handed out whose rows may not have been written.
+  std::size_t g = 0;
+  for (const auto& [key, askers] : claimed_askers) {
+    if (g < stored.size() && !stored[g]) {
+      report(stored[g].error());
+      for (Question* q : askers) {
+        if (q->ticketed) q->on_unstored();
+      }
+    }
+    ++g;
   }
 }
 

@@ -1,7 +1,7 @@
 // What the redirect path asks the database, asked without waiting: rotation
 // tickets shared by several nodes, the stored assignment of a returning
 // visitor missing from memory, first-assignment claims, and a new visitor's
-// ticket and assignment in one statement. An event loop
+// ticket and assignment in one round trip. An event loop
 // calls ticket(), find() or claim() and goes on serving; one background
 // thread (or a few, each with a batch in flight) gathers everything asked
 // meanwhile into one batch
@@ -89,12 +89,16 @@ class RouteLookups {
   void find(CentralId central, const VisitorId& visitor, FindDone done);
   void claim(const Assignment& assignment, ClaimDone done);
   // A new visitor of a fixed central: the central's next ticket, with the
-  // visitor stored in the same statement as assigned to the member that
+  // visitor stored in the same round trip as assigned to the member that
   // ticket serves among `slots` (CentralRouter::open_slot_links). `done`
-  // gets the ticket, or nullopt (no answer: nothing was stored by us).
+  // gets the ticket as soon as it is known, or nullopt (no answer: the
+  // caller claims instead). The row is written right after, while the
+  // ticket travels back; if that write fails, `unstored` runs (after
+  // `done`, on the same thread), and the caller writes the row behind.
+  using Unstored = std::function<void()>;
   void claimed_ticket(CentralId central, const VisitorId& visitor,
                       std::shared_ptr<const std::vector<LinkId>> slots, Timestamp at,
-                      TicketDone done);
+                      TicketDone done, Unstored unstored);
 
   // Counted for /metrics by the caller's outcome: a rotation served by the
   // local cursor, a returning visitor routed without their stored

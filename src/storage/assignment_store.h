@@ -14,6 +14,7 @@
 #include <chrono>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <optional>
 #include <span>
 #include <vector>
@@ -105,13 +106,29 @@ class AssignmentStore {
   [[nodiscard]] virtual Result<std::optional<std::uint64_t>> next_rotation_ticket(
       CentralId central) = 0;
 
-  // Everything in `queries` at once. The default asks the methods above
-  // one by one; PostgreSQL sends them in one pipeline (one round trip) on
-  // a connection of its own (one per concurrent caller, up to four) that
-  // waits at most `timeout` (asked nothing, it only opens those
-  // connections). Several callers may each have a batch in flight.
-  [[nodiscard]] virtual RoutingAnswers answer_routing(const RoutingQueries& queries,
-                                                      std::chrono::milliseconds timeout);
+  // Everything in `queries` at once. `answered` is called exactly once,
+  // before this returns, with every answer the redirect waits for. The
+  // return value says, per claimed-tickets group, whether its visitors were
+  // stored (an error when they may not be: the caller writes them behind).
+  // On PostgreSQL those rows are stored by a statement that runs after the
+  // tickets were sent back, in the same round trip, so a new fixed visitor
+  // waits for a ticket, not for a write; `answered` has run by then. A find
+  // (here or on another node) of a visitor whose row is still to be written
+  // waits for it, so a row is never missed once its ticket is out.
+  //
+  // The default asks the methods above one by one; PostgreSQL sends
+  // everything in one pipeline (one round trip) on a connection of its own
+  // (one per concurrent caller, up to four) that waits at most `timeout`
+  // (asked nothing, it only opens those connections). Several callers may
+  // each have a batch in flight.
+  using RoutingAnswered = std::function<void(RoutingAnswers&)>;
+  [[nodiscard]] virtual std::vector<Result<void>> answer_routing(const RoutingQueries& queries,
+                                                                 std::chrono::milliseconds timeout,
+                                                                 const RoutingAnswered& answered);
+  // The same, returning the answers once the rows are stored too (tests,
+  // tools).
+  [[nodiscard]] RoutingAnswers routing_answers(const RoutingQueries& queries,
+                                               std::chrono::milliseconds timeout);
 };
 
 }  // namespace sequencial

@@ -1,12 +1,13 @@
 // AssignmentStore::answer_routing's default: each query asked on its own, in order
 // (the SQLite backend; it shares no rotation counter, so its tickets are
-// never asked in practice).
+// never asked in practice), and routing_answers.
 #include "storage/assignment_store.h"
 
 namespace sequencial {
 
-RoutingAnswers AssignmentStore::answer_routing(const RoutingQueries& queries,
-                                               std::chrono::milliseconds /*timeout*/) {
+std::vector<Result<void>> AssignmentStore::answer_routing(const RoutingQueries& queries,
+                                                          std::chrono::milliseconds /*timeout*/,
+                                                          const RoutingAnswered& answered) {
   RoutingAnswers answers;
   answers.tickets.reserve(queries.tickets.size());
   for (const auto& wanted : queries.tickets) {
@@ -57,7 +58,20 @@ RoutingAnswers AssignmentStore::answer_routing(const RoutingQueries& queries,
     }
     answers.claimed_tickets.push_back(std::move(outcome));
   }
-  return answers;
+  answered(answers);
+  // Each visitor was claimed with their ticket: stored, or given up with it.
+  return std::vector<Result<void>>(queries.claimed_tickets.size());
+}
+
+RoutingAnswers AssignmentStore::routing_answers(const RoutingQueries& queries,
+                                                std::chrono::milliseconds timeout) {
+  RoutingAnswers kept;
+  auto stored =
+      answer_routing(queries, timeout, [&](RoutingAnswers& answers) { kept = std::move(answers); });
+  for (std::size_t g = 0; g < stored.size() && g < kept.claimed_tickets.size(); ++g) {
+    if (!stored[g] && kept.claimed_tickets[g]) kept.claimed_tickets[g] = fail(stored[g].error());
+  }
+  return kept;
 }
 
 }  // namespace sequencial

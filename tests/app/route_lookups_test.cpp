@@ -241,7 +241,8 @@ TEST_F(RouteLookupsTest, ClaimedTicketsStoreEachNewVisitorByTheirTicket) {
                                tickets[v] = t.value_or(UINT64_MAX);
                              }
                              answers.add(t);
-                           });
+                           },
+                           [] { ADD_FAILURE() << "stored, yet told it was not"; });
   }
   store_->set_frozen(false);
   ASSERT_TRUE(answers.wait_for(41, 10s));
@@ -257,6 +258,59 @@ TEST_F(RouteLookupsTest, ClaimedTicketsStoreEachNewVisitorByTheirTicket) {
   }
   EXPECT_EQ(distinct.size(), 40u);
   lookups.stop();
+}
+
+// When the row of a claimed ticket may not have been written, its asker is
+// told after their ticket, so that they write it behind.
+TEST_F(RouteLookupsTest, AClaimedTicketWhoseRowWasNotStoredIsToldAfterItsTicket) {
+  std::vector<LinkId> ids;
+  for (const char* slug : {"anchor", "m1", "m2"}) {
+    Link link;
+    link.slug = slug;
+    link.phone = "5511999990001";
+    const auto made = store_->insert_link(link);
+    ASSERT_TRUE(made);
+    ids.push_back(made->id);
+  }
+  Central central;
+  central.anchor_id = ids[0];
+  central.fixed = true;
+  central.members = {{ids[1], 1, std::nullopt}, {ids[2], 1, std::nullopt}};
+  const auto c = store_->insert_central(central);
+  ASSERT_TRUE(c);
+  store_->set_claimed_rows_fail(true);
+  RouteLookups lookups(*store_, health_, {.deadline = 5s, .shared = true});
+  lookups.start();
+  const auto slots = std::make_shared<const std::vector<LinkId>>(std::vector{ids[1], ids[2]});
+  std::mutex mutex;
+  std::vector<std::string> events;
+  Answers told;
+  for (std::uint64_t v = 0; v < 3; ++v) {
+    lookups.claimed_ticket(
+        c->id, VisitorId{7, v}, slots, Timestamp(std::chrono::seconds(5000)),
+        [&, v](std::optional<std::uint64_t> t) {
+          std::lock_guard lock(mutex);
+          events.push_back((t ? "ticket " : "none ") + std::to_string(v));
+        },
+        [&, v] {
+          {
+            std::lock_guard lock(mutex);
+            events.push_back("unstored " + std::to_string(v));
+          }
+          told.add(std::uint64_t{v});
+        });
+  }
+  ASSERT_TRUE(told.wait_for(3, 10s));
+  lookups.stop();
+  std::lock_guard lock(mutex);
+  ASSERT_EQ(events.size(), 6u);
+  for (std::uint64_t v = 0; v < 3; ++v) {
+    const auto ticket = std::ranges::find(events, "ticket " + std::to_string(v));
+    const auto unstored = std::ranges::find(events, "unstored " + std::to_string(v));
+    ASSERT_NE(ticket, events.end()) << "visitor " << v;
+    ASSERT_NE(unstored, events.end()) << "visitor " << v;
+    EXPECT_LT(ticket, unstored) << "visitor " << v;
+  }
 }
 
 }  // namespace

@@ -49,6 +49,11 @@ class ScriptedStore final : public test_support::ForwardingStore {
     frozen_ = frozen;
     cv_.notify_all();
   }
+  // While set, the rows of claimed tickets are reported as not stored.
+  void set_claimed_rows_fail(bool fail) {
+    std::lock_guard lock(mu_);
+    claimed_rows_fail_ = fail;
+  }
   int routing_batches() const {
     std::lock_guard lock(mu_);
     return routing_batches_;
@@ -61,14 +66,20 @@ class ScriptedStore final : public test_support::ForwardingStore {
     if (down_) return fail(Error::unavailable("scripted outage"));
     return std::optional<std::uint64_t>(next_ticket_[central]++);
   }
-  RoutingAnswers answer_routing(const RoutingQueries& queries,
-                                std::chrono::milliseconds timeout) override {
+  std::vector<Result<void>> answer_routing(const RoutingQueries& queries,
+                                           std::chrono::milliseconds timeout,
+                                           const RoutingAnswered& answered) override {
     {
       std::unique_lock lock(mu_);
       ++routing_batches_;
       cv_.wait(lock, [&] { return !frozen_; });
     }
-    return AssignmentStore::answer_routing(queries, timeout);
+    auto stored = AssignmentStore::answer_routing(queries, timeout, answered);
+    std::lock_guard lock(mu_);
+    if (claimed_rows_fail_) {
+      for (auto& one : stored) one = fail(Error::unavailable("scripted: rows not stored"));
+    }
+    return stored;
   }
   Result<std::unique_ptr<ChangeListener>> open_change_listener() override {
     std::lock_guard lock(mu_);
@@ -129,6 +140,7 @@ class ScriptedStore final : public test_support::ForwardingStore {
   int listeners_opened_ = 0;
   bool frozen_ = false;
   int routing_batches_ = 0;
+  bool claimed_rows_fail_ = false;
 };
 
 }  // namespace sequencial::app

@@ -120,7 +120,7 @@ TEST_F(ScriptedStoreTest, AnOutageFailsEveryMethod) {
   // The batched routing questions fail as a whole too: no ticket, no answer.
   RoutingQueries queries;
   queries.tickets.push_back({.central = 1, .count = 2});
-  const RoutingAnswers answers = s.answer_routing(queries, std::chrono::seconds(1));
+  const RoutingAnswers answers = s.routing_answers(queries, std::chrono::seconds(1));
   ASSERT_EQ(answers.tickets.size(), 1u);
   EXPECT_FALSE(answers.tickets[0].has_value());
 

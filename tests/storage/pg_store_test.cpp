@@ -235,7 +235,7 @@ TEST_F(PgStoreTest, ClaimedTicketsStoreTheMemberEachTicketServes) {
   queries.claimed_tickets.push_back({central.id + 1000, {a}, {{.hi = 4, .lo = 1}}, Timestamp{}});
   queries.finds.push_back({central.id, {.hi = 3, .lo = 0}});
 
-  const RoutingAnswers answers = store_->answer_routing(queries, 2s);
+  const RoutingAnswers answers = store_->routing_answers(queries, 2s);
   ASSERT_EQ(answers.tickets.size(), 1u);
   ASSERT_TRUE(answers.tickets[0]) << why(answers.tickets[0]);
   ASSERT_EQ(answers.claimed_tickets.size(), 2u);
@@ -261,12 +261,78 @@ TEST_F(PgStoreTest, ClaimedTicketsStoreTheMemberEachTicketServes) {
   // A visitor stored already keeps their attendant; the ticket is still taken.
   RoutingQueries again;
   again.claimed_tickets.push_back({central.id, {a}, {{.hi = 3, .lo = 1}}, Timestamp{3000s}});
-  const auto second = store_->answer_routing(again, 2s);
+  const auto second = store_->routing_answers(again, 2s);
   ASSERT_TRUE(second.claimed_tickets[0]) << why(second.claimed_tickets[0]);
   EXPECT_EQ(second.claimed_tickets[0]->front(), 9u);
   auto kept = store_->find_assignment(central.id, {.hi = 3, .lo = 1});
   ASSERT_TRUE(kept && kept->has_value());
   EXPECT_EQ((*kept)->link_id, group.slots[tickets[1] % 3]);
+}
+
+// The tickets are handed to `answered` before the rows are written (the
+// rows follow in the same round trip); a group whose tickets failed stores
+// nothing, even though an earlier batch left its tickets on the same
+// connection (the nonce).
+TEST_F(PgStoreTest, ClaimedTicketsAreAnsweredFirstAndNeverStoredWithAnotherBatchsTickets) {
+  const Central central = make_central("loja");
+  const LinkId a = central.members[0].link_id;
+  RoutingQueries first;
+  first.claimed_tickets.push_back({central.id, {a}, {{.hi = 5, .lo = 1}}, Timestamp{2000s}});
+  int told = 0;
+  const auto stored = store_->answer_routing(first, 2s, [&](RoutingAnswers& answers) {
+    ++told;
+    ASSERT_EQ(answers.claimed_tickets.size(), 1u);
+    EXPECT_TRUE(answers.claimed_tickets[0]) << why(answers.claimed_tickets[0]);
+  });
+  EXPECT_EQ(told, 1);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_TRUE(stored[0]) << why(stored[0]);
+  auto kept = store_->find_assignment(central.id, {.hi = 5, .lo = 1});
+  ASSERT_TRUE(kept && kept->has_value()) << why(kept);
+
+  // The central's ticket sequence goes away: the next batch's tickets fail
+  // on the same connection, and its rows must not take the first batch's.
+  admin_sql("DROP SEQUENCE central_ticket_" + std::to_string(central.id));
+  RoutingQueries second;
+  second.claimed_tickets.push_back({central.id, {a}, {{.hi = 5, .lo = 2}}, Timestamp{3000s}});
+  const RoutingAnswers answers = store_->routing_answers(second, 2s);
+  ASSERT_EQ(answers.claimed_tickets.size(), 1u);
+  EXPECT_FALSE(answers.claimed_tickets[0]);
+  auto orphan = store_->find_assignment(central.id, {.hi = 5, .lo = 2});
+  ASSERT_TRUE(orphan) << why(orphan);
+  EXPECT_FALSE(orphan->has_value()) << "stored with another batch's ticket";
+}
+
+// A batch whose tickets went out before its rows were written holds their
+// buckets until the rows are in; a find waits for them, then reads the row.
+// (Here a plain connection plays that batch: it holds every bucket.)
+TEST_F(PgStoreTest, AFindWaitsForRowsWhoseTicketsWentOut) {
+  const Central central = make_central("loja");
+  const LinkId a = central.members[0].link_id;
+  auto writer = db_->admin();
+  ASSERT_TRUE(writer) << why(writer);
+  ASSERT_TRUE(writer->exec(
+      "SELECT count(pg_advisory_lock_shared(21329, b)) FROM generate_series(0, 15) AS b"));
+  std::atomic<bool> answered{false};
+  RoutingAnswers answers;
+  std::thread finder([&] {
+    RoutingQueries queries;
+    queries.finds.push_back({central.id, {.hi = 6, .lo = 1}});
+    answers = store_->routing_answers(queries, 5s);
+    answered = true;
+  });
+  std::this_thread::sleep_for(300ms);
+  EXPECT_FALSE(answered) << "the find did not wait for the pending row";
+  ASSERT_TRUE(
+      writer->exec("INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id,"
+                   " last_seen) VALUES (" +
+                   std::to_string(central.id) + ", 6, 1, " + std::to_string(a) + ", 0)"));
+  ASSERT_TRUE(writer->exec("SELECT pg_advisory_unlock_all()"));
+  finder.join();
+  ASSERT_EQ(answers.finds.size(), 1u);
+  ASSERT_TRUE(answers.finds[0]) << why(answers.finds[0]);
+  ASSERT_TRUE(answers.finds[0]->has_value()) << "the find read before the row was in";
+  EXPECT_EQ((*answers.finds[0])->link_id, a);
 }
 
 // ---- change feed ----

@@ -4,7 +4,9 @@
 #include "storage/postgres/pg_store.h"
 
 #include <algorithm>
+#include <charconv>
 #include <chrono>
+#include <functional>
 #include <limits>
 #include <set>
 #include <string>
@@ -201,24 +203,62 @@ constexpr std::string_view kClaimManySql =
     " ORDER BY f.i"
     " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING"
     " RETURNING central_id, visitor_hi, visitor_lo";
-// New visitors of one fixed central: each takes a ticket and is stored (if
-// absent) as assigned to the slot that ticket serves (RoutingQueries::
-// ClaimedTickets). `t` is materialised (nextval is volatile), so the ticket
-// inserted is the ticket returned.
+// New visitors of one fixed central, in two statements of one pipeline so
+// that their tickets travel back while their rows are written. The first
+// draws one ticket per visitor and returns them, as "nonce,t1,t2,...", also
+// kept in a session setting ($1, one per group of the batch); the second,
+// run right after on the same connection, stores each visitor (if absent)
+// as assigned to the slot their ticket serves (RoutingQueries::
+// ClaimedTickets) — only when the setting carries this batch's nonce, so a
+// first statement that failed never lends it an older batch's tickets.
+//
+// Until those rows are in, nobody may look for them: a visitor answered on
+// their ticket can click again on another node at once. So the first
+// statement also takes, before its answer leaves, a shared session lock on
+// the bucket of each of its visitors ($5: pending_row_buckets), released
+// after the rows are written (kReleasePendingRowsSql); a find first takes
+// its visitors' buckets exclusively (kAwaitPendingRowsSql), which waits for
+// every such batch in flight, and only then reads. 21329 ("SQ") is the
+// lock class of these buckets (the two-key space of advisory locks, apart
+// from the one-key locks the click writer takes).
 constexpr std::string_view kClaimedTicketsSql =
-    "WITH t AS MATERIALIZED ("
-    "  SELECT f.i, f.hi, f.lo, nextval($1::regclass) AS ticket"
-    "  FROM unnest($2::bigint[], $3::bigint[]) WITH ORDINALITY AS f(hi, lo, i)),"
-    " chosen AS MATERIALIZED ("
-    "  SELECT t.hi, t.lo, ($4::bigint[])[(t.ticket % cardinality($4::bigint[]))::int + 1] AS link"
-    "  FROM t),"
-    " ins AS ("
-    "  INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
-    "  SELECT $5, c.hi, c.lo, c.link, $6 FROM chosen c"
-    "  WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $5)"
-    "    AND EXISTS (SELECT 1 FROM links WHERE id = c.link)"
-    "  ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING)"
-    " SELECT t.ticket FROM t ORDER BY t.i";
+    "SELECT set_config($1, $2 || ',' || array_to_string(ARRAY("
+    "  SELECT nextval($3::regclass) FROM generate_series(1, $4)), ','), false),"
+    " (SELECT count(pg_advisory_lock_shared(21329, b)) FROM unnest($5::int[]) AS b)";
+constexpr std::string_view kStoreClaimedSql =
+    "WITH got AS (SELECT string_to_array(current_setting($1, true), ',')::bigint[] AS a),"
+    " chosen AS ("
+    "  SELECT f.hi, f.lo, ($5::bigint[])[(f.t % cardinality($5::bigint[]))::int + 1] AS link"
+    "  FROM got, unnest($3::bigint[], $4::bigint[], got.a[2:]) AS f(hi, lo, t)"
+    "  WHERE got.a[1] = $2)"
+    " INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
+    " SELECT $6, c.hi, c.lo, c.link, $7 FROM chosen c"
+    " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $6)"
+    "   AND c.link = ANY (ARRAY(SELECT id FROM links WHERE id = ANY ($5::bigint[])))"
+    " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING";
+constexpr std::string_view kReleasePendingRowsSql = "SELECT pg_advisory_unlock_all()";
+// Waits until no batch has rows pending in buckets $1 (then lets go at once:
+// the lock lasts this statement's transaction).
+constexpr std::string_view kAwaitPendingRowsSql =
+    "SELECT count(pg_advisory_xact_lock(21329, b)) FROM unnest($1::int[]) AS b";
+// Buckets of pending rows: few, so that a batch holds at most 16 locks (the
+// lock table is shared by every node); a find may then wait for a batch
+// of other visitors, for as long as that batch takes to write its rows.
+constexpr std::uint64_t kPendingRowBuckets = 16;
+
+// The distinct buckets of `visitors`, in order (locks are always taken in
+// one order, so two batches cannot deadlock), as an int[] literal.
+template <class Visitors, class VisitorOf>
+std::string pending_row_buckets(const Visitors& visitors, VisitorOf visitor_of) {
+  std::set<std::int64_t> buckets;
+  for (const auto& v : visitors) {
+    const VisitorId& id = visitor_of(v);
+    buckets.insert(static_cast<std::int64_t>((id.hi ^ id.lo) % kPendingRowBuckets));
+  }
+  ArrayLiteral literal;
+  for (const std::int64_t b : buckets) literal.add(b);
+  return literal.str();
+}
 // Stored assignments of several visitors; `i` is the 1-based position asked.
 constexpr std::string_view kFindManySql =
     "SELECT f.i, a.link_id, a.last_seen"
@@ -241,6 +281,22 @@ Params find_many_params(const Keys& keys, CentralOf central_of, VisitorOf visito
   return params;
 }
 
+// kClaimedTicketsSql's answer, "nonce,t1,t2,...": the tickets.
+std::vector<std::uint64_t> claimed_tickets_from(std::string_view text) {
+  std::vector<std::uint64_t> tickets;
+  std::size_t at = text.find(',');
+  while (at != std::string_view::npos) {
+    const std::size_t begin = at + 1;
+    at = text.find(',', begin);
+    const std::string_view field =
+        text.substr(begin, at == std::string_view::npos ? at : at - begin);
+    std::uint64_t ticket = 0;
+    std::from_chars(field.data(), field.data() + field.size(), ticket);
+    tickets.push_back(ticket);
+  }
+  return tickets;
+}
+
 // kFindManySql's rows by position asked (0-based).
 std::vector<std::optional<std::pair<LinkId, Timestamp>>> found_by_position(const PgResult& rows,
                                                                            std::size_t asked) {
@@ -252,124 +308,13 @@ std::vector<std::optional<std::pair<LinkId, Timestamp>>> found_by_position(const
   return out;
 }
 
-}  // namespace
-
-// Every query of the batch in one pipeline: a ticket query per central, one
-// query for all the visitors looked up, one insert-if-absent for all the
-// claims, and one read of the claimed visitors' stored rows (which, run
-// after the insert on the same connection, sees each winner).
-RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
-                                       std::chrono::milliseconds timeout) {
+// The answers the redirect waits for, from the first results of the
+// pipeline answer_routing sends (in the order it sends them).
+RoutingAnswers answers_from(const RoutingQueries& queries, std::span<Result<PgResult>> results) {
   RoutingAnswers answers;
-  auto fail_all = [&](const Error& error) {
-    answers.tickets.assign(queries.tickets.size(), fail(error));
-    answers.finds.assign(queries.finds.size(), fail(error));
-    answers.claims.assign(queries.claims.size(), fail(error));
-    answers.claimed_tickets.assign(queries.claimed_tickets.size(), fail(error));
-    return answers;
-  };
-  // A lane's connection, (re)opened when missing or lost.
-  auto open = [&](RoutingLane& lane) -> Result<void> {
-    if (!lane.conn || !lane.conn->healthy()) {
-      lane.conn.reset();
-      auto opened = Connection::open(pool_.conninfo());
-      if (!opened) return fail(std::move(opened.error()));
-      lane.conn = std::make_unique<Connection>(std::move(*opened));
-    }
-    lane.conn->set_timeout(timeout);
-    return {};
-  };
-  if (queries.empty()) {  // asked nothing: open every lane before clicks need one
-    for (RoutingLane& lane : routing_lanes_) {
-      std::lock_guard lock(lane.mutex);
-      if (auto ok = open(lane); !ok) return answers;
-    }
-    return answers;
-  }
-  // The first free lane; each lookup thread holds at most one.
-  std::unique_lock<std::mutex> lock;
-  RoutingLane* lane = nullptr;
-  for (RoutingLane& candidate : routing_lanes_) {
-    lock = std::unique_lock(candidate.mutex, std::try_to_lock);
-    if (lock.owns_lock()) {
-      lane = &candidate;
-      break;
-    }
-  }
-  if (lane == nullptr) {
-    lane = &routing_lanes_.front();
-    lock = std::unique_lock(lane->mutex);
-  }
-  if (auto ok = open(*lane); !ok) return fail_all(ok.error());
-  Connection& conn = *lane->conn;
-
-  std::vector<Params> params;  // stable addresses: reserve before taking any
-  params.reserve(queries.tickets.size() + queries.claims.size() + queries.claimed_tickets.size() +
-                 2);
-  std::vector<PipelinedQuery> sent;
-  for (const auto& wanted : queries.tickets) {
-    params.push_back(
-        Params().add(ticket_sequence(wanted.central)).add(static_cast<std::int64_t>(wanted.count)));
-    sent.push_back({kTicketsSql, &params.back()});
-  }
-  if (!queries.finds.empty()) {
-    params.push_back(find_many_params(
-        queries.finds, [](const RoutingQueries::Find& f) { return f.central; },
-        [](const RoutingQueries::Find& f) -> const VisitorId& { return f.visitor; }));
-    sent.push_back({kFindManySql, &params.back()});
-  }
-  if (!queries.claims.empty()) {
-    ArrayLiteral centrals;
-    ArrayLiteral his;
-    ArrayLiteral los;
-    ArrayLiteral links;
-    ArrayLiteral seen;
-    for (const Assignment& a : queries.claims) {
-      centrals.add(a.central_id);
-      his.add(to_db(a.visitor.hi));
-      los.add(to_db(a.visitor.lo));
-      links.add(a.link_id);
-      seen.add(to_db(a.last_seen));
-    }
-    params.push_back(Params()
-                         .add(centrals.str())
-                         .add(his.str())
-                         .add(los.str())
-                         .add(links.str())
-                         .add(seen.str()));
-    sent.push_back({kClaimManySql, &params.back()});
-    params.push_back(find_many_params(
-        queries.claims, [](const Assignment& a) { return a.central_id; },
-        [](const Assignment& a) -> const VisitorId& { return a.visitor; }));
-    sent.push_back({kFindManySql, &params.back()});
-  }
-  for (const auto& group : queries.claimed_tickets) {
-    ArrayLiteral his;
-    ArrayLiteral los;
-    ArrayLiteral slots;
-    for (const VisitorId& v : group.visitors) {
-      his.add(to_db(v.hi));
-      los.add(to_db(v.lo));
-    }
-    for (const LinkId link : group.slots) slots.add(link);
-    params.push_back(Params()
-                         .add(ticket_sequence(group.central))
-                         .add(his.str())
-                         .add(los.str())
-                         .add(slots.str())
-                         .add(group.central)
-                         .add(to_db(group.at)));
-    sent.push_back({kClaimedTicketsSql, &params.back()});
-  }
-
-  auto results = conn.pipeline(sent);
-  if (!results) {
-    lane->conn.reset();
-    return fail_all(results.error());
-  }
   std::size_t next = 0;
   for (const auto& wanted : queries.tickets) {
-    auto& r = (*results)[next++];
+    auto& r = results[next++];
     if (!r) {
       answers.tickets.push_back(fail(std::move(r.error())));
       continue;
@@ -382,8 +327,13 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     answers.tickets.push_back(std::move(tickets));
   }
   if (!queries.finds.empty()) {
-    auto& r = (*results)[next++];
-    if (!r) {
+    // Read only once no rows were pending: an await that failed leaves
+    // the read unreliable.
+    auto& awaited = results[next++];
+    auto& r = results[next++];
+    if (!awaited) {
+      answers.finds.assign(queries.finds.size(), fail(awaited.error()));
+    } else if (!r) {
       answers.finds.assign(queries.finds.size(), fail(r.error()));
     } else {
       const auto found = found_by_position(*r, queries.finds.size());
@@ -401,8 +351,8 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     }
   }
   if (!queries.claims.empty()) {
-    auto& inserted = (*results)[next];
-    auto& winners_result = (*results)[next + 1];
+    auto& inserted = results[next];
+    auto& winners_result = results[next + 1];
     std::vector<std::optional<std::pair<LinkId, Timestamp>>> winners;
     if (winners_result) winners = found_by_position(*winners_result, queries.claims.size());
     // The claims that inserted their row, by key (a visitor claimed twice in
@@ -436,19 +386,174 @@ RoutingAnswers PgStore::answer_routing(const RoutingQueries& queries,
     next += 2;
   }
   for (std::size_t g = 0; g < queries.claimed_tickets.size(); ++g) {
-    auto& r = (*results)[next++];
+    auto& r = results[next++];
     if (!r) {
       answers.claimed_tickets.push_back(fail(std::move(r.error())));
       continue;
     }
-    std::vector<std::uint64_t> tickets;
-    tickets.reserve(static_cast<std::size_t>(r->rows()));
-    for (int row = 0; row < r->rows(); ++row) {
-      tickets.push_back(static_cast<std::uint64_t>(r->int_at(row, 0)));
-    }
-    answers.claimed_tickets.push_back(std::move(tickets));
+    answers.claimed_tickets.push_back(claimed_tickets_from(r->text_at(0, 0)));
   }
   return answers;
+}
+
+}  // namespace
+
+// Every query of the batch in one pipeline: a ticket query per central, one
+// read for all the visitors looked up (once no rows are pending in their
+// buckets), one insert-if-absent for all the claims, one read of the
+// claimed visitors' stored rows (which, run after the insert on the same
+// connection, sees each winner), and per group of claimed tickets the
+// tickets; then, after everything the redirect waits for, the claimed
+// tickets' rows, and the release of their buckets.
+std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
+                                                  std::chrono::milliseconds timeout,
+                                                  const RoutingAnswered& answered) {
+  RoutingAnswers answers;
+  const std::size_t groups = queries.claimed_tickets.size();
+  auto fail_all = [&](const Error& error) {
+    answers.tickets.assign(queries.tickets.size(), fail(error));
+    answers.finds.assign(queries.finds.size(), fail(error));
+    answers.claims.assign(queries.claims.size(), fail(error));
+    answers.claimed_tickets.assign(groups, fail(error));
+    answered(answers);
+    return std::vector<Result<void>>(groups, fail(error));
+  };
+  // A lane's connection, (re)opened when missing or lost.
+  auto open = [&](RoutingLane& lane) -> Result<void> {
+    if (!lane.conn || !lane.conn->healthy()) {
+      lane.conn.reset();
+      auto opened = Connection::open(pool_.conninfo());
+      if (!opened) return fail(std::move(opened.error()));
+      lane.conn = std::make_unique<Connection>(std::move(*opened));
+    }
+    lane.conn->set_timeout(timeout);
+    return {};
+  };
+  if (queries.empty()) {  // asked nothing: open every lane before clicks need one
+    for (RoutingLane& lane : routing_lanes_) {
+      std::lock_guard lock(lane.mutex);
+      if (auto ok = open(lane); !ok) break;
+    }
+    answered(answers);
+    return {};
+  }
+  // The first free lane; each lookup thread holds at most one.
+  std::unique_lock<std::mutex> lock;
+  RoutingLane* lane = nullptr;
+  for (RoutingLane& candidate : routing_lanes_) {
+    lock = std::unique_lock(candidate.mutex, std::try_to_lock);
+    if (lock.owns_lock()) {
+      lane = &candidate;
+      break;
+    }
+  }
+  if (lane == nullptr) {
+    lane = &routing_lanes_.front();
+    lock = std::unique_lock(lane->mutex);
+  }
+  if (auto ok = open(*lane); !ok) return fail_all(ok.error());
+  Connection& conn = *lane->conn;
+
+  std::vector<Params> params;  // stable addresses: reserve before taking any
+  params.reserve(queries.tickets.size() + 4 + 2 * groups);
+  std::vector<PipelinedQuery> sent;
+  for (const auto& wanted : queries.tickets) {
+    params.push_back(
+        Params().add(ticket_sequence(wanted.central)).add(static_cast<std::int64_t>(wanted.count)));
+    sent.push_back({kTicketsSql, &params.back()});
+  }
+  if (!queries.finds.empty()) {
+    auto visitor_of = [](const RoutingQueries::Find& f) -> const VisitorId& { return f.visitor; };
+    params.push_back(Params().add(pending_row_buckets(queries.finds, visitor_of)));
+    sent.push_back({kAwaitPendingRowsSql, &params.back()});
+    params.push_back(find_many_params(
+        queries.finds, [](const RoutingQueries::Find& f) { return f.central; }, visitor_of));
+    sent.push_back({kFindManySql, &params.back()});
+  }
+  if (!queries.claims.empty()) {
+    ArrayLiteral centrals;
+    ArrayLiteral his;
+    ArrayLiteral los;
+    ArrayLiteral links;
+    ArrayLiteral seen;
+    for (const Assignment& a : queries.claims) {
+      centrals.add(a.central_id);
+      his.add(to_db(a.visitor.hi));
+      los.add(to_db(a.visitor.lo));
+      links.add(a.link_id);
+      seen.add(to_db(a.last_seen));
+    }
+    params.push_back(Params()
+                         .add(centrals.str())
+                         .add(his.str())
+                         .add(los.str())
+                         .add(links.str())
+                         .add(seen.str()));
+    sent.push_back({kClaimManySql, &params.back()});
+    params.push_back(find_many_params(
+        queries.claims, [](const Assignment& a) { return a.central_id; },
+        [](const Assignment& a) -> const VisitorId& { return a.visitor; }));
+    sent.push_back({kFindManySql, &params.back()});
+  }
+  // Each group's tickets, then (after everything the redirect waits for)
+  // its rows. The nonce tells this batch's tickets from an older one's.
+  const std::string nonce = std::to_string(claimed_nonce_.fetch_add(1) + 1);
+  std::vector<std::string> settings;
+  settings.reserve(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto& group = queries.claimed_tickets[g];
+    settings.push_back("sequencial.claimed_tickets_" + std::to_string(g));
+    params.push_back(Params()
+                         .add(settings.back())
+                         .add(nonce)
+                         .add(ticket_sequence(group.central))
+                         .add(static_cast<std::int64_t>(group.visitors.size()))
+                         .add(pending_row_buckets(group.visitors, std::identity())));
+    sent.push_back({kClaimedTicketsSql, &params.back()});
+  }
+  const std::size_t answering = sent.size();
+  for (std::size_t g = 0; g < groups; ++g) {
+    const auto& group = queries.claimed_tickets[g];
+    ArrayLiteral his;
+    ArrayLiteral los;
+    ArrayLiteral slots;
+    for (const VisitorId& v : group.visitors) {
+      his.add(to_db(v.hi));
+      los.add(to_db(v.lo));
+    }
+    for (const LinkId link : group.slots) slots.add(link);
+    params.push_back(Params()
+                         .add(settings[g])
+                         .add(nonce)
+                         .add(his.str())
+                         .add(los.str())
+                         .add(slots.str())
+                         .add(group.central)
+                         .add(to_db(group.at)));
+    sent.push_back({kStoreClaimedSql, &params.back()});
+  }
+  const Params none;
+  if (groups > 0) sent.push_back({kReleasePendingRowsSql, &none});
+
+  bool told = false;
+  auto tell = [&](std::span<Result<PgResult>> results) {
+    answers = answers_from(queries, results);
+    told = true;
+    answered(answers);
+  };
+  auto results = conn.pipeline(sent, answering, tell);
+  if (!results) {
+    lane->conn.reset();
+    if (!told) return fail_all(results.error());
+    return std::vector<Result<void>>(groups, fail(results.error()));
+  }
+  std::vector<Result<void>> stored;
+  stored.reserve(groups);
+  for (std::size_t g = 0; g < groups; ++g) {
+    auto& r = (*results)[answering + g];
+    stored.push_back(r ? Result<void>() : fail(std::move(r.error())));
+  }
+  return stored;
 }
 
 }  // namespace sequencial::postgres

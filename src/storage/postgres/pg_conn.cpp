@@ -250,8 +250,9 @@ Result<PgResult> Connection::exec_prepared(const std::string& name, std::string_
   return await("query failed");
 }
 
-Result<std::vector<Result<PgResult>>> Connection::pipeline(
-    std::span<const PipelinedQuery> queries) {
+Result<std::vector<Result<PgResult>>> Connection::pipeline(std::span<const PipelinedQuery> queries,
+                                                           std::size_t first,
+                                                           const FirstAnswers& on_first) {
   PGconn* c = conn_.get();
   if (!healthy()) return fail(check(nullptr, "pipeline failed").error());
   if (PQenterPipelineMode(c) == 0) return fail(check(nullptr, "pipeline failed").error());
@@ -267,33 +268,33 @@ Result<std::vector<Result<PgResult>>> Connection::pipeline(
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   std::vector<Result<PgResult>> answers;
   answers.reserve(queries.size());
-  std::vector<PGresult*> firsts(queries.size(), nullptr);
-  std::size_t synced = 0;
-  while (synced < queries.size()) {
+  PGresult* current = nullptr;  // the first result of the query being read
+  while (answers.size() < queries.size()) {
     if (!wait_ready(deadline)) {
-      for (PGresult* r : firsts) PQclear(r);
+      PQclear(current);
       broken_ = true;
       return fail(timed_out());
     }
     PGresult* r = PQgetResult(c);
     if (r == nullptr) {
       if (PQstatus(c) != CONNECTION_OK) {
-        for (PGresult* f : firsts) PQclear(f);
+        PQclear(current);
         return fail(check(nullptr, "pipeline failed").error());
       }
       continue;  // the end of one query's results; its sync point follows
     }
     if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
       PQclear(r);
-      ++synced;
-    } else if (firsts[synced] == nullptr) {
-      firsts[synced] = r;
+      answers.push_back(check(current, "query failed"));
+      current = nullptr;
+      if (answers.size() == first && on_first) on_first(std::span(answers));
+    } else if (current == nullptr) {
+      current = r;
     } else {
       PQclear(r);
     }
   }
   (void)PQexitPipelineMode(c);
-  for (PGresult* r : firsts) answers.push_back(check(r, "query failed"));
   return answers;
 }
 

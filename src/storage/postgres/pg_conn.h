@@ -24,6 +24,7 @@
 
 #include <chrono>
 #include <cstdint>
+#include <functional>
 #include <memory>
 #include <optional>
 #include <span>
@@ -118,9 +119,14 @@ class Connection {
   // Sends every query at once (libpq pipeline mode, each query its own
   // sync point so that one failure does not abort the others) and reads
   // the answers: one round trip. The outer error is the connection's (lost,
-  // timed out); the inner ones are each query's.
+  // timed out); the inner ones are each query's. When `first` is given,
+  // `on_first` gets the first `first` answers as soon as they are in (the
+  // server flushes at every sync point), while the rest still run; it may
+  // move from them.
+  using FirstAnswers = std::function<void(std::span<Result<PgResult>>)>;
   [[nodiscard]] Result<std::vector<Result<PgResult>>> pipeline(
-      std::span<const PipelinedQuery> queries);
+      std::span<const PipelinedQuery> queries, std::size_t first = 0,
+      const FirstAnswers& on_first = nullptr);
 
   // Runs `sql`, a COPY ... FROM STDIN, with `rows` as its input (one round
   // trip, within the timeout like any statement).

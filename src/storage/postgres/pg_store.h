@@ -20,6 +20,7 @@
 #pragma once
 
 #include <array>
+#include <atomic>
 #include <memory>
 #include <mutex>
 #include <optional>
@@ -92,8 +93,9 @@ class PgStore final : public Store {
   [[nodiscard]] Result<Assignment> claim_assignment(const Assignment& a) override;
   [[nodiscard]] Result<std::optional<std::uint64_t>> next_rotation_ticket(
       CentralId central) override;
-  [[nodiscard]] RoutingAnswers answer_routing(const RoutingQueries& queries,
-                                              std::chrono::milliseconds timeout) override;
+  [[nodiscard]] std::vector<Result<void>> answer_routing(const RoutingQueries& queries,
+                                                         std::chrono::milliseconds timeout,
+                                                         const RoutingAnswered& answered) override;
   // ---- ChangeFeed (pg_store.cpp) ----
   [[nodiscard]] Result<std::unique_ptr<ChangeListener>> open_change_listener() override;
 
@@ -136,6 +138,8 @@ class PgStore final : public Store {
     std::unique_ptr<Connection> conn;  // guarded by mutex
   };
   std::array<RoutingLane, kRoutingLanes> routing_lanes_;
+  // Tells one batch's claimed tickets from another's (kStoreClaimedSql).
+  std::atomic<std::uint64_t> claimed_nonce_{0};
 };
 
 }  // namespace sequencial::postgres
