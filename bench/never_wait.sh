@@ -166,11 +166,15 @@ for s in "${scenarios[@]}"; do
     for node in sqlite pg; do
       out="$tmp/$s-$node-$r"
       read -r n0 x0 p0 <<<"$(cpu_snapshot "$node")"
+      [[ $node == pg ]] && f0=$(metric pg sequencial_rotation_fallback_total)
       /usr/bin/time -f '%U %S' -o "$out.time" \
         "${app_cpu[@]}" wrk -t1 -c"$conns" -d"${secs}s" --latency \
         "http://127.0.0.1:${port[$node]}/$s" >"$out"
       read -r n1 x1 p1 <<<"$(cpu_snapshot "$node")"
       results[$s,$node]+=" $(rps_of "$out")"
+      if [[ $node == pg ]]; then
+        results[$s,fallbacks]=$((${results[$s,fallbacks]:-0} + $(metric pg sequencial_rotation_fallback_total) - f0))
+      fi
       # CPU microseconds per request: node, wrk, and for the PostgreSQL node
       # the proxy and PostgreSQL itself (first round only).
       if [[ $r == 1 ]]; then
@@ -245,6 +249,10 @@ mkdir -p "$here/results"
   echo "CPU µs per request (first round):"
   for s in "${scenarios[@]}"; do
     echo "- ${titles[$s]}: SQLite node: ${results[$s,sqlite,cpu]}; PostgreSQL node: ${results[$s,pg,cpu]}."
+  done
+  echo
+  for s in "${scenarios[@]}"; do
+    echo "- ${titles[$s]}: PostgreSQL node's rotation fallbacks during its runs: ${results[$s,fallbacks]:-0}."
   done
   echo
   echo "PostgreSQL node: rotation fallbacks $(metric pg sequencial_rotation_fallback_total)," \
