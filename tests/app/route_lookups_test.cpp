@@ -234,15 +234,16 @@ TEST_F(RouteLookupsTest, ClaimedTicketsStoreEachNewVisitorByTheirTicket) {
   std::vector<std::uint64_t> tickets(40);
   std::mutex mutex;
   for (std::uint64_t v = 0; v < 40; ++v) {
-    lookups.claimed_ticket(c->id, VisitorId{9, v}, slots, Timestamp(std::chrono::seconds(5000)),
-                           [&, v](std::optional<std::uint64_t> t) {
-                             {
-                               std::lock_guard lock(mutex);
-                               tickets[v] = t.value_or(UINT64_MAX);
-                             }
-                             answers.add(t);
-                           },
-                           [] { ADD_FAILURE() << "stored, yet told it was not"; });
+    lookups.claimed_ticket(
+        c->id, VisitorId{9, v}, slots, Timestamp(std::chrono::seconds(5000)),
+        [&, v](std::optional<std::uint64_t> t) {
+          {
+            std::lock_guard lock(mutex);
+            tickets[v] = t.value_or(UINT64_MAX);
+          }
+          answers.add(t);
+        },
+        [] { ADD_FAILURE() << "stored, yet told it was not"; });
   }
   store_->set_frozen(false);
   ASSERT_TRUE(answers.wait_for(41, 10s));
