@@ -107,13 +107,19 @@ void RouteLookups::stop() {
 bool RouteLookups::available() const {
   if (options_.shared && !health_.up()) return false;
   if (pending_.load(std::memory_order_relaxed) >= options_.max_pending) return false;
+  // Not answering in time right now: every batch in flight is past the
+  // deadline. One slow batch alone (a backend or this thread waiting for a
+  // CPU) leaves the other threads to ask, rather than every click falling
+  // back until it returns.
   const std::int64_t now = steady_ns();
+  std::size_t stuck = 0;
   for (std::size_t i = 0; i < threads_; ++i) {
     const std::int64_t started = batch_started_[i].load(std::memory_order_relaxed);
     if (started != 0 && now - started > std::chrono::nanoseconds(options_.deadline).count()) {
-      return false;  // the database is not answering in time right now
+      ++stuck;
     }
   }
+  if (stuck == threads_) return false;
   std::lock_guard lock(mutex_);
   return running_;
 }

@@ -81,8 +81,9 @@ class RouteLookups {
 
   [[nodiscard]] bool shared() const { return options_.shared; }
   // Whether a question asked now can be answered in time: started, the
-  // database up, no batch stuck past the deadline, room in the queue. When
-  // false the caller should not ask at all (and not wait).
+  // database up, not every lookup thread's batch stuck past the deadline,
+  // room in the queue. When false the caller should not ask at all (and not
+  // wait).
   [[nodiscard]] bool available() const;
 
   void ticket(CentralId central, TicketDone done);

@@ -139,6 +139,30 @@ TEST_F(RouteLookupsTest, AFrozenDatabaseAnswersEveryQuestionByItsDeadline) {
   lookups.stop();
 }
 
+// One batch stuck past the deadline (its backend, or its thread, waiting for
+// a CPU) does not make every click fall back while another thread is free.
+TEST_F(RouteLookupsTest, OneSlowBatchLeavesTheOtherThreadsAsking) {
+  RouteLookups lookups(*store_, health_, {.deadline = 50ms, .shared = true, .threads = 2});
+  lookups.start();
+  ASSERT_TRUE(eventually([&] { return store_->routing_batches() >= 1; }));  // the connect
+  store_->hold_next_batch();
+  Answers slow;
+  lookups.ticket(1, [&](auto t) { slow.add(t); });
+  const bool slow_answered = slow.wait_for(1, 5s);  // by its deadline, without a ticket
+  std::this_thread::sleep_for(20ms);                // well past the deadline now
+  const bool asked = lookups.available();
+  Answers fast;
+  lookups.ticket(1, [&](auto t) { fast.add(t); });
+  const bool fast_answered = fast.wait_for(1, 5s);
+  store_->release_held();  // before any assertion, so a failure cannot hang the test
+  ASSERT_TRUE(slow_answered);
+  EXPECT_EQ(slow.misses(), 1u);
+  EXPECT_TRUE(asked) << "one slow batch stopped every question";
+  ASSERT_TRUE(fast_answered);
+  EXPECT_EQ(fast.tickets().size(), 1u);
+  lookups.stop();
+}
+
 TEST_F(RouteLookupsTest, ADownDatabaseIsNotAskedAndEachAnswerComesOnce) {
   RouteLookups lookups(*store_, health_, {.deadline = 1s, .shared = true});
   lookups.start();

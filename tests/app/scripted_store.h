@@ -49,6 +49,17 @@ class ScriptedStore final : public test_support::ForwardingStore {
     frozen_ = frozen;
     cv_.notify_all();
   }
+  // The next answer_routing waits until release_held() (one slow batch).
+  void hold_next_batch() {
+    std::lock_guard lock(mu_);
+    hold_next_ = true;
+  }
+  void release_held() {
+    std::lock_guard lock(mu_);
+    hold_next_ = false;
+    holding_ = false;
+    cv_.notify_all();
+  }
   // While set, the rows of claimed tickets are reported as not stored.
   void set_claimed_rows_fail(bool fail) {
     std::lock_guard lock(mu_);
@@ -72,6 +83,11 @@ class ScriptedStore final : public test_support::ForwardingStore {
     {
       std::unique_lock lock(mu_);
       ++routing_batches_;
+      if (hold_next_) {
+        hold_next_ = false;
+        holding_ = true;
+        cv_.wait(lock, [&] { return !holding_; });
+      }
       cv_.wait(lock, [&] { return !frozen_; });
     }
     auto stored = AssignmentStore::answer_routing(queries, timeout, answered);
@@ -141,6 +157,8 @@ class ScriptedStore final : public test_support::ForwardingStore {
   bool frozen_ = false;
   int routing_batches_ = 0;
   bool claimed_rows_fail_ = false;
+  bool hold_next_ = false;
+  bool holding_ = false;
 };
 
 }  // namespace sequencial::app
