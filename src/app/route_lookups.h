@@ -12,10 +12,11 @@
 // Every question has a deadline (--db-deadline-ms, default 50 ms): when the
 // answer has not come by then, `done` is called without one and the caller
 // falls back on what it knows locally (the node-local rotation cursor;
-// rotation for a returning visitor). A database that is down, a batch
-// stuck past the deadline (a frozen server) or a full queue answer "no
-// answer" at once, so an outage costs a redirect at most one deadline, and
-// usually nothing. Each fallback is counted for /metrics.
+// rotation for a returning visitor). A database that is down, every lookup
+// thread's batch stuck past the deadline (a frozen server) or a full queue
+// answer "no answer" at once, so an outage costs a redirect at most one
+// deadline, and usually nothing; one slow batch alone leaves the other
+// threads asking. Each fallback is counted for /metrics.
 //
 // `done` runs on the lookup thread, the deadline thread or (for an
 // immediate fallback) the caller's: it must not block, and runs exactly
