@@ -61,7 +61,10 @@ start_node() { # name db
   if [[ -z "${token[$db]:-}" ]]; then
     token[$db]=$("$bin" token create --db "$db" --name bench | tail -n 1)
   fi
-  "$bin" serve --listen 127.0.0.1:0 --db "$db" --threads "$threads" >"$log" 2>&1 &
+  # --click-spool: a PostgreSQL node would spool into the working directory,
+  # and the next run would replay it.
+  "$bin" serve --listen 127.0.0.1:0 --db "$db" --threads "$threads" --click-spool "$tmp/$name.spool" \
+    >"$log" 2>&1 &
   pids+=($!)
   for _ in $(seq 1 100); do
     port[$name]=$(grep -m1 'event=listening' "$log" 2>/dev/null |
