@@ -137,10 +137,7 @@ bool ClickPipeline::drain(bool final) {
     return false;
   }
   observe_flush(SteadyClock::now() - started);
-  if (unreachable_) {
-    unreachable_ = false;
-    spdlog::info("event=clicks_database_back");
-  }
+  database_back();
   return false;
 }
 
@@ -188,10 +185,7 @@ std::optional<bool> ClickPipeline::ask_in_doubt() {
   if (stored) {
     spdlog::info("event=clicks_in_doubt_resolved marker={} count={} stored={}", in_doubt_->marker,
                  in_doubt_->count, *stored);
-    if (unreachable_) {
-      unreachable_ = false;
-      spdlog::info("event=clicks_database_back");
-    }
+    database_back();
     return *stored;
   }
   if (stored.error().code == ErrorCode::kUnavailable) {
@@ -264,10 +258,7 @@ bool ClickPipeline::replay(bool final) {
     }
     spool_bytes_.store(spool_->pending_bytes());
     if (done < chunk->records.size()) break;  // unreachable again
-    if (unreachable_) {
-      unreachable_ = false;
-      spdlog::info("event=clicks_database_back");
-    }
+    database_back();
     if (!final && SteadyClock::now() > deadline) break;
   }
   if (replayed > 0) {
@@ -293,6 +284,12 @@ bool ClickPipeline::set_aside(std::span<const ClickRecord> records) {
   spooled_.fetch_add(records.size(), std::memory_order_relaxed);
   spool_bytes_.store(spool_->pending_bytes());
   return true;
+}
+
+void ClickPipeline::database_back() {
+  if (!unreachable_) return;
+  unreachable_ = false;
+  spdlog::info("event=clicks_database_back");
 }
 
 void ClickPipeline::database_unreachable(const Error& error) {

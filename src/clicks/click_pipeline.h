@@ -139,6 +139,9 @@ class ClickPipeline {
   // without one. False when the spool refused them (dropped, counted).
   bool set_aside(std::span<const ClickRecord> records);
   void database_unreachable(const Error& error);
+  // The database answered again (a write, or the question about a batch in
+  // doubt): logged once per outage.
+  void database_back();
   void observe_flush(std::chrono::duration<double> seconds);
 
   ClickStore& store_;

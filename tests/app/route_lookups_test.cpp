@@ -74,6 +74,24 @@ class RouteLookupsTest : public ::testing::Test {
     std::filesystem::remove_all(dir_);
   }
 
+  // A fixed central of two members, anchored on a third link.
+  Result<Central> fixed_central() {
+    std::vector<LinkId> ids;
+    for (const char* slug : {"anchor", "m1", "m2"}) {
+      Link link;
+      link.slug = slug;
+      link.phone = "5511999990001";
+      const auto made = store_->insert_link(link);
+      if (!made) return fail(made.error());
+      ids.push_back(made->id);
+    }
+    Central central;
+    central.anchor_id = ids[0];
+    central.fixed = true;
+    central.members = {{ids[1], 1, std::nullopt}, {ids[2], 1, std::nullopt}};
+    return store_->insert_central(central);
+  }
+
   std::filesystem::path dir_;
   std::unique_ptr<ScriptedStore> store_;
   DatabaseHealth health_;
@@ -233,26 +251,14 @@ TEST_F(RouteLookupsTest, FindsAnswerStoredAssignmentsAndNothingForUnknownVisitor
 // New visitors' claimed tickets: grouped by central and slot list into one
 // query, every visitor stored with the member their ticket serves.
 TEST_F(RouteLookupsTest, ClaimedTicketsStoreEachNewVisitorByTheirTicket) {
-  std::vector<LinkId> ids;
-  for (const char* slug : {"hub", "m1", "m2"}) {
-    Link link;
-    link.slug = slug;
-    link.phone = "5511999990001";
-    const auto made = store_->insert_link(link);
-    ASSERT_TRUE(made);
-    ids.push_back(made->id);
-  }
-  Central central;
-  central.anchor_id = ids[0];
-  central.fixed = true;
-  central.members = {{ids[1], 1, std::nullopt}, {ids[2], 1, std::nullopt}};
-  const auto c = store_->insert_central(central);
+  const auto c = fixed_central();
   ASSERT_TRUE(c);
 
   store_->set_frozen(true);  // let the questions gather into one batch
   RouteLookups lookups(*store_, health_, {.deadline = 5s, .shared = true});
   lookups.start();
-  const auto slots = std::make_shared<const std::vector<LinkId>>(std::vector{ids[1], ids[2]});
+  const auto slots = std::make_shared<const std::vector<LinkId>>(
+      std::vector{c->members[0].link_id, c->members[1].link_id});
   Answers answers;
   lookups.ticket(c->id, [&](auto t) { answers.add(t); });  // the batch that waits
   std::vector<std::uint64_t> tickets(40);
@@ -288,25 +294,13 @@ TEST_F(RouteLookupsTest, ClaimedTicketsStoreEachNewVisitorByTheirTicket) {
 // When the row of a claimed ticket may not have been written, its asker is
 // told after their ticket, so that they write it behind.
 TEST_F(RouteLookupsTest, AClaimedTicketWhoseRowWasNotStoredIsToldAfterItsTicket) {
-  std::vector<LinkId> ids;
-  for (const char* slug : {"anchor", "m1", "m2"}) {
-    Link link;
-    link.slug = slug;
-    link.phone = "5511999990001";
-    const auto made = store_->insert_link(link);
-    ASSERT_TRUE(made);
-    ids.push_back(made->id);
-  }
-  Central central;
-  central.anchor_id = ids[0];
-  central.fixed = true;
-  central.members = {{ids[1], 1, std::nullopt}, {ids[2], 1, std::nullopt}};
-  const auto c = store_->insert_central(central);
+  const auto c = fixed_central();
   ASSERT_TRUE(c);
   store_->set_claimed_rows_fail(true);
   RouteLookups lookups(*store_, health_, {.deadline = 5s, .shared = true});
   lookups.start();
-  const auto slots = std::make_shared<const std::vector<LinkId>>(std::vector{ids[1], ids[2]});
+  const auto slots = std::make_shared<const std::vector<LinkId>>(
+      std::vector{c->members[0].link_id, c->members[1].link_id});
   std::mutex mutex;
   std::vector<std::string> events;
   Answers told;
