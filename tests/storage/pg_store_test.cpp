@@ -335,6 +335,31 @@ TEST_F(PgStoreTest, AFindWaitsForRowsWhoseTicketsWentOut) {
   EXPECT_EQ((*answers.finds[0])->link_id, a);
 }
 
+// The routing statements are prepared on a connection's first use of them,
+// in the batch's own round trip. One that cannot be prepared fails alone,
+// and is prepared again on its next use (not taken as prepared).
+TEST_F(PgStoreTest, ARoutingStatementThatCannotBePreparedFailsAloneAndIsPreparedAgain) {
+  const Central central = make_central("loja");
+  admin_sql("ALTER TABLE assignments RENAME TO assignments_away");
+  RoutingQueries queries;
+  queries.tickets.push_back({central.id, 2});
+  queries.finds.push_back({central.id, {.hi = 7, .lo = 1}});
+  const RoutingAnswers broken = store_->routing_answers(queries, 2s);
+  ASSERT_EQ(broken.tickets.size(), 1u);
+  EXPECT_TRUE(broken.tickets[0]) << why(broken.tickets[0]);
+  ASSERT_EQ(broken.finds.size(), 1u);
+  EXPECT_FALSE(broken.finds[0]) << "a find without its table answered";
+
+  admin_sql("ALTER TABLE assignments_away RENAME TO assignments");
+  const RoutingAnswers again = store_->routing_answers(queries, 2s);
+  ASSERT_EQ(again.tickets.size(), 1u);
+  ASSERT_TRUE(again.tickets[0]) << why(again.tickets[0]);
+  EXPECT_EQ(again.tickets[0]->front(), 2u);
+  ASSERT_EQ(again.finds.size(), 1u);
+  ASSERT_TRUE(again.finds[0]) << why(again.finds[0]);
+  EXPECT_FALSE(again.finds[0]->has_value());
+}
+
 // ---- change feed ----
 
 // Collects payloads until every one of `wanted` arrived or 3 s passed.

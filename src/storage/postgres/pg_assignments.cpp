@@ -424,6 +424,12 @@ std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
       lane.conn.reset();
       auto opened = Connection::open(pool_.conninfo());
       if (!opened) return fail(std::move(opened.error()));
+      // The routing statements are prepared; their generic plans (index
+      // look-ups over unnested arrays) are the right ones for any batch,
+      // and the server would otherwise re-plan each call as a custom plan.
+      if (auto set = opened->exec("SET plan_cache_mode = force_generic_plan"); !set) {
+        return fail(std::move(set.error()));
+      }
       lane.conn = std::make_unique<Connection>(std::move(*opened));
     }
     lane.conn->set_timeout(timeout);
@@ -460,15 +466,15 @@ std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
   for (const auto& wanted : queries.tickets) {
     params.push_back(
         Params().add(ticket_sequence(wanted.central)).add(static_cast<std::int64_t>(wanted.count)));
-    sent.push_back({kTicketsSql, &params.back()});
+    sent.push_back({kTicketsSql, &params.back(), "route_tickets"});
   }
   if (!queries.finds.empty()) {
     auto visitor_of = [](const RoutingQueries::Find& f) -> const VisitorId& { return f.visitor; };
     params.push_back(Params().add(pending_row_buckets(queries.finds, visitor_of)));
-    sent.push_back({kAwaitPendingRowsSql, &params.back()});
+    sent.push_back({kAwaitPendingRowsSql, &params.back(), "route_await_rows"});
     params.push_back(find_many_params(
         queries.finds, [](const RoutingQueries::Find& f) { return f.central; }, visitor_of));
-    sent.push_back({kFindManySql, &params.back()});
+    sent.push_back({kFindManySql, &params.back(), "route_find_many"});
   }
   if (!queries.claims.empty()) {
     ArrayLiteral centrals;
@@ -489,11 +495,11 @@ std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
                          .add(los.str())
                          .add(links.str())
                          .add(seen.str()));
-    sent.push_back({kClaimManySql, &params.back()});
+    sent.push_back({kClaimManySql, &params.back(), "route_claim_many"});
     params.push_back(find_many_params(
         queries.claims, [](const Assignment& a) { return a.central_id; },
         [](const Assignment& a) -> const VisitorId& { return a.visitor; }));
-    sent.push_back({kFindManySql, &params.back()});
+    sent.push_back({kFindManySql, &params.back(), "route_find_many"});
   }
   // Each group's tickets, then (after everything the redirect waits for)
   // its rows. The nonce tells this batch's tickets from an older one's.
@@ -509,7 +515,7 @@ std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
                          .add(ticket_sequence(group.central))
                          .add(static_cast<std::int64_t>(group.visitors.size()))
                          .add(pending_row_buckets(group.visitors, std::identity())));
-    sent.push_back({kClaimedTicketsSql, &params.back()});
+    sent.push_back({kClaimedTicketsSql, &params.back(), "route_claimed_tickets"});
   }
   const std::size_t answering = sent.size();
   for (std::size_t g = 0; g < groups; ++g) {
@@ -530,10 +536,10 @@ std::vector<Result<void>> PgStore::answer_routing(const RoutingQueries& queries,
                          .add(slots.str())
                          .add(group.central)
                          .add(to_db(group.at)));
-    sent.push_back({kStoreClaimedSql, &params.back()});
+    sent.push_back({kStoreClaimedSql, &params.back(), "route_store_claimed"});
   }
   const Params none;
-  if (groups > 0) sent.push_back({kReleasePendingRowsSql, &none});
+  if (groups > 0) sent.push_back({kReleasePendingRowsSql, &none, "route_release_rows"});
 
   bool told = false;
   auto tell = [&](std::span<Result<PgResult>> results) {

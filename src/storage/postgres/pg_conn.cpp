@@ -3,6 +3,7 @@
 
 #include <poll.h>
 
+#include <algorithm>
 #include <bit>
 #include <charconv>
 #include <cstring>
@@ -256,20 +257,49 @@ Result<std::vector<Result<PgResult>>> Connection::pipeline(std::span<const Pipel
   PGconn* c = conn_.get();
   if (!healthy()) return fail(check(nullptr, "pipeline failed").error());
   if (PQenterPipelineMode(c) == 0) return fail(check(nullptr, "pipeline failed").error());
-  for (const PipelinedQuery& q : queries) {
+  // What each sync point answers: a query (its index) or the prepare of a
+  // name (kPrepare), in the order sent.
+  constexpr std::size_t kPrepare = static_cast<std::size_t>(-1);
+  std::vector<std::size_t> segments;
+  std::vector<std::string> preparing;  // names prepared by this pipeline, in order
+  segments.reserve(queries.size());
+  for (std::size_t i = 0; i < queries.size(); ++i) {
+    const PipelinedQuery& q = queries[i];
+    const std::string name(q.name);
+    const bool prepare = !name.empty() && !prepared_.contains(name) &&
+                         std::ranges::find(preparing, name) == preparing.end();
     const auto values = q.params->values();
-    if (PQsendQueryParams(c, std::string(q.sql).c_str(), q.params->size(), q.params->types(),
-                          values.data(), q.params->lengths(), q.params->formats(), 0) == 0 ||
-        PQpipelineSync(c) == 0) {
+    auto send = [&] {
+      if (prepare && (PQsendPrepare(c, name.c_str(), std::string(q.sql).c_str(), q.params->size(),
+                                    q.params->types()) == 0 ||
+                      PQpipelineSync(c) == 0)) {
+        return false;
+      }
+      const int queued = name.empty()
+                             ? PQsendQueryParams(c, std::string(q.sql).c_str(), q.params->size(),
+                                                 q.params->types(), values.data(),
+                                                 q.params->lengths(), q.params->formats(), 0)
+                             : PQsendQueryPrepared(c, name.c_str(), q.params->size(), values.data(),
+                                                   q.params->lengths(), q.params->formats(), 0);
+      return queued != 0 && PQpipelineSync(c) != 0;
+    };
+    if (!send()) {
       broken_ = true;  // half a pipeline sent: the connection's state is unknown
       return fail(check(nullptr, "pipeline failed").error());
     }
+    if (prepare) {
+      preparing.push_back(name);
+      segments.push_back(kPrepare);
+    }
+    segments.push_back(i);
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   std::vector<Result<PgResult>> answers;
   answers.reserve(queries.size());
-  PGresult* current = nullptr;  // the first result of the query being read
-  while (answers.size() < queries.size()) {
+  std::size_t segment = 0;
+  std::size_t prepares = 0;
+  PGresult* current = nullptr;  // the first result of the segment being read
+  while (segment < segments.size()) {
     if (!wait_ready(deadline)) {
       PQclear(current);
       broken_ = true;
@@ -281,13 +311,19 @@ Result<std::vector<Result<PgResult>>> Connection::pipeline(std::span<const Pipel
         PQclear(current);
         return fail(check(nullptr, "pipeline failed").error());
       }
-      continue;  // the end of one query's results; its sync point follows
+      continue;  // the end of one segment's results; its sync point follows
     }
     if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
       PQclear(r);
-      answers.push_back(check(current, "query failed"));
+      if (segments[segment++] == kPrepare) {
+        // A failed prepare fails its query (the statement does not exist).
+        if (check(current, "prepare failed")) prepared_.insert(preparing[prepares]);
+        ++prepares;
+      } else {
+        answers.push_back(check(current, "query failed"));
+        if (answers.size() == first && on_first) on_first(std::span(answers));
+      }
       current = nullptr;
-      if (answers.size() == first && on_first) on_first(std::span(answers));
     } else if (current == nullptr) {
       current = r;
     } else {
