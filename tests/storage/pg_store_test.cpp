@@ -258,15 +258,24 @@ TEST_F(PgStoreTest, ClaimedTicketsStoreTheMemberEachTicketServes) {
   // way it answered.
   ASSERT_EQ(answers.finds.size(), 1u);
   EXPECT_TRUE(answers.finds[0]) << why(answers.finds[0]);
-  // A visitor stored already keeps their attendant; the ticket is still taken.
+  // A visitor stored already (ids are minted fresh, so only a test gets
+  // here): the ticket is still taken, and the group's rows are reported
+  // unstored, for the caller to write behind; the stored row is untouched.
   RoutingQueries again;
-  again.claimed_tickets.push_back({central.id, {a}, {{.hi = 3, .lo = 1}}, Timestamp{3000s}});
-  const auto second = store_->routing_answers(again, 2s);
-  ASSERT_TRUE(second.claimed_tickets[0]) << why(second.claimed_tickets[0]);
-  EXPECT_EQ(second.claimed_tickets[0]->front(), 9u);
+  again.claimed_tickets.push_back(
+      {central.id, {a}, {{.hi = 3, .lo = 1}, {.hi = 3, .lo = 100}}, Timestamp{3000s}});
+  std::optional<std::uint64_t> ticket;
+  const auto stored = store_->answer_routing(again, 2s, [&](RoutingAnswers& second) {
+    ASSERT_TRUE(second.claimed_tickets[0]) << why(second.claimed_tickets[0]);
+    ticket = second.claimed_tickets[0]->front();
+  });
+  EXPECT_EQ(ticket, 9u);
+  ASSERT_EQ(stored.size(), 1u);
+  EXPECT_FALSE(stored[0]) << "a row stored over an existing one";
   auto kept = store_->find_assignment(central.id, {.hi = 3, .lo = 1});
   ASSERT_TRUE(kept && kept->has_value());
   EXPECT_EQ((*kept)->link_id, group.slots[tickets[1] % 3]);
+  EXPECT_EQ((*kept)->last_seen, Timestamp{2000s});
 }
 
 // The tickets are handed to `answered` before the rows are written (the

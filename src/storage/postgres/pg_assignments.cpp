@@ -207,10 +207,14 @@ constexpr std::string_view kClaimManySql =
 // that their tickets travel back while their rows are written. The first
 // draws one ticket per visitor and returns them, as "nonce,t1,t2,...", also
 // kept in a session setting ($1, one per group of the batch); the second,
-// run right after on the same connection, stores each visitor (if absent)
-// as assigned to the slot their ticket serves (RoutingQueries::
-// ClaimedTickets) — only when the setting carries this batch's nonce, so a
-// first statement that failed never lends it an older batch's tickets.
+// run right after on the same connection, stores each visitor as assigned
+// to the slot their ticket serves (RoutingQueries::ClaimedTickets) — only
+// when the setting carries this batch's nonce, so a first statement that
+// failed never lends it an older batch's tickets. A plain INSERT, without
+// ON CONFLICT: these visitors' ids were minted a moment ago (128 random
+// bits), so none is stored yet, and the conflict check would cost the
+// server a third of each row; should one be stored, the statement fails
+// and the caller writes the group's rows behind.
 //
 // Until those rows are in, nobody may look for them: a visitor answered on
 // their ticket can click again on another node at once. So the first
@@ -234,8 +238,7 @@ constexpr std::string_view kStoreClaimedSql =
     " INSERT INTO assignments (central_id, visitor_hi, visitor_lo, link_id, last_seen)"
     " SELECT $6, c.hi, c.lo, c.link, $7 FROM chosen c"
     " WHERE EXISTS (SELECT 1 FROM centrals WHERE id = $6)"
-    "   AND c.link = ANY (ARRAY(SELECT id FROM links WHERE id = ANY ($5::bigint[])))"
-    " ON CONFLICT (central_id, visitor_hi, visitor_lo) DO NOTHING";
+    "   AND c.link = ANY (ARRAY(SELECT id FROM links WHERE id = ANY ($5::bigint[])))";
 constexpr std::string_view kReleasePendingRowsSql = "SELECT pg_advisory_unlock_all()";
 // Waits until no batch has rows pending in buckets $1 (then lets go at once:
 // the lock lasts this statement's transaction).
