@@ -257,17 +257,14 @@ Result<std::vector<Result<PgResult>>> Connection::pipeline(std::span<const Pipel
   PGconn* c = conn_.get();
   if (!healthy()) return fail(check(nullptr, "pipeline failed").error());
   if (PQenterPipelineMode(c) == 0) return fail(check(nullptr, "pipeline failed").error());
-  // What each sync point answers: a query (its index) or the prepare of a
-  // name (kPrepare), in the order sent.
-  constexpr std::size_t kPrepare = static_cast<std::size_t>(-1);
-  std::vector<std::size_t> segments;
-  std::vector<std::string> preparing;  // names prepared by this pipeline, in order
+  // What each sync point answers, in the order sent: the prepare of a name,
+  // or (empty) the next query.
+  std::vector<std::string> segments;
   segments.reserve(queries.size());
-  for (std::size_t i = 0; i < queries.size(); ++i) {
-    const PipelinedQuery& q = queries[i];
+  for (const PipelinedQuery& q : queries) {
     const std::string name(q.name);
     const bool prepare = !name.empty() && !prepared_.contains(name) &&
-                         std::ranges::find(preparing, name) == preparing.end();
+                         std::ranges::find(segments, name) == segments.end();
     const auto values = q.params->values();
     auto send = [&] {
       if (prepare && (PQsendPrepare(c, name.c_str(), std::string(q.sql).c_str(), q.params->size(),
@@ -287,17 +284,13 @@ Result<std::vector<Result<PgResult>>> Connection::pipeline(std::span<const Pipel
       broken_ = true;  // half a pipeline sent: the connection's state is unknown
       return fail(check(nullptr, "pipeline failed").error());
     }
-    if (prepare) {
-      preparing.push_back(name);
-      segments.push_back(kPrepare);
-    }
-    segments.push_back(i);
+    if (prepare) segments.push_back(name);
+    segments.emplace_back();
   }
   const auto deadline = std::chrono::steady_clock::now() + timeout_;
   std::vector<Result<PgResult>> answers;
   answers.reserve(queries.size());
   std::size_t segment = 0;
-  std::size_t prepares = 0;
   PGresult* current = nullptr;  // the first result of the segment being read
   while (segment < segments.size()) {
     if (!wait_ready(deadline)) {
@@ -315,10 +308,9 @@ Result<std::vector<Result<PgResult>>> Connection::pipeline(std::span<const Pipel
     }
     if (PQresultStatus(r) == PGRES_PIPELINE_SYNC) {
       PQclear(r);
-      if (segments[segment++] == kPrepare) {
+      if (const std::string& prepared = segments[segment++]; !prepared.empty()) {
         // A failed prepare fails its query (the statement does not exist).
-        if (check(current, "prepare failed")) prepared_.insert(preparing[prepares]);
-        ++prepares;
+        if (check(current, "prepare failed")) prepared_.insert(prepared);
       } else {
         answers.push_back(check(current, "query failed"));
         if (answers.size() == first && on_first) on_first(std::span(answers));
