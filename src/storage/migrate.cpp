@@ -31,7 +31,7 @@ constexpr TableSpec kTables[] = {
     {"users", "id"},
     {"sessions", "id_hash"},
     {"settings", "key"},
-    {"clicks", "id"},
+    {"clicks", "at, id"},  // PostgreSQL keeps no index on id alone
     {"click_rollups", "scope, scope_id, dimension, hour, key"},
 };
 

@@ -151,7 +151,8 @@ Result<void> PgStore::delete_link(LinkId id) {
       "anchor_of", "SELECT id FROM centrals WHERE anchor_id = $1 ORDER BY id LIMIT 1", one(id));
   if (!anchor) return fail(std::move(anchor.error()));
   if (anchor->rows() > 0) return fail(link_is_anchor(anchor->text_at(0, 0)));
-  // Memberships and assignments go with the link (ON DELETE CASCADE).
+  // Memberships cascade; its assignments go first (the trigger
+  // links_forget_assignments, pg_migrations.cpp).
   auto deleted = c.exec_prepared("delete_link", "DELETE FROM links WHERE id = $1", one(id));
   if (!deleted) {
     // A central made it its anchor since the check above.
@@ -291,7 +292,8 @@ Result<void> PgStore::delete_central(CentralId id) {
   Connection& c = **conn;
   auto tx = Transaction::begin(c);
   if (!tx) return fail(std::move(tx.error()));
-  // Members and assignments cascade; the ticket sequence goes too.
+  // Members cascade, assignments go by trigger (centrals_forget_assignments);
+  // the ticket sequence goes too.
   auto r = c.exec_prepared("delete_central", "DELETE FROM centrals WHERE id = $1", one(id));
   if (!r) return fail(std::move(r.error()));
   if (r->affected() == 0) return fail(central_not_found(id));
