@@ -384,6 +384,30 @@ std::set<std::string> hear(ChangeListener& listener, const std::set<std::string>
   return heard;
 }
 
+// Schema version 8 finds a deleted link's assignments through its
+// memberships, in a trigger that runs before the delete: a delete the
+// database then refuses (the link anchors a central) keeps them.
+TEST_F(PgStoreTest, ARefusedLinkDeleteKeepsItsAssignments) {
+  const Central central = make_central("loja");
+  const LinkId member = central.members[0].link_id;
+  Central other;
+  other.anchor_id = member;  // the member also anchors a central
+  Member served;
+  served.link_id = central.members[1].link_id;
+  other.members.push_back(served);
+  ASSERT_TRUE(store_->insert_central(other));
+  const Assignment kept{
+      .central_id = central.id, .visitor = {7, 7}, .link_id = member, .last_seen = Timestamp{5s}};
+  ASSERT_TRUE(store_->save_assignments(std::span(&kept, 1)));
+
+  auto admin = db_->admin();
+  ASSERT_TRUE(admin) << why(admin);
+  EXPECT_FALSE(admin->exec("DELETE FROM links WHERE id = " + std::to_string(member)));
+  auto found = store_->find_assignment(central.id, kept.visitor);
+  ASSERT_TRUE(found && found->has_value()) << why(found);
+  EXPECT_EQ((*found)->link_id, member);
+}
+
 TEST_F(PgStoreTest, WritesNotifyListeners) {
   auto opened = store_->open_change_listener();
   ASSERT_TRUE(opened) << why(opened);
