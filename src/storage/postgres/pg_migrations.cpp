@@ -244,10 +244,10 @@ CREATE TABLE click_batches (
 // redirect path's behalf (bench/never_wait.sh, BENCHMARKS.md "Sixth round"):
 // - clicks lose their primary-key index. Nothing looks a click up by id; it
 //   only breaks ties in (at, id) order, which clicks_by_at serves. The index
-//   was a fifth of a click's COPY. Its identity hands each connection 1,000
+//   was an eighth of a click's COPY. Its identity hands each connection 1,000
 //   ids at a time instead of taking the sequence's lock for every row.
-// - assignments lose assignments_by_link, a third of a new fixed visitor's
-//   row. Deleting a link now finds its assignments through the centrals it
+// - assignments lose assignments_by_link, up to a quarter of a new fixed
+//   visitor's row. Deleting a link now finds its assignments through the centrals it
 //   is a member of, before its memberships cascade away: the primary key's
 //   central prefix, filtered by link. Rows naming it in a central it had
 //   already left route nowhere (not a member) and age out with retention.
