@@ -67,9 +67,10 @@ class ClickStore {
   // database, in the same transaction (stored with the batch or not at all),
   // and after a kUnavailable the writer asks clicks_marked(marker) before
   // writing the batch again: true means it was stored. Markers are forgotten
-  // by purge_clicks, with the raw clicks written before `before`. A marker
-  // already stored (a random collision) makes the batch fail like a refused
-  // row (not kUnavailable). The defaults suit a backend whose commit cannot
+  // by purge_clicks: those written before `before`, and any a week old (a
+  // marker gone early costs a batch written twice, never a lost one). A
+  // marker already stored (a random collision) makes the batch fail like a
+  // refused row (not kUnavailable). The defaults suit a backend whose commit cannot
   // lose its acknowledgement (an in-process database): no marker is kept
   // and clicks_marked says "not stored", so the batch is written again.
   [[nodiscard]] virtual Result<void> insert_marked_clicks(std::span<const ClickRecord> batch,

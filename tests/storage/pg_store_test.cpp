@@ -598,6 +598,21 @@ TEST_F(PgStoreTest, PurgeClicksForgetsTheMarkersWrittenBeforeIt) {
   EXPECT_FALSE(*gone);
 }
 
+TEST_F(PgStoreTest, PurgeClicksForgetsMarkersAWeekOldWhateverTheRetention) {
+  const auto now = std::chrono::floor<std::chrono::seconds>(std::chrono::system_clock::now());
+  const auto unix_seconds = [](auto t) { return std::to_string(t.time_since_epoch().count()); };
+  admin_sql("INSERT INTO click_batches (marker, written_at) VALUES (1, " +
+            unix_seconds(now - std::chrono::days(8)) + "), (2, " +
+            unix_seconds(now - std::chrono::days(6)) + ")");
+  ASSERT_TRUE(store_->purge_clicks(now - std::chrono::days(180)));
+  auto old = store_->clicks_marked(1);
+  ASSERT_TRUE(old) << why(old);
+  EXPECT_FALSE(*old) << "older than a week";
+  auto recent = store_->clicks_marked(2);
+  ASSERT_TRUE(recent) << why(recent);
+  EXPECT_TRUE(*recent) << "younger than a week";
+}
+
 TEST_F(PgStoreTest, MigrationsRunOnceEvenWhenNodesStartTogether) {
   PgTestDatabase fresh(*test_support::pg_server_url());
   ASSERT_TRUE(fresh.error().empty()) << fresh.error();

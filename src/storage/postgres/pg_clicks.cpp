@@ -5,6 +5,7 @@
 
 #include <algorithm>
 #include <array>
+#include <chrono>
 #include <map>
 #include <optional>
 #include <set>
@@ -253,13 +254,19 @@ Result<void> PgStore::reset_link_stats(LinkId link_id) {
 Result<std::int64_t> PgStore::purge_clicks(Timestamp before) {
   auto conn = pool_.acquire();
   if (!conn) return fail(std::move(conn.error()));
-  // The markers of batches written before `before` go in the same
-  // statement: the writer only ever asks about its last batch.
+  // Batch markers go in the same statement, once a week old or written
+  // before `before`: a writer only ever asks about its last batch, as soon
+  // as the database answers it again, so a week covers any outage it rides
+  // out (a marker gone too early costs a batch written twice, never a lost
+  // one). Kept as long as clicks, they were most of the table's rows.
+  constexpr auto kMarkerLife = std::chrono::days(7);
+  Params params;
+  params.add(to_db(before)).add(to_db(std::max(before, now() - kMarkerLife)));
   auto r =
       (*conn)->exec_prepared("purge_clicks",
-                             "WITH markers AS (DELETE FROM click_batches WHERE written_at < $1)"
+                             "WITH markers AS (DELETE FROM click_batches WHERE written_at < $2)"
                              " DELETE FROM clicks WHERE at < $1",
-                             one(to_db(before)));
+                             params);
   if (!r) return fail(std::move(r.error()));
   return r->affected();
 }
