@@ -6,7 +6,9 @@
 // sqlite_clicks.cpp).
 #include "storage/sqlite/sqlite_store.h"
 
+#include <chrono>
 #include <string>
+#include <thread>
 
 #include "storage/sqlite/migrations.h"
 #include "storage/sqlite/sqlite_store_private.h"
@@ -24,6 +26,24 @@ Error open_error(const std::string& path, Error error) {
   return error;
 }
 
+// Turns on WAL (persistent in the file). SQLite can answer "busy" here
+// without waiting out busy_timeout: while another connection is switching
+// a new file to WAL, the switch cannot wait for the lock it needs (seen with
+// several connections opening one new file). So busy is retried until the
+// timeout; a file already in WAL mode passes at the first try.
+Result<void> enable_wal(Db& db) {
+  const auto deadline =
+      std::chrono::steady_clock::now() + std::chrono::milliseconds(kBusyTimeoutMs);
+  for (;;) {
+    auto ok = db.exec("PRAGMA journal_mode = WAL");
+    if (ok || ok.error().code != ErrorCode::kUnavailable ||
+        std::chrono::steady_clock::now() >= deadline) {
+      return ok;
+    }
+    std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  }
+}
+
 }  // namespace
 
 // ---- opening ----
@@ -38,13 +58,13 @@ Result<std::unique_ptr<SqliteStore>> SqliteStore::open(const std::string& path) 
   if (auto ok = db->set_busy_timeout(kBusyTimeoutMs); !ok) {
     return fail(open_error(path, std::move(ok.error())));
   }
-  // journal_mode first: it needs the file lock, which busy_timeout now waits for.
+  // journal_mode first: it needs the file lock.
+  if (auto ok = enable_wal(*db); !ok) return fail(open_error(path, std::move(ok.error())));
   // foreign_keys is per connection and must be set outside any transaction.
   // cache_size: the click and assignment writers touch index pages
   // all over a large file; with SQLite's 2 MB default cache they were read
   // back with pread on every batch (profile in BENCHMARKS.md).
-  if (auto ok = db->exec("PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;"
-                         "PRAGMA foreign_keys = ON;" +
+  if (auto ok = db->exec("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;" +
                          std::string(kCachePragmas));
       !ok) {
     return fail(open_error(path, std::move(ok.error())));
