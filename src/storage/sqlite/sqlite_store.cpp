@@ -26,10 +26,10 @@ Error open_error(const std::string& path, Error error) {
   return error;
 }
 
-// Turns on WAL (persistent in the file). SQLite can answer "busy" here
-// without waiting out busy_timeout: while another connection is switching
-// a new file to WAL, the switch cannot wait for the lock it needs (seen with
-// several connections opening one new file). So busy is retried until the
+// Turns on WAL (persistent in the file). With several connections opening
+// one new file together, SQLite sometimes answers "busy" here at once,
+// without waiting out busy_timeout (SeveralConnectionsOpeningANewFileAtOnce:
+// about one run in 40 beside another test). So busy is retried until the
 // timeout; a file already in WAL mode passes at the first try.
 Result<void> enable_wal(Db& db) {
   const auto deadline =
