@@ -70,9 +70,10 @@ class ClickStore {
   // by purge_clicks: those written before `before`, and any a week old (a
   // marker gone early costs a batch written twice, never a lost one). A
   // marker already stored (a random collision) makes the batch fail like a
-  // refused row (not kUnavailable). The defaults suit a backend whose commit cannot
-  // lose its acknowledgement (an in-process database): no marker is kept
-  // and clicks_marked says "not stored", so the batch is written again.
+  // refused row (not kUnavailable). The defaults suit a backend whose
+  // commit cannot lose its acknowledgement (an in-process database): no
+  // marker is kept and clicks_marked says "not stored", so the batch is
+  // written again.
   [[nodiscard]] virtual Result<void> insert_marked_clicks(std::span<const ClickRecord> batch,
                                                           std::span<const RollupDelta> rollups,
                                                           std::uint64_t marker) {

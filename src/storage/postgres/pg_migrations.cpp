@@ -247,10 +247,11 @@ CREATE TABLE click_batches (
 //   was an eighth of a click's COPY. Its identity hands each connection 1,000
 //   ids at a time instead of taking the sequence's lock for every row.
 // - assignments lose assignments_by_link, up to a quarter of a new fixed
-//   visitor's row. Deleting a link now finds its assignments through the centrals it
-//   is a member of, before its memberships cascade away: the primary key's
-//   central prefix, filtered by link. Rows naming it in a central it had
-//   already left route nowhere (not a member) and age out with retention.
+//   visitor's row. Deleting a link now finds its assignments through the
+//   centrals it is a member of, before its memberships cascade away: the
+//   primary key's central prefix, filtered by link. Rows naming it in a
+//   central it had already left route nowhere (not a member) and age out
+//   with retention.
 constexpr std::string_view kVersion8 = R"sql(
 ALTER TABLE clicks DROP CONSTRAINT clicks_pkey;
 ALTER TABLE clicks ALTER COLUMN id SET CACHE 1000;
