@@ -86,7 +86,14 @@ VisitorId RandomVisitorIds::next(std::size_t loop) {
   VisitorId id = pool.ids[pool.used++];
   if (clock_ != nullptr) {
     const auto seconds = static_cast<std::uint64_t>(clock_->now().time_since_epoch().count());
-    id.hi = (seconds << 32) | (id.hi & 0xFFFF'FFFFULL);
+    if (seconds != pool.second) {
+      pool.second = seconds;
+      pool.in_second = 0;
+    }
+    // Past 2^20 ids in one second the count wraps: the ids stay unique (76
+    // random bits), only out of order.
+    const std::uint64_t count = pool.in_second++ & 0xF'FFFFULL;
+    id.hi = (seconds << 32) | (count << 12) | (id.hi & 0xFFFULL);
   }
   return id;
 }

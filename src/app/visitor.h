@@ -1,11 +1,13 @@
-// The visitor cookie: a first-party cookie holding a random 128-bit id
-// (32 hex digits), the only way a returning customer is recognised (never a
-// fingerprint). Ids come from libsodium's CSPRNG, drawn in blocks per event
-// loop so a new visitor costs no system call.
+// The visitor cookie: a first-party cookie holding a 128-bit id (32 hex
+// digits, 76 of its bits random), the only way a returning customer is
+// recognised (never a fingerprint). The random bits come from libsodium's
+// CSPRNG, drawn in blocks per event loop so a new visitor costs no system
+// call.
 #pragma once
 
 #include <array>
 #include <cstddef>
+#include <cstdint>
 #include <optional>
 #include <string>
 #include <string_view>
@@ -33,10 +35,12 @@ class VisitorIdSource {
   [[nodiscard]] virtual VisitorId next(std::size_t loop) = 0;
 };
 
-// With a clock, the top 32 bits of `hi` are the current Unix time in
-// seconds and the other 96 bits random: ids created close in time sort
-// together, so the stored assignments (keyed by central, visitor) grow at
-// the end of their B-tree instead of dirtying a random page per new visitor.
+// With a clock, ids rise as they are minted: the top 32 bits of `hi` are
+// the current Unix time in seconds, the next 20 count the ids this loop
+// minted in that second, and the other 76 bits are random. The stored
+// assignments (keyed by central, visitor) then grow at the right edge of
+// their B-tree: PostgreSQL spends about half the CPU per new visitor's row
+// that ids random within their second cost it (bench/assignment_rows.sh).
 class RandomVisitorIds final : public VisitorIdSource {
  public:
   explicit RandomVisitorIds(std::size_t loops, const Clock* clock = nullptr);
@@ -47,6 +51,8 @@ class RandomVisitorIds final : public VisitorIdSource {
   struct alignas(64) Pool {
     std::vector<VisitorId> ids;
     std::size_t used = 0;
+    std::uint64_t second = 0;     // of the last id minted
+    std::uint64_t in_second = 0;  // ids minted in that second
   };
   std::vector<Pool> pools_;
 };

@@ -127,7 +127,8 @@ struct Central {
   Timestamp created_at{};
 };
 
-// A visitor id: 128 random bits, carried in the visitor cookie as 32 hex digits.
+// A visitor id: 128 bits, 76 of them random (app/visitor.h), carried in the
+// visitor cookie as 32 hex digits.
 struct VisitorId {
   std::uint64_t hi = 0;
   std::uint64_t lo = 0;

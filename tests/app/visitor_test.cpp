@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <array>
 #include <set>
 
 namespace sequencial::app {
@@ -49,13 +50,35 @@ TEST(VisitorTest, IdsWithAClockStartWithTheTimeAndStayUnique) {
    public:
     [[nodiscard]] Timestamp now() const override { return Timestamp{std::chrono::seconds(1234)}; }
   } clock;
-  RandomVisitorIds ids(1, &clock);
+  RandomVisitorIds ids(2, &clock);
   std::set<std::pair<std::uint64_t, std::uint64_t>> seen;
+  std::array<std::uint64_t, 2> last_hi{};
   for (int i = 0; i < 2000; ++i) {
-    const VisitorId v = ids.next(0);
+    const auto loop = static_cast<std::size_t>(i % 2);
+    const VisitorId v = ids.next(loop);
     EXPECT_EQ(v.hi >> 32, 1234u);
+    // Each loop's ids rise (the B-tree of stored assignments grows at its
+    // end), and the two loops count alike, so their ids interleave.
+    EXPECT_GT(v.hi, last_hi[loop]);
+    EXPECT_EQ((v.hi >> 12) & 0xF'FFFFu, static_cast<std::uint64_t>(i / 2));
+    last_hi[loop] = v.hi;
     EXPECT_TRUE(seen.insert({v.hi, v.lo}).second);
   }
+}
+
+TEST(VisitorTest, TheCountInASecondStartsAgainWithTheNextSecond) {
+  class SteppingClock final : public Clock {
+   public:
+    [[nodiscard]] Timestamp now() const override { return Timestamp{std::chrono::seconds(at)}; }
+    long long at = 1000;
+  } clock;
+  RandomVisitorIds ids(1, &clock);
+  for (int i = 0; i < 5; ++i) (void)ids.next(0);
+  EXPECT_EQ((ids.next(0).hi >> 12) & 0xF'FFFFu, 5u);
+  clock.at = 1001;
+  const VisitorId first = ids.next(0);
+  EXPECT_EQ(first.hi >> 32, 1001u);
+  EXPECT_EQ((first.hi >> 12) & 0xF'FFFFu, 0u);
 }
 
 }  // namespace

@@ -211,7 +211,7 @@ constexpr std::string_view kClaimManySql =
 // to the slot their ticket serves (RoutingQueries::ClaimedTickets) — only
 // when the setting carries this batch's nonce, so a first statement that
 // failed never lends it an older batch's tickets. A plain INSERT, without
-// ON CONFLICT: these visitors' ids were minted a moment ago (128 random
+// ON CONFLICT: these visitors' ids were minted a moment ago (76 random
 // bits), so none is stored yet, and the conflict check would cost the
 // server a third of each row; should one be stored, the statement fails
 // and the caller writes the group's rows behind.
