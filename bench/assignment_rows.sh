@@ -110,20 +110,19 @@ hz=$(getconf CLK_TCK)
 per_client=$((rows / 50 / clients))
 # One variant: an empty table, $rows rows, CPU µs per row.
 measure() {
-  local label="$1" script="$2" before after tx started
+  local label="$1" script="$2" before after tx started ended
   sql -c "TRUNCATE assignments"
   before=$(pg_ticks)
   started=$(date +%s.%N)
   tx=$("$pgbench" -n -M prepared -c "$clients" -j "$clients" -t "$per_client" -f "$script" "$url" 2>&1 |
     sed -n 's/^number of transactions actually processed: \([0-9]*\).*/\1/p')
-  local took
-  took=$(python3 -c "import sys, time; print(time.time() - float(sys.argv[1]))" "$started")
-  sleep 0.5
+  ended=$(date +%s.%N)
+  sleep 0.5  # the postmaster reaps the exited backends (their CPU counts)
   after=$(pg_ticks)
   [[ -n "$tx" && "$tx" -gt 0 ]] || { echo "assignment_rows: pgbench failed ($label)" >&2; exit 1; }
-  python3 -c "import sys; t, rows, hz, secs = map(float, sys.argv[2:]);
-print(f'| {sys.argv[1]} | {t * 1e6 / hz / rows:.2f} | {rows / secs:,.0f} |')" \
-    "$label" "$((after - before))" "$((tx * 50))" "$hz" "$took"
+  python3 -c "import sys; t, rows, hz, t0, t1 = map(float, sys.argv[2:]);
+print(f'| {sys.argv[1]} | {t * 1e6 / hz / rows:.2f} | {rows / (t1 - t0):,.0f} |')" \
+    "$label" "$((after - before))" "$((tx * 50))" "$hz" "$started" "$ended"
 }
 
 echo "# PostgreSQL CPU per stored assignment ($(date -u +%Y-%m-%dT%H:%MZ))"
